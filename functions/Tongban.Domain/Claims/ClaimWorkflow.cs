@@ -1,0 +1,161 @@
+using Tongban.Domain.Entitlements;
+using Tongban.Domain.Notifications;
+using Tongban.Domain.Province;
+using Tongban.Domain.Verification;
+
+namespace Tongban.Domain.Claims;
+
+/// <summary>
+/// The claim state machine (全省通办): intake → automatic verification → first review (初审) at the
+/// accepting office → routing to the insuring city (参保地) → final review (复核) there → entitlement.
+/// Pure: given a state, a command and its facts, it returns the transition or refuses.
+/// </summary>
+public static class ClaimWorkflow
+{
+    public const string SystemActor = "system";
+
+    public static Transition Submit(Guid id, string caseNumber, string serviceItem, string channel,
+        string? acceptingOffice, string portal)
+    {
+        var claim = new Claim(id, caseNumber, serviceItem, channel, ClaimStatus.Verifying, acceptingOffice,
+            null, acceptingOffice, null, null, null, 1);
+        return new Transition(claim,
+        [
+            new ClaimEvent("submitted", portal, acceptingOffice, null,
+                new Dictionary<string, string> { ["channel"] = channel }),
+            // 一件事: filing the claim is also the unemployment registration.
+            new ClaimEvent("registered-unemployed", SystemActor, acceptingOffice),
+        ],
+        [SmsMessage.Received(caseNumber)]);
+    }
+
+    /// <summary>
+    /// Verification decides from data alone: ruled out → rejected with the reasons; otherwise to
+    /// first review at <paramref name="firstReviewOffice"/> (the accepting office, or for an online
+    /// claim an office of the insuring city).
+    /// </summary>
+    public static Transition CompleteVerification(Claim claim, VerificationResult result, string? firstReviewOffice)
+    {
+        Require(claim, ClaimStatus.Verifying);
+        var data = new Dictionary<string, string>
+        {
+            ["contributionMonths"] = result.ContributionMonths.ToString(),
+            ["findings"] = string.Join(",", result.Findings.Select(f => f.Code)),
+        };
+        if (!result.Passed)
+        {
+            return new Transition(
+                Next(claim) with { Status = ClaimStatus.Rejected, InsuringCity = result.InsuringCity },
+                [new ClaimEvent("verification-failed", SystemActor, null, null, data)],
+                [SmsMessage.VerificationFailed(claim.CaseNumber, result.Findings.Select(f => f.Message))]);
+        }
+        if (firstReviewOffice is null) throw new ArgumentNullException(nameof(firstReviewOffice));
+        return new Transition(
+            Next(claim) with { Status = ClaimStatus.FirstReview, InsuringCity = result.InsuringCity, AssignedOffice = firstReviewOffice },
+            [
+                new ClaimEvent("verified", SystemActor, null, null, data),
+                new ClaimEvent("assigned", SystemActor, firstReviewOffice),
+            ],
+            []);
+    }
+
+    /// <summary>First review (初审) at the assigned office; approval routes the case to the insuring city.</summary>
+    public static Transition FirstReview(Claim claim, StaffMember reviewer, ReviewDecision decision, string? opinion,
+        City insuringCity, Office finalReviewOffice)
+    {
+        Require(claim, ClaimStatus.FirstReview);
+        RequireReviewer(reviewer);
+        if (reviewer.OfficeCode != claim.AssignedOffice)
+            throw new TransitionRefused(RefusalKind.Forbidden, $"First review of this application belongs to office {claim.AssignedOffice}.");
+        var opinionText = RequireOpinionToReject(decision, opinion);
+        var reviewed = Next(claim) with { FirstReviewer = reviewer.Username };
+
+        if (decision == ReviewDecision.Reject)
+        {
+            return new Transition(reviewed with { Status = ClaimStatus.Rejected },
+                [new ClaimEvent("first-review-rejected", reviewer.Username, reviewer.OfficeCode, opinionText)],
+                [SmsMessage.FirstReviewRejected(claim.CaseNumber, opinionText!)]);
+        }
+        return new Transition(
+            reviewed with { Status = ClaimStatus.FinalReview, AssignedOffice = finalReviewOffice.Code },
+            [
+                new ClaimEvent("first-review-approved", reviewer.Username, reviewer.OfficeCode, opinionText),
+                new ClaimEvent("routed", SystemActor, finalReviewOffice.Code, null,
+                    new Dictionary<string, string> { ["insuringCity"] = insuringCity.Code }),
+            ],
+            [SmsMessage.FirstReviewPassed(claim.CaseNumber), SmsMessage.Routed(claim.CaseNumber, insuringCity.Name)]);
+    }
+
+    /// <summary>Final review (复核) in the insuring city, by someone other than the first reviewer; approval fixes the entitlement.</summary>
+    public static Transition FinalReview(Claim claim, StaffMember reviewer, ReviewDecision decision, string? opinion,
+        Entitlement entitlement)
+    {
+        Require(claim, ClaimStatus.FinalReview);
+        RequireReviewer(reviewer);
+        if (reviewer.CityCode != claim.InsuringCity)
+            throw new TransitionRefused(RefusalKind.Forbidden, $"Final review of this application belongs to city {claim.InsuringCity}.");
+        if (reviewer.Username == claim.FirstReviewer)
+            throw new TransitionRefused(RefusalKind.Forbidden, "The first reviewer may not also do the final review.");
+        var opinionText = RequireOpinionToReject(decision, opinion);
+
+        if (decision == ReviewDecision.Reject)
+        {
+            return new Transition(Next(claim) with { Status = ClaimStatus.Rejected },
+                [new ClaimEvent("final-review-rejected", reviewer.Username, reviewer.OfficeCode, opinionText)],
+                [SmsMessage.FinalReviewRejected(claim.CaseNumber, opinionText!)]);
+        }
+        return new Transition(Next(claim) with { Status = ClaimStatus.Approved, Entitlement = entitlement },
+            [
+                new ClaimEvent("final-review-approved", reviewer.Username, reviewer.OfficeCode, opinionText,
+                    new Dictionary<string, string>
+                    {
+                        ["months"] = entitlement.Months.ToString(),
+                        ["monthlyFen"] = entitlement.MonthlyFen.ToString(),
+                        ["startMonth"] = entitlement.StartMonth.ToString(),
+                        ["endMonth"] = entitlement.EndMonth.ToString(),
+                    }),
+            ],
+            [SmsMessage.Approved(claim.CaseNumber, entitlement.Months, entitlement.MonthlyFen, entitlement.StartMonth)]);
+    }
+
+    /// <summary>A stop event reported at any office (就近报告) ends an active entitlement from its date.</summary>
+    public static Transition ReportStop(Claim claim, StaffMember reporter, string eventType, DateOnly date, DateOnly today)
+    {
+        if (!StopEvents.Descriptions.TryGetValue(eventType, out var description))
+            throw new TransitionRefused(RefusalKind.Invalid, $"Unknown event type '{eventType}'.");
+        if (date > today)
+            throw new TransitionRefused(RefusalKind.Invalid, "The event date is in the future.");
+        if (claim.Status is not (ClaimStatus.Approved or ClaimStatus.Suspended))
+            throw new TransitionRefused(RefusalKind.Conflict,
+                $"Only an approved or suspended application can be stopped; this one is {claim.Status.Code()}.");
+        return new Transition(Next(claim) with { Status = ClaimStatus.Terminated, StoppedOn = date },
+            [
+                new ClaimEvent("stopped", reporter.Username, reporter.OfficeCode, null,
+                    new Dictionary<string, string> { ["event"] = eventType, ["date"] = date.ToString("yyyy-MM-dd") }),
+            ],
+            [SmsMessage.Stopped(claim.CaseNumber, description, date)]);
+    }
+
+    private static Claim Next(Claim claim) => claim with { Version = claim.Version + 1 };
+
+    private static void Require(Claim claim, ClaimStatus expected)
+    {
+        if (claim.Status != expected)
+            throw new TransitionRefused(RefusalKind.Conflict,
+                $"The application is {claim.Status.Code()}, not {expected.Code()}.");
+    }
+
+    private static void RequireReviewer(StaffMember staff)
+    {
+        if (staff.Role is not (StaffRole.Reviewer or StaffRole.Supervisor))
+            throw new TransitionRefused(RefusalKind.Forbidden, "Only reviewers and supervisors review applications.");
+    }
+
+    private static string? RequireOpinionToReject(ReviewDecision decision, string? opinion)
+    {
+        var text = string.IsNullOrWhiteSpace(opinion) ? null : opinion.Trim();
+        if (decision == ReviewDecision.Reject && text is null)
+            throw new TransitionRefused(RefusalKind.Invalid, "An opinion is required to reject.");
+        return text;
+    }
+}

@@ -1,0 +1,17 @@
+namespace Tongban.Domain.PersonalData;
+
+/// <summary>How personal data is shown anywhere outside the encrypted store (API, logs, SMS).</summary>
+public static class Mask
+{
+    public static string IdNumber(string id) =>
+        id.Length <= 8 ? new string('*', id.Length) : id[..4] + new string('*', id.Length - 8) + id[^4..];
+
+    public static string Name(string name) =>
+        name.Length <= 1 ? "*" : name[..1] + new string('*', name.Length - 1);
+
+    public static string Mobile(string mobile) =>
+        mobile.Length < 11 ? new string('*', mobile.Length) : mobile[..3] + "****" + mobile[^4..];
+
+    public static string BankAccount(string account) =>
+        account.Length <= 4 ? new string('*', account.Length) : new string('*', account.Length - 4) + account[^4..];
+}

@@ -1,0 +1,52 @@
+using Tongban.Domain.Calendar;
+
+namespace Tongban.Domain.Province;
+
+/// <summary>A city office (经办机构) and how many reviewers staff it: work is spread in proportion.</summary>
+public sealed record Office(string Code, string Name, int Reviewers);
+
+/// <summary>A city's monthly unemployment benefit from a date on (失业保险金标准).</summary>
+public sealed record BenefitStandard(DateOnly EffectiveFrom, long MonthlyFen);
+
+/// <summary>A pooling area (统筹地区): its offices and its benefit standards over time.</summary>
+public sealed record City(string Code, string Name, IReadOnlyList<Office> Offices, IReadOnlyList<BenefitStandard> Standards)
+{
+    /// <summary>The standard in force on a day; null before the first one.</summary>
+    public long? StandardOn(DateOnly day) =>
+        Standards.Where(s => s.EffectiveFrom <= day).OrderBy(s => s.EffectiveFrom).LastOrDefault()?.MonthlyFen;
+}
+
+/// <summary>Benefit months by cumulative contribution months: a step applies from its minimum up.</summary>
+public sealed record DurationStep(int MinContributionMonths, int BenefitMonths);
+
+/// <summary>How long benefit is paid (社会保险法 art. 46): steps, and the cap that also bounds carried-over months.</summary>
+public sealed record DurationScale(IReadOnlyList<DurationStep> Steps, int CapMonths)
+{
+    /// <summary>0 when the contributions reach no step.</summary>
+    public int BenefitMonthsFor(int contributionMonths) =>
+        Steps.Where(s => contributionMonths >= s.MinContributionMonths)
+             .Select(s => s.BenefitMonths).DefaultIfEmpty(0).Max();
+
+    public int MinimumContributionMonths => Steps.Min(s => s.MinContributionMonths);
+}
+
+/// <summary>Working days allowed from receipt: to first review, and to the final decision.</summary>
+public sealed record ReviewDeadlines(int FirstReviewWorkingDays, int DecisionWorkingDays);
+
+/// <summary>Everything that differs between provinces, as data.</summary>
+public sealed record ProvinceConfig(
+    string Code,
+    string Name,
+    IReadOnlyList<City> Cities,
+    DurationScale Duration,
+    ReviewDeadlines Deadlines,
+    WorkingDayCalendar Calendar)
+{
+    public City? FindCity(string code) => Cities.FirstOrDefault(c => c.Code == code);
+
+    public Office? FindOffice(string code) =>
+        Cities.SelectMany(c => c.Offices).FirstOrDefault(o => o.Code == code);
+
+    public City? CityOfOffice(string officeCode) =>
+        Cities.FirstOrDefault(c => c.Offices.Any(o => o.Code == officeCode));
+}

@@ -1,0 +1,68 @@
+using Tongban.Domain.Province;
+using Tongban.Domain.Registry;
+
+namespace Tongban.Domain.Verification;
+
+/// <summary>One reason the data rule an application out, in words for the applicant.</summary>
+public sealed record Finding(string Code, string Message);
+
+/// <summary>An earlier benefit entitlement of the same person: its unused months carry over (条例 art. 17).</summary>
+public sealed record PriorEntitlement(YearMonth StartMonth, int UnusedMonths);
+
+/// <summary>The facts verification needs, gathered from the registry and the claims store.</summary>
+public sealed record ClaimFacts(
+    string ClaimedName,
+    InsuredPerson? Person,
+    YearMonth CurrentMonth,
+    PriorEntitlement? Prior,
+    bool HasOtherOpenClaim);
+
+public sealed record VerificationResult(
+    IReadOnlyList<Finding> Findings,
+    string? InsuringCity,
+    int ContributionMonths,
+    int CarriedOverMonths)
+{
+    public bool Passed => Findings.Count == 0;
+}
+
+/// <summary>
+/// Automatic verification of an unemployment-benefit claim against shared data (零材料):
+/// 失业保险条例 art. 14 and 社会保险法 art. 45, plus 不重不漏 (no second open claim).
+/// </summary>
+public static class Eligibility
+{
+    public static VerificationResult Assess(ClaimFacts facts, ProvinceConfig province)
+    {
+        if (facts.Person is null)
+            return Fail(new Finding("identity-not-found", "未查询到您的参保记录"));
+        if (!string.Equals(facts.Person.Name, facts.ClaimedName.Trim(), StringComparison.Ordinal))
+            return Fail(new Finding("name-mismatch", "姓名与参保登记信息不一致"));
+
+        var findings = new List<Finding>();
+        var latest = facts.Person.LatestSpell;
+        var carried = facts.Prior?.UnusedMonths ?? 0;
+        // After re-employment the contribution count starts again (社会保险法 art. 46).
+        var months = facts.Person.ContributionMonths(facts.CurrentMonth, facts.Prior?.StartMonth.AddMonths(1));
+
+        if (months < province.Duration.MinimumContributionMonths && carried == 0)
+            findings.Add(new Finding("insufficient-contributions",
+                $"累计缴费{months}个月，不满{province.Duration.MinimumContributionMonths}个月"));
+        if (latest is { End: null })
+            findings.Add(new Finding("still-contributing", "您目前仍在参保缴费"));
+        else if (latest?.Reason is SeparationReason.Retired)
+            findings.Add(new Finding("on-pension", "您已办理退休，领取基本养老金"));
+        else if (latest?.Reason is not { } reason || !reason.IsInvoluntary())
+            findings.Add(new Finding("voluntary-separation", "最近一次离职为本人意愿中断就业"));
+        if (facts.HasOtherOpenClaim)
+            findings.Add(new Finding("other-open-claim", "您有另一笔正在办理或领取中的失业保险金"));
+
+        var insuringCity = latest?.CityCode;
+        if (insuringCity is not null && province.FindCity(insuringCity) is null)
+            findings.Add(new Finding("insured-outside-province", "参保地不在本省，请先办理失业保险关系转移"));
+
+        return new VerificationResult(findings, insuringCity, months, carried);
+
+        static VerificationResult Fail(Finding f) => new([f], null, 0, 0);
+    }
+}
