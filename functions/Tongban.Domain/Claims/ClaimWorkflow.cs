@@ -86,9 +86,12 @@ public static class ClaimWorkflow
             [SmsMessage.FirstReviewPassed(claim.CaseNumber), SmsMessage.Routed(claim.CaseNumber, insuringCity.Name)]);
     }
 
-    /// <summary>Final review (复核) in the insuring city, by someone other than the first reviewer; approval fixes the entitlement.</summary>
+    /// <summary>
+    /// Final review (复核) in the insuring city, by someone other than the first reviewer; approval fixes
+    /// the entitlement (<paramref name="fixEntitlement"/> runs only then, after every check has passed).
+    /// </summary>
     public static Transition FinalReview(Claim claim, StaffMember reviewer, ReviewDecision decision, string? opinion,
-        Entitlement entitlement)
+        Func<Entitlement> fixEntitlement)
     {
         Require(claim, ClaimStatus.FinalReview);
         RequireReviewer(reviewer);
@@ -104,6 +107,7 @@ public static class ClaimWorkflow
                 [new ClaimEvent("final-review-rejected", reviewer.Username, reviewer.OfficeCode, opinionText)],
                 [SmsMessage.FinalReviewRejected(claim.CaseNumber, opinionText!)]);
         }
+        var entitlement = fixEntitlement();
         return new Transition(Next(claim) with { Status = ClaimStatus.Approved, Entitlement = entitlement },
             [
                 new ClaimEvent("final-review-approved", reviewer.Username, reviewer.OfficeCode, opinionText,
@@ -131,7 +135,7 @@ public static class ClaimWorkflow
         return new Transition(Next(claim) with { Status = ClaimStatus.Terminated, StoppedOn = date },
             [
                 new ClaimEvent("stopped", reporter.Username, reporter.OfficeCode, null,
-                    new Dictionary<string, string> { ["event"] = eventType, ["date"] = date.ToString("yyyy-MM-dd") }),
+                    new Dictionary<string, string> { ["event"] = eventType, ["date"] = date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) }),
             ],
             [SmsMessage.Stopped(claim.CaseNumber, description, date)]);
     }

@@ -1,0 +1,91 @@
+using System.Text.Json;
+using Dapper;
+using Tongban.Domain.Claims;
+using Tongban.Domain.PersonalData;
+using Tongban.Domain.Verification;
+using Tongban.Hosting;
+using Tongban.PersonalData;
+using Tongban.Security;
+using Tongban.Storage;
+
+namespace Tongban.Applications;
+
+public sealed record ApplicantView(string IdNumber, string Name, string Mobile);
+public sealed record VerificationView(bool Passed, IReadOnlyList<Finding> Findings);
+public sealed record EntitlementView(int Months, decimal MonthlyAmount, string StartMonth, string EndMonth);
+public sealed record HistoryView(DateTimeOffset At, string Type, string Actor, string? Office, string? Opinion);
+
+public sealed record ApplicationView(
+    string ApplicationId, string CaseNumber, string ServiceItem, string Status, string Channel,
+    string? AcceptingOffice, string? InsuringCity, string? AssignedOffice, DateTimeOffset ReceivedAt, DateTimeOffset? DueAt,
+    ApplicantView Applicant, VerificationView? Verification, EntitlementView? Entitlement, IReadOnlyList<HistoryView> History);
+
+/// <summary>Reads an application for portals and staff: personal data masked, history in order.</summary>
+public static class ApplicationViews
+{
+    public static void Map(IEndpointRouteBuilder api) =>
+        api.MapGet("/applications/{id}", GetAsync).RequireAuthorization(Principals.PortalOrStaffPolicy)
+            .WithSummary("An application with its verification, entitlement and history (personal data masked)");
+
+    public static DateTimeOffset Time(long epochMilliseconds) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(epochMilliseconds).ToOffset(Deadlines.ChinaStandardTime);
+
+    private static async Task<IResult> GetAsync(string id, HttpContext http, Database database, PersonalDataProtector protector)
+    {
+        if (!Guid.TryParse(id, out _)) return Problems.NotFound($"Application {id}");
+        await using var connection = await database.OpenAsync(http.RequestAborted);
+        var row = await connection.QuerySingleOrDefaultAsync<ApplicationRow>(
+            "SELECT * FROM applications WHERE id = @id", new { id });
+        // A portal sees only what it submitted; staff anywhere in the province see every case (全省通办).
+        if (row is null || (http.User.PortalId() is { } portal && portal != row.PortalId))
+            return Problems.NotFound($"Application {id}");
+        var history = await connection.QueryAsync<EventRow>(
+            "SELECT at, type, actor, office, opinion FROM application_events WHERE application_id = @id ORDER BY seq", new { id });
+
+        var verification = row.FindingsJson is null ? null : JsonSerializer.Deserialize<List<Finding>>(row.FindingsJson, JsonBody.Options)!;
+        return TypedResults.Ok(new ApplicationView(
+            row.Id, row.CaseNumber, row.ServiceItem, row.Status, row.Channel, row.AcceptingOffice, row.InsuringCity, row.AssignedOffice,
+            Time(row.ReceivedAt), row.DueAt is { } due ? Time(due) : null,
+            new ApplicantView(
+                Mask.IdNumber(protector.Decrypt(row.IdNumberEnc)),
+                Mask.Name(protector.Decrypt(row.NameEnc)),
+                Mask.Mobile(protector.Decrypt(row.MobileEnc))),
+            verification is null ? null : new VerificationView(verification.Count == 0, verification),
+            row.EntitlementMonths is { } months
+                ? new EntitlementView((int)months, row.MonthlyFen!.Value / 100m, row.StartMonth!, row.EndMonth!)
+                : null,
+            history.Select(e => new HistoryView(Time(e.At), e.Type, e.Actor, e.Office, e.Opinion)).ToList()));
+    }
+
+    private sealed class ApplicationRow
+    {
+        public string Id { get; init; } = "";
+        public string CaseNumber { get; init; } = "";
+        public string ServiceItem { get; init; } = "";
+        public string Status { get; init; } = "";
+        public string Channel { get; init; } = "";
+        public string PortalId { get; init; } = "";
+        public string? AcceptingOffice { get; init; }
+        public string? InsuringCity { get; init; }
+        public string? AssignedOffice { get; init; }
+        public string IdNumberEnc { get; init; } = "";
+        public string NameEnc { get; init; } = "";
+        public string MobileEnc { get; init; } = "";
+        public string? FindingsJson { get; init; }
+        public long? EntitlementMonths { get; init; }
+        public long? MonthlyFen { get; init; }
+        public string? StartMonth { get; init; }
+        public string? EndMonth { get; init; }
+        public long ReceivedAt { get; init; }
+        public long? DueAt { get; init; }
+    }
+
+    private sealed class EventRow
+    {
+        public long At { get; init; }
+        public string Type { get; init; } = "";
+        public string Actor { get; init; } = "";
+        public string? Office { get; init; }
+        public string? Opinion { get; init; }
+    }
+}

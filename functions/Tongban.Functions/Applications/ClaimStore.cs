@@ -1,0 +1,119 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using Tongban.Domain;
+using Tongban.Domain.Claims;
+using Tongban.Domain.Entitlements;
+using Tongban.Domain.Province;
+using Tongban.Work;
+
+namespace Tongban.Applications;
+
+/// <summary>
+/// Loads a claim's state and commits a transition: the new state (optimistic concurrency on the
+/// version), its history events, its SMS and their delivery work — all in the caller's transaction.
+/// </summary>
+public sealed class ClaimStore(ProvinceConfig province)
+{
+    public const string SendSmsKind = "send-sms";
+
+    public static async Task<(Claim Claim, DateTimeOffset ReceivedAt)?> LoadAsync(DbConnection connection, DbTransaction? transaction, string id)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<ClaimRow>(
+            """
+            SELECT id, case_number, service_item, channel, status, accepting_office, insuring_city, assigned_office,
+                   first_reviewer, entitlement_months, monthly_fen, start_month, end_month, stopped_on, version, received_at
+            FROM applications WHERE id = @id
+            """, new { id }, transaction);
+        if (row is null) return null;
+        var entitlement = row.EntitlementMonths is { } months
+            ? new Entitlement((int)months, row.MonthlyFen!.Value, YearMonth.Parse(row.StartMonth!), YearMonth.Parse(row.EndMonth!))
+            : null;
+        var claim = new Claim(Guid.Parse(row.Id), row.CaseNumber, row.ServiceItem, row.Channel, ClaimStatuses.Parse(row.Status),
+            row.AcceptingOffice, row.InsuringCity, row.AssignedOffice, row.FirstReviewer, entitlement,
+            row.StoppedOn is null ? null : DateOnly.Parse(row.StoppedOn), (int)row.Version);
+        return (claim, DateTimeOffset.FromUnixTimeMilliseconds(row.ReceivedAt));
+    }
+
+    /// <summary>Commits a transition of an existing claim; throws <see cref="ConcurrentChangeException"/> if someone else moved it first.</summary>
+    public async Task ApplyAsync(DbConnection connection, DbTransaction transaction, Transition transition,
+        int expectedVersion, DateTimeOffset receivedAt, DateTimeOffset now)
+    {
+        var c = transition.Claim;
+        var updated = await connection.ExecuteAsync(
+            """
+            UPDATE applications SET status = @status, is_open = @isOpen, insuring_city = @insuringCity,
+                assigned_office = @assignedOffice, first_reviewer = @firstReviewer,
+                entitlement_months = @months, monthly_fen = @monthlyFen, start_month = @startMonth, end_month = @endMonth,
+                stopped_on = @stoppedOn, due_at = @dueAt, version = @version, updated_at = @now
+            WHERE id = @id AND version = @expectedVersion
+            """,
+            new
+            {
+                id = c.Id.ToString(), status = c.Status.Code(), isOpen = c.Status.IsOpen() ? 1 : 0, insuringCity = c.InsuringCity,
+                assignedOffice = c.AssignedOffice, firstReviewer = c.FirstReviewer,
+                months = c.Entitlement?.Months, monthlyFen = c.Entitlement?.MonthlyFen,
+                startMonth = c.Entitlement?.StartMonth.ToString(), endMonth = c.Entitlement?.EndMonth.ToString(),
+                stoppedOn = c.StoppedOn?.ToString("yyyy-MM-dd"),
+                dueAt = Deadlines.DueAt(c.Status, receivedAt, province)?.ToUnixTimeMilliseconds(),
+                version = c.Version, expectedVersion, now = now.ToUnixTimeMilliseconds(),
+            }, transaction);
+        if (updated != 1) throw new ConcurrentChangeException();
+        await AppendAsync(connection, transaction, transition, now);
+    }
+
+    /// <summary>Appends the transition's history events, SMS and SMS delivery work.</summary>
+    public static async Task AppendAsync(DbConnection connection, DbTransaction transaction, Transition transition, DateTimeOffset now)
+    {
+        var id = transition.Claim.Id.ToString();
+        var at = now.ToUnixTimeMilliseconds();
+        var seq = await connection.ExecuteScalarAsync<long>(
+            "SELECT COALESCE(MAX(seq), 0) FROM application_events WHERE application_id = @id", new { id }, transaction);
+        foreach (var e in transition.Events)
+        {
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO application_events (application_id, seq, at, type, actor, office, opinion, data_json)
+                VALUES (@id, @seq, @at, @type, @actor, @office, @opinion, @data)
+                """,
+                new { id, seq = ++seq, at, type = e.Type, actor = e.Actor, office = e.Office, opinion = e.Opinion,
+                      data = e.Data is null ? null : JsonSerializer.Serialize(e.Data) }, transaction);
+        }
+        foreach (var sms in transition.Sms)
+        {
+            // One SMS per event: the key is the claim version that caused it and the template.
+            var dedupeKey = $"{id}:{transition.Claim.Version}:{sms.Template}";
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO notifications (application_id, dedupe_key, template, to_enc, body, status, created_at)
+                SELECT id, @dedupeKey, @template, mobile_enc, @body, 'queued', @at FROM applications WHERE id = @id
+                ON CONFLICT (dedupe_key) DO NOTHING
+                """,
+                new { id, dedupeKey, template = sms.Template, body = sms.Body, at }, transaction);
+            await WorkItems.EnqueueAsync(connection, transaction, SendSmsKind, dedupeKey, "sms:" + dedupeKey, now, now);
+        }
+    }
+
+    private sealed class ClaimRow
+    {
+        public string Id { get; init; } = "";
+        public string CaseNumber { get; init; } = "";
+        public string ServiceItem { get; init; } = "";
+        public string Channel { get; init; } = "";
+        public string Status { get; init; } = "";
+        public string? AcceptingOffice { get; init; }
+        public string? InsuringCity { get; init; }
+        public string? AssignedOffice { get; init; }
+        public string? FirstReviewer { get; init; }
+        public long? EntitlementMonths { get; init; }
+        public long? MonthlyFen { get; init; }
+        public string? StartMonth { get; init; }
+        public string? EndMonth { get; init; }
+        public string? StoppedOn { get; init; }
+        public long Version { get; init; }
+        public long ReceivedAt { get; init; }
+    }
+}
+
+/// <summary>Another command changed the claim between load and commit; the caller may retry.</summary>
+public sealed class ConcurrentChangeException() : Exception("The application was changed by someone else meanwhile; try again.");

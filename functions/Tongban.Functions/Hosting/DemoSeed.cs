@@ -1,0 +1,57 @@
+using Dapper;
+using Tongban.Domain;
+using Tongban.Domain.Claims;
+using Tongban.Domain.Province;
+using Tongban.Domain.Registry;
+using Tongban.Registry;
+using Tongban.Security;
+using Tongban.Storage;
+
+namespace Tongban.Hosting;
+
+/// <summary>
+/// Seeds an empty database with the demo province's portal key, staff accounts (admin, {city}-sup,
+/// {office}-r1/-r2) and a generated population (Demo:People, deterministic from Demo:RandomSeed).
+/// </summary>
+public sealed class DemoSeed(Database database, ProvinceConfig province, RegistryImport import, IConfiguration configuration,
+    TimeProvider clock, ILogger<DemoSeed> log)
+{
+    public async Task SeedIfEmptyAsync(CancellationToken ct)
+    {
+        var password = configuration["Demo:Password"];
+        var portalKey = configuration["Demo:PortalKey"];
+        if (string.IsNullOrEmpty(password) || string.IsNullOrEmpty(portalKey))
+            throw new InvalidOperationException("Demo:Enabled needs Demo:Password and Demo:PortalKey.");
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var seeded = await database.InTransactionAsync(async (c, t) =>
+        {
+            if (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM staff", transaction: t) > 0) return false;
+            await c.ExecuteAsync("INSERT INTO portals (id, name, key_hash, created_at) VALUES ('demo-portal', '演示门户', @hash, @now)",
+                new { hash = Secrets.Hash(portalKey), now }, t);
+            // One hash for every demo account: the demo password is shared anyway, and hashing is deliberately slow.
+            var hash = AuthEndpoints.HashPassword("demo", password);
+            var accounts = new List<(string Username, StaffRole Role, string? Office, string? City)> { ("admin", StaffRole.Administrator, null, null) };
+            foreach (var city in province.Cities)
+            {
+                accounts.Add(($"{city.Code}-sup", StaffRole.Supervisor, null, city.Code));
+                foreach (var office in city.Offices)
+                {
+                    accounts.Add(($"{office.Code}-r1", StaffRole.Reviewer, office.Code, city.Code));
+                    accounts.Add(($"{office.Code}-r2", StaffRole.Reviewer, office.Code, city.Code));
+                }
+            }
+            await c.ExecuteAsync(
+                "INSERT INTO staff (username, password_hash, role, office_code, city_code, created_at) VALUES (@Username, @hash, @role, @Office, @City, @now)",
+                accounts.Select(a => new { a.Username, hash, role = a.Role.RoleCode(), a.Office, a.City, now }), t);
+            return true;
+        }, ct);
+        if (!seeded) return;
+
+        var people = configuration.GetValue("Demo:People", 2000);
+        var randomSeed = configuration.GetValue("Demo:RandomSeed", 20261122);
+        var rows = DemoPopulation.Generate(people, randomSeed, province.Cities.Select(c => c.Code).ToList(),
+            YearMonth.Of(Deadlines.LocalDate(clock.GetUtcNow())));
+        var result = await import.ImportAsync(rows.Select((row, i) => (i + 2, row)).ToAsyncEnumerable(), ct);
+        log.LogInformation("演示数据已生成：门户 1 个，工作人员账号若干，参保人 {People} 人（缴费记录 {Spells} 条）", people, result.Imported);
+    }
+}

@@ -1,0 +1,146 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading.RateLimiting;
+using Dapper;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Tongban.Applications;
+using Tongban.Domain.Province;
+using Tongban.Intake;
+using Tongban.Notifications;
+using Tongban.PersonalData;
+using Tongban.Province;
+using Tongban.Reference;
+using Tongban.Registry;
+using Tongban.Review;
+using Tongban.Security;
+using Tongban.Storage;
+using Tongban.Verification;
+using Tongban.Work;
+
+namespace Tongban.Hosting;
+
+/// <summary>The composition root: the same app runs standalone, in tests and under the Functions host.</summary>
+public static class TongbanApp
+{
+    public const string DefaultUrl = "http://localhost:7071";
+
+    static TongbanApp() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+    /// <summary>Builds the app, migrates the database and seeds demo data where asked; the caller runs it.</summary>
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+        AddServices(builder);
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        await Migrator.MigrateAsync(app.Services.GetRequiredService<Database>());
+        if (app.Configuration.GetValue("Demo:Enabled", false))
+            await app.Services.GetRequiredService<DemoSeed>().SeedIfEmptyAsync(CancellationToken.None);
+        UsePipeline(app);
+        return app;
+    }
+
+    public static void AddServices(WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        var contentRoot = builder.Environment.ContentRootPath;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => ProvinceLoader.Load(configuration["Province:Name"] ?? "hainan"));
+        services.AddSingleton(_ => Database.FromConfiguration(configuration, contentRoot));
+        services.AddSingleton(_ => PersonalDataProtector.FromConfiguration(configuration, builder.Environment.IsDevelopment(), contentRoot));
+        services.AddSingleton<ClaimStore>();
+        services.AddSingleton<RegistryStore>();
+        services.AddSingleton<RegistryImport>();
+        services.AddSingleton<ReviewCommands>();
+        services.AddSingleton<DemoSeed>();
+        services.AddSingleton<WorkItems>();
+        services.AddSingleton<WorkPump>();
+        services.AddSingleton<IWorkHandler, VerifyApplicationHandler>();
+        services.AddSingleton<IWorkHandler, SendSmsHandler>();
+        services.AddSingleton<ISmsGateway>(_ => new LocalSmsSink(
+            configuration["Sms:OutboxPath"] ?? Path.Combine(contentRoot, "data", "sms-outbox.jsonl")));
+        if (configuration.GetValue("Work:InProcess", true)) services.AddHostedService<WorkPumpService>();
+
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, PortalKeyAuthentication>(Principals.PortalScheme, null)
+            .AddScheme<AuthenticationSchemeOptions, StaffTokenAuthentication>(Principals.StaffScheme, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Principals.PortalPolicy, p => p.AddAuthenticationSchemes(Principals.PortalScheme).RequireAuthenticatedUser())
+            .AddPolicy(Principals.StaffPolicy, p => p.AddAuthenticationSchemes(Principals.StaffScheme).RequireAuthenticatedUser())
+            .AddPolicy(Principals.AdministratorPolicy, p => p.AddAuthenticationSchemes(Principals.StaffScheme)
+                .RequireRole(Domain.Claims.StaffRole.Administrator.RoleCode()))
+            .AddPolicy(Principals.PortalOrStaffPolicy, p => p.AddAuthenticationSchemes(Principals.PortalScheme, Principals.StaffScheme)
+                .RequireAuthenticatedUser());
+
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.OnRejected = (context, ct) => new ValueTask(Problems.Of(429, "Too many requests",
+                "This client is over its rate limit; retry later.").ExecuteAsync(context.HttpContext));
+            var perSecond = configuration.GetValue("RateLimit:PortalPerSecond", 2000);
+            options.AddPolicy(Principals.PortalPolicy, http => RateLimitPartition.GetTokenBucketLimiter(
+                Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(http.Request.Headers["X-Api-Key"].ToString()))),
+                _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = perSecond, TokensPerPeriod = perSecond, ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0, AutoReplenishment = true,
+                }));
+            options.AddPolicy(Principals.LoginRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 30, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        });
+
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+            c.ProblemDetails.Extensions["requestId"] = c.HttpContext.TraceIdentifier);
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddOpenApi();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
+    }
+
+    private static void UsePipeline(WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRequestId();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResultStatusCodes = { [HealthStatus.Unhealthy] = 503 } });
+        var api = app.MapGroup("/api/v1");
+        AuthEndpoints.Map(api);
+        ReferenceEndpoints.Map(api);
+        SubmitApplication.Map(api);
+        ApplicationViews.Map(api);
+        ReviewEndpoints.Map(api);
+        ReportEvent.Map(api);
+        RegistryEndpoints.Map(api);
+        NotificationEndpoints.Map(api);
+    }
+}
+
+public sealed class DatabaseHealthCheck(Database database) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        try
+        {
+            await using var connection = await database.OpenAsync(ct);
+            await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations");
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception e)
+        {
+            return HealthCheckResult.Unhealthy("The database does not answer.", e);
+        }
+    }
+}

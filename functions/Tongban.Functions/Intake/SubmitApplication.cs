@@ -1,0 +1,191 @@
+using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Dapper;
+using Microsoft.AspNetCore.Mvc;
+using Tongban.Applications;
+using Tongban.Domain.Claims;
+using Tongban.Domain.Identifiers;
+using Tongban.Domain.Province;
+using Tongban.Hosting;
+using Tongban.PersonalData;
+using Tongban.Security;
+using Tongban.Storage;
+using Tongban.Verification;
+using Tongban.Work;
+
+namespace Tongban.Intake;
+
+public sealed record ApplicantRequest(string? IdNumber, string? Name, string? Mobile);
+
+public sealed record SubmitApplicationRequest(
+    string? ServiceItem, string? Channel, string? AcceptingOffice, ApplicantRequest? Applicant, JsonElement? Details);
+
+public sealed record SubmitApplicationResponse(string ApplicationId, string CaseNumber, string Status);
+
+/// <summary>
+/// Portal intake (受理): validates, then in one transaction stores the application, its history, the
+/// "received" SMS and the verification work. Idempotent per portal and Idempotency-Key.
+/// </summary>
+public static class SubmitApplication
+{
+    public const int MaxBodyBytes = 64 * 1024;
+
+    public static void Map(IEndpointRouteBuilder api) =>
+        api.MapPost("/applications", HandleAsync)
+            .RequireAuthorization(Principals.PortalPolicy)
+            .RequireRateLimiting(Principals.PortalPolicy)
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            .Accepts<SubmitApplicationRequest>("application/json")
+            .Produces<SubmitApplicationResponse>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithSummary("Submit an application (portals)");
+
+    private static async Task<IResult> HandleAsync(HttpContext http, Database database, PersonalDataProtector protector,
+        ProvinceConfig province, ClaimStore store, WorkPump pump, TimeProvider clock)
+    {
+        var portalId = http.User.PortalId()!;
+        var key = http.Request.Headers["Idempotency-Key"].ToString();
+        if (key.Length is 0 or > 64 || key.Any(char.IsControl))
+            return Problems.Invalid("Idempotency-Key", "The Idempotency-Key header is required, at most 64 characters.");
+
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
+        var requestHash = Convert.ToHexString(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
+        if (await ReplayAsync(database, portalId, key, requestHash) is { } replay) return replay;
+
+        buffer.Position = 0;
+        http.Request.Body = buffer;
+        var (request, problem) = await JsonBody.ReadAsync<SubmitApplicationRequest>(http.Request);
+        if (problem is not null) return problem;
+        var now = clock.GetUtcNow();
+        var errors = Validate(request!, province, Deadlines.LocalDate(now), out var applicant);
+        if (errors.Count > 0) return Problems.Invalid(errors);
+
+        var id = Guid.NewGuid();
+        var caseNumber = NewCaseNumber(province, now);
+        var transition = ClaimWorkflow.Submit(id, caseNumber, request!.ServiceItem!, request.Channel!, request.AcceptingOffice, portalId);
+        var response = new SubmitApplicationResponse(id.ToString(), caseNumber, transition.Claim.Status.Code());
+        var personKey = protector.PersonKey(applicant.IdNumber);
+        try
+        {
+            await database.InTransactionAsync(async (c, t) =>
+            {
+                await InsertAsync(c, t, transition, province, applicant, protector, personKey, request.Details, portalId, now);
+                await ClaimStore.AppendAsync(c, t, transition, now);
+                await WorkItems.EnqueueAsync(c, t, VerifyApplicationHandler.Kind, id.ToString(), "verify:" + id, now, now);
+                await c.ExecuteAsync(
+                    """
+                    INSERT INTO idempotency_keys (portal_id, key, request_hash, status_code, response_json, created_at)
+                    VALUES (@portalId, @key, @requestHash, 202, @json, @now)
+                    """,
+                    new { portalId, key, requestHash, json = JsonSerializer.Serialize(response, JsonBody.Options), now = now.ToUnixTimeMilliseconds() }, t);
+            }, http.RequestAborted);
+        }
+        catch (Exception e) when (Database.IsUniqueViolation(e))
+        {
+            // A concurrent request with the same key won, or the person already has an open application.
+            if (await ReplayAsync(database, portalId, key, requestHash) is { } replayed) return replayed;
+            return await ConflictAsync(database, personKey, request.ServiceItem!);
+        }
+        pump.Wake();
+        return TypedResults.Accepted($"/api/v1/applications/{id}", response);
+    }
+
+    private static async Task<IResult?> ReplayAsync(Database database, string portalId, string key, string requestHash)
+    {
+        await using var connection = await database.OpenAsync();
+        var stored = await connection.QuerySingleOrDefaultAsync<StoredResponse>(
+            "SELECT request_hash, response_json FROM idempotency_keys WHERE portal_id = @portalId AND key = @key",
+            new { portalId, key });
+        if (stored is null) return null;
+        if (stored.RequestHash != requestHash)
+            return Problems.Of(422, "Idempotency key reused", "This Idempotency-Key was already used with a different request body.");
+        var response = JsonSerializer.Deserialize<SubmitApplicationResponse>(stored.ResponseJson, JsonBody.Options)!;
+        return TypedResults.Accepted($"/api/v1/applications/{response.ApplicationId}", response);
+    }
+
+    private static async Task<IResult> ConflictAsync(Database database, string personKey, string serviceItem)
+    {
+        await using var connection = await database.OpenAsync();
+        var existing = await connection.QuerySingleOrDefaultAsync<string>(
+            "SELECT id FROM applications WHERE person_key = @personKey AND service_item = @serviceItem AND is_open = 1",
+            new { personKey, serviceItem });
+        return Problems.Of(409, "Open application exists",
+            "This person already has an open application for this service item.",
+            new Dictionary<string, object?> { ["existingApplicationId"] = existing });
+    }
+
+    private static Dictionary<string, string[]> Validate(SubmitApplicationRequest request, ProvinceConfig province,
+        DateOnly today, out (string IdNumber, string Name, string Mobile) applicant)
+    {
+        var errors = new Dictionary<string, string[]>();
+        void Error(string field, string message) => errors[field] = [message];
+        applicant = ("", "", "");
+
+        if (string.IsNullOrWhiteSpace(request.ServiceItem)) Error("serviceItem", "Required.");
+        else if (!ServiceItems.All.Contains(request.ServiceItem)) Error("serviceItem", $"Unknown service item '{request.ServiceItem}'.");
+        else if (!ServiceItems.Accepted.Contains(request.ServiceItem))
+            Error("serviceItem", $"'{request.ServiceItem}' is not accepted through this API yet; only {string.Join(", ", ServiceItems.Accepted)}.");
+
+        if (request.Channel is not ("online" or "counter")) Error("channel", "Must be 'online' or 'counter'.");
+        if (request.AcceptingOffice is { } office && province.FindOffice(office) is null)
+            Error("acceptingOffice", $"Unknown office '{office}'.");
+        else if (request.Channel == "counter" && request.AcceptingOffice is null)
+            Error("acceptingOffice", "Required for counter applications.");
+
+        if (request.Applicant is not { } a) { Error("applicant", "Required."); return errors; }
+        var idError = IdentityNumber.Validate(a.IdNumber, today, out var idNumber);
+        if (idError is not null) Error("applicant.idNumber", $"Not a valid identity number: {idError}.");
+        var name = (a.Name ?? "").Trim();
+        if (name.Length is < 2 or > 30 || name.Any(ch => char.IsControl(ch) || char.IsDigit(ch)))
+            Error("applicant.name", "Required: 2 to 30 characters, no digits.");
+        if (!MobileNumber.TryNormalize(a.Mobile, out var mobile)) Error("applicant.mobile", "Not a mainland mobile number.");
+        if (request.Details is { } details && details.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
+            Error("details", "Must be an object.");
+        applicant = (idNumber, name, mobile);
+        return errors;
+    }
+
+    private static Task InsertAsync(DbConnection c, DbTransaction t, Transition transition, ProvinceConfig province,
+        (string IdNumber, string Name, string Mobile) applicant, PersonalDataProtector protector, string personKey,
+        JsonElement? details, string portalId, DateTimeOffset now)
+    {
+        var claim = transition.Claim;
+        return c.ExecuteAsync(
+            """
+            INSERT INTO applications (id, case_number, service_item, channel, status, is_open, person_key,
+                id_number_enc, name_enc, mobile_enc, details_json, portal_id, accepting_office, assigned_office,
+                received_at, due_at, updated_at, version)
+            VALUES (@id, @caseNumber, @serviceItem, @channel, @status, 1, @personKey,
+                @idNumber, @name, @mobile, @details, @portalId, @acceptingOffice, @acceptingOffice,
+                @now, @dueAt, @now, @version)
+            """,
+            new
+            {
+                id = claim.Id.ToString(), caseNumber = claim.CaseNumber, serviceItem = claim.ServiceItem, channel = claim.Channel,
+                status = claim.Status.Code(), personKey,
+                idNumber = protector.Encrypt(applicant.IdNumber), name = protector.Encrypt(applicant.Name),
+                mobile = protector.Encrypt(applicant.Mobile),
+                details = details is { ValueKind: JsonValueKind.Object } d ? d.GetRawText() : null,
+                portalId, acceptingOffice = claim.AcceptingOffice, now = now.ToUnixTimeMilliseconds(),
+                dueAt = Deadlines.DueAt(claim.Status, now, province)?.ToUnixTimeMilliseconds(), version = claim.Version,
+            }, t);
+    }
+
+    /// <summary>Province code, date in China, and 8 random characters: unique enough, and unguessable.</summary>
+    private static string NewCaseNumber(ProvinceConfig province, DateTimeOffset now)
+    {
+        const string alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+        var random = RandomNumberGenerator.GetString(alphabet, 8);
+        return $"{province.Code}{Deadlines.LocalDate(now):yyyyMMdd}{random}";
+    }
+
+    private sealed class StoredResponse
+    {
+        public string RequestHash { get; init; } = "";
+        public string ResponseJson { get; init; } = "";
+    }
+}

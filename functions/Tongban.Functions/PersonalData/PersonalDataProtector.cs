@@ -1,0 +1,76 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Tongban.PersonalData;
+
+/// <summary>
+/// Encrypts personal data at rest (AES-GCM, 个人信息保护法 art. 51) and derives the keyed hash
+/// (blind index) used to find a person without decrypting anyone.
+/// </summary>
+public sealed class PersonalDataProtector
+{
+    private const string Version = "v1:";
+    private readonly byte[] _encryptionKey;
+    private readonly byte[] _indexKey;
+
+    public PersonalDataProtector(byte[] encryptionKey, byte[] indexKey)
+    {
+        if (encryptionKey.Length != 32 || indexKey.Length < 32)
+            throw new ArgumentException("PersonalData keys must be 32 bytes (base64 in configuration).");
+        _encryptionKey = encryptionKey;
+        _indexKey = indexKey;
+    }
+
+    /// <summary>
+    /// Keys from configuration (PersonalData:EncryptionKey, PersonalData:IndexKey, base64; Key Vault
+    /// references in Azure). Only a development machine may fall back to keys generated into the data folder.
+    /// </summary>
+    public static PersonalDataProtector FromConfiguration(IConfiguration configuration, bool development, string contentRoot)
+    {
+        var encryption = configuration["PersonalData:EncryptionKey"];
+        var index = configuration["PersonalData:IndexKey"];
+        if (!string.IsNullOrEmpty(encryption) && !string.IsNullOrEmpty(index))
+            return new PersonalDataProtector(Convert.FromBase64String(encryption), Convert.FromBase64String(index));
+        if (!development)
+            throw new InvalidOperationException("PersonalData:EncryptionKey and PersonalData:IndexKey must be configured.");
+        var file = Path.Combine(contentRoot, "data", "development-keys.txt");
+        if (!File.Exists(file))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            File.WriteAllLines(file, [Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))]);
+        }
+        var lines = File.ReadAllLines(file);
+        return new PersonalDataProtector(Convert.FromBase64String(lines[0]), Convert.FromBase64String(lines[1]));
+    }
+
+    public string Encrypt(string plaintext)
+    {
+        var plain = Encoding.UTF8.GetBytes(plaintext);
+        var output = new byte[12 + plain.Length + 16];
+        var nonce = output.AsSpan(0, 12);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(_encryptionKey, 16);
+        aes.Encrypt(nonce, plain, output.AsSpan(12, plain.Length), output.AsSpan(12 + plain.Length, 16));
+        return Version + Convert.ToBase64String(output);
+    }
+
+    public string Decrypt(string ciphertext)
+    {
+        if (!ciphertext.StartsWith(Version, StringComparison.Ordinal))
+            throw new CryptographicException("Unknown ciphertext version.");
+        var data = Convert.FromBase64String(ciphertext[Version.Length..]);
+        var plain = new byte[data.Length - 28];
+        using var aes = new AesGcm(_encryptionKey, 16);
+        aes.Decrypt(data.AsSpan(0, 12), data.AsSpan(12, plain.Length), data.AsSpan(12 + plain.Length), plain);
+        return Encoding.UTF8.GetString(plain);
+    }
+
+    /// <summary>The blind index of an identity number: the person's key everywhere in the store.</summary>
+    public string PersonKey(string normalizedIdNumber) => Hash("person:" + normalizedIdNumber);
+
+    /// <summary>A keyed fingerprint of values, to tell whether an import changes them without decrypting.</summary>
+    public string Fingerprint(params string?[] values) => Hash("fp:" + string.Join('\u001f', values));
+
+    private string Hash(string value) =>
+        Convert.ToBase64String(HMACSHA256.HashData(_indexKey, Encoding.UTF8.GetBytes(value)));
+}

@@ -1,0 +1,214 @@
+using System.Data.Common;
+using System.Globalization;
+using CsvHelper;
+using Dapper;
+using Tongban.Domain;
+using Tongban.Domain.Claims;
+using Tongban.Domain.Identifiers;
+using Tongban.Domain.Registry;
+using Tongban.PersonalData;
+using Tongban.Storage;
+
+namespace Tongban.Registry;
+
+public sealed record LineReport(int Line, IReadOnlyList<string> Errors);
+
+public sealed record ImportResult(int Imported, int Updated, IReadOnlyList<LineReport> Rejected, IReadOnlyList<LineReport> Flagged);
+
+/// <summary>
+/// Imports the core insurance system's contribution spells (contract: Registry import). Good lines land
+/// even when others are bad; importing the same file again changes nothing (key: idNumber + employerCode + startMonth).
+/// </summary>
+public sealed class RegistryImport(Database database, PersonalDataProtector protector, TimeProvider clock)
+{
+    private const int LinesPerTransaction = 2000;
+
+    /// <summary>Reads CSV with the contract's header; a missing column fails the whole file with <see cref="InvalidCsvException"/>.</summary>
+    public async Task<ImportResult> ImportCsvAsync(Stream stream, CancellationToken ct)
+    {
+        await using var csv = CsvReader.Create(stream, new CsvReaderOptions { TrackLineNumbers = true, TrimWhitespace = true }, leaveOpen: true);
+        try
+        {
+            await csv.ReadHeaderAsync(ct);
+        }
+        catch (CsvFormatException e)
+        {
+            throw new InvalidCsvException($"The header cannot be read: {e.Message}");
+        }
+        var missing = RegistryRow.Header.Where(h => !csv.Headers.Contains(h)).ToList();
+        if (missing.Count > 0) throw new InvalidCsvException($"The first line must be the header; it lacks: {string.Join(", ", missing)}.");
+        var rejected = new List<LineReport>();
+        var result = await ImportAsync(ReadRowsAsync(csv, rejected, ct), ct);
+        return result with { Rejected = rejected.Concat(result.Rejected).OrderBy(r => r.Line).ToList() };
+
+        static async IAsyncEnumerable<(int Line, RegistryRow Row)> ReadRowsAsync(CsvReader csv, List<LineReport> broken,
+            [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await csv.ReadAsync(ct)) yield break;
+                }
+                catch (CsvFormatException e)
+                {
+                    // A broken record (an unclosed quote) ends what can be read safely: report it, keep what came before.
+                    broken.Add(new LineReport((int)csv.LineNumber, [$"malformed CSV: {e.Message}"]));
+                    yield break;
+                }
+                string F(string name) => csv.TryGetFieldIndex(name, out var i) && i < csv.FieldCount ? csv.GetString(i) : "";
+                yield return ((int)csv.LineNumber, new RegistryRow(F("idNumber"), F("name"), F("mobile"), F("bankAccount"), F("cityCode"),
+                    F("employerCode"), F("employerName"), F("startMonth"), F("endMonth"), F("separationReason")));
+            }
+        }
+    }
+
+    public async Task<ImportResult> ImportAsync(IAsyncEnumerable<(int Line, RegistryRow Row)> rows, CancellationToken ct)
+    {
+        var rejected = new List<LineReport>();
+        var flagged = new List<LineReport>();
+        int imported = 0, updated = 0;
+        var today = Deadlines.LocalDate(clock.GetUtcNow());
+        await foreach (var chunk in rows.Chunk(LinesPerTransaction).WithCancellation(ct))
+        {
+            var valid = new List<(int Line, Spell Spell)>();
+            foreach (var (line, row) in chunk)
+            {
+                var (spell, errors, warnings) = Validate(row, today);
+                if (spell is null) rejected.Add(new LineReport(line, errors));
+                else valid.Add((line, spell));
+                if (warnings.Count > 0) flagged.Add(new LineReport(line, warnings));
+            }
+            var (i, u) = await database.InTransactionAsync((c, t) => UpsertAsync(c, t, valid), ct);
+            imported += i;
+            updated += u;
+        }
+        return new ImportResult(imported, updated, rejected, flagged);
+    }
+
+    private async Task<(int Imported, int Updated)> UpsertAsync(DbConnection c, DbTransaction t, List<(int Line, Spell Spell)> spells)
+    {
+        int imported = 0, updated = 0;
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var personsSeen = new Dictionary<string, string?>();
+        foreach (var (_, s) in spells)
+        {
+            var personKey = protector.PersonKey(s.IdNumber);
+            var contactHash = protector.Fingerprint(s.Name, s.Mobile, s.BankAccount);
+            if (!personsSeen.TryGetValue(personKey, out var storedHash))
+            {
+                storedHash = await c.QuerySingleOrDefaultAsync<string>(
+                    "SELECT contact_hash FROM persons WHERE person_key = @personKey", new { personKey }, t);
+            }
+            var personChanged = storedHash is not null && storedHash != contactHash;
+            if (storedHash != contactHash)
+            {
+                await c.ExecuteAsync(
+                    """
+                    INSERT INTO persons (person_key, id_number_enc, name_enc, mobile_enc, bank_account_enc, contact_hash, updated_at)
+                    VALUES (@personKey, @idNumber, @name, @mobile, @bankAccount, @contactHash, @now)
+                    ON CONFLICT (person_key) DO UPDATE SET name_enc = excluded.name_enc, mobile_enc = excluded.mobile_enc,
+                        bank_account_enc = excluded.bank_account_enc, contact_hash = excluded.contact_hash, updated_at = excluded.updated_at
+                    """,
+                    new
+                    {
+                        personKey, idNumber = protector.Encrypt(s.IdNumber), name = protector.Encrypt(s.Name),
+                        mobile = s.Mobile.Length == 0 ? null : protector.Encrypt(s.Mobile),
+                        bankAccount = s.BankAccount.Length == 0 ? null : protector.Encrypt(s.BankAccount), contactHash, now,
+                    }, t);
+            }
+            personsSeen[personKey] = contactHash;
+
+            var existing = await c.QuerySingleOrDefaultAsync<SpellRow>(
+                """
+                SELECT end_month, city_code, employer_name, separation_reason FROM contribution_spells
+                WHERE person_key = @personKey AND employer_code = @employerCode AND start_month = @startMonth
+                """, new { personKey, employerCode = s.EmployerCode, startMonth = s.StartMonth }, t);
+            var args = new
+            {
+                personKey, employerCode = s.EmployerCode, startMonth = s.StartMonth, endMonth = s.EndMonth,
+                cityCode = s.CityCode, employerName = s.EmployerName, reason = s.SeparationReason, now,
+            };
+            if (existing is null)
+            {
+                await c.ExecuteAsync(
+                    """
+                    INSERT INTO contribution_spells (person_key, employer_code, start_month, end_month, city_code, employer_name, separation_reason, updated_at)
+                    VALUES (@personKey, @employerCode, @startMonth, @endMonth, @cityCode, @employerName, @reason, @now)
+                    """, args, t);
+                imported++;
+            }
+            else if (existing.EndMonth != s.EndMonth || existing.CityCode != s.CityCode
+                     || existing.EmployerName != s.EmployerName || existing.SeparationReason != s.SeparationReason)
+            {
+                await c.ExecuteAsync(
+                    """
+                    UPDATE contribution_spells SET end_month = @endMonth, city_code = @cityCode, employer_name = @employerName,
+                        separation_reason = @reason, updated_at = @now
+                    WHERE person_key = @personKey AND employer_code = @employerCode AND start_month = @startMonth
+                    """, args, t);
+                updated++;
+            }
+            else if (personChanged)
+            {
+                updated++;
+            }
+        }
+        return (imported, updated);
+    }
+
+    private static (Spell? Spell, List<string> Errors, List<string> Warnings) Validate(RegistryRow row, DateOnly today)
+    {
+        var errors = new List<string>();
+        var warnings = new List<string>();
+        var idError = IdentityNumber.Validate(row.IdNumber, today, out var idNumber);
+        if (idError is not null) errors.Add($"idNumber: {idError}");
+        var name = row.Name.Trim();
+        if (name.Length is < 1 or > 30) errors.Add("name: required, at most 30 characters");
+        var mobile = "";
+        if (row.Mobile.Length > 0 && !MobileNumber.TryNormalize(row.Mobile, out mobile)) errors.Add("mobile: not a mainland mobile number");
+        var bank = row.BankAccount.Replace(" ", "");
+        if (bank.Length > 0 && (bank.Length is < 12 or > 30 || !bank.All(char.IsAsciiDigit)))
+            errors.Add("bankAccount: 12 to 30 digits");
+        if (row.CityCode.Length != 6 || !row.CityCode.All(char.IsAsciiDigit)) errors.Add("cityCode: 6 digits");
+        switch (CreditCode.Check(row.EmployerCode))
+        {
+            case CreditCodeCheck.Malformed: errors.Add("employerCode: not a unified social credit code (18 characters)"); break;
+            case CreditCodeCheck.CheckCharacterMismatch: warnings.Add("employerCode: check character does not match (kept: some early codes are real)"); break;
+        }
+        if (row.EmployerName.Trim().Length == 0) errors.Add("employerName: required");
+        var currentMonth = YearMonth.Of(today);
+        if (!YearMonth.TryParse(row.StartMonth, out var start)) errors.Add("startMonth: YYYY-MM");
+        else if (start > currentMonth) errors.Add("startMonth: in the future");
+        YearMonth? end = null;
+        if (row.EndMonth.Length > 0)
+        {
+            if (!YearMonth.TryParse(row.EndMonth, out var e)) errors.Add("endMonth: YYYY-MM or empty");
+            else if (e < start) errors.Add("endMonth: before startMonth");
+            else if (e > currentMonth) errors.Add("endMonth: in the future");
+            else end = e;
+        }
+        var reason = row.SeparationReason.Trim();
+        if (reason.Length > 0 && !SeparationReasons.TryParse(reason, out _))
+            errors.Add($"separationReason: one of {string.Join(", ", SeparationReasons.Codes)}, or empty while contributing");
+        else if (row.EndMonth.Length > 0 && reason.Length == 0) errors.Add("separationReason: required when endMonth is set");
+        else if (row.EndMonth.Length == 0 && reason.Length > 0) errors.Add("separationReason: must be empty while contributing");
+
+        if (errors.Count > 0) return (null, errors, warnings);
+        return (new Spell(idNumber, name, mobile, bank, row.CityCode, row.EmployerCode.Trim().ToUpperInvariant(), row.EmployerName.Trim(),
+            start.ToString(), end?.ToString(), reason.Length == 0 ? null : reason), errors, warnings);
+    }
+
+    private sealed record Spell(string IdNumber, string Name, string Mobile, string BankAccount, string CityCode,
+        string EmployerCode, string EmployerName, string StartMonth, string? EndMonth, string? SeparationReason);
+
+    private sealed class SpellRow
+    {
+        public string? EndMonth { get; init; }
+        public string CityCode { get; init; } = "";
+        public string EmployerName { get; init; } = "";
+        public string? SeparationReason { get; init; }
+    }
+}
+
+public sealed class InvalidCsvException(string message) : Exception(message);

@@ -1,0 +1,26 @@
+using Tongban.Domain.Claims;
+using Tongban.Hosting;
+using Tongban.Security;
+
+namespace Tongban.Review;
+
+public sealed record ReportEventRequest(string? Type, string? Date);
+
+/// <summary>Stop events reported at any office in the province (就近报告).</summary>
+public static class ReportEvent
+{
+    public static void Map(IEndpointRouteBuilder api) =>
+        api.MapPost("/applications/{id}/events", HandleAsync).RequireAuthorization(Principals.StaffPolicy)
+            .WithSummary("Report re-employment, death, pension, enlistment, emigration, imprisonment or a refused job");
+
+    private static async Task<IResult> HandleAsync(string id, HttpContext http, ReviewCommands commands)
+    {
+        var (request, problem) = await JsonBody.ReadAsync<ReportEventRequest>(http.Request);
+        if (problem is not null) return problem;
+        if (string.IsNullOrWhiteSpace(request!.Type)) return Problems.Invalid("type", "Required.");
+        if (!DateOnly.TryParseExact(request.Date, "yyyy-MM-dd", out var date))
+            return Problems.Invalid("date", "Required, as YYYY-MM-DD.");
+        var status = await commands.ReportStopAsync(id, http.User.Staff()!, request.Type, date, http.RequestAborted);
+        return status is null ? Problems.NotFound($"Application {id}") : TypedResults.Ok(new ReviewResponse(status.Value.Code()));
+    }
+}

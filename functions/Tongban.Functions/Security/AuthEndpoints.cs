@@ -1,0 +1,48 @@
+using Dapper;
+using Microsoft.AspNetCore.Identity;
+using Tongban.Hosting;
+using Tongban.Storage;
+
+namespace Tongban.Security;
+
+public sealed record TokenRequest(string? Username, string? Password);
+
+public sealed record TokenResponse(string AccessToken, int ExpiresIn);
+
+/// <summary>Issues staff bearer tokens (standalone; in Azure, Entra ID takes this role).</summary>
+public static class AuthEndpoints
+{
+    private static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
+    private static readonly PasswordHasher<string> Hasher = new();
+
+    public static string HashPassword(string username, string password) => Hasher.HashPassword(username, password);
+
+    public static void Map(IEndpointRouteBuilder api) =>
+        api.MapPost("/auth/token", IssueAsync).AllowAnonymous().RequireRateLimiting(Principals.LoginRateLimit)
+            .Produces<TokenResponse>().ProducesProblem(StatusCodes.Status401Unauthorized)
+            .WithSummary("Exchange a staff username and password for a bearer token");
+
+    private static async Task<IResult> IssueAsync(HttpContext http, Database database, TimeProvider clock)
+    {
+        var (request, problem) = await JsonBody.ReadAsync<TokenRequest>(http.Request);
+        if (problem is not null) return problem;
+        if (string.IsNullOrEmpty(request!.Username) || string.IsNullOrEmpty(request.Password))
+            return Problems.Invalid("username", "Username and password are required.");
+        var now = clock.GetUtcNow();
+        var token = Secrets.NewToken();
+        var issued = await database.InTransactionAsync(async (c, t) =>
+        {
+            var hash = await c.QuerySingleOrDefaultAsync<string>(
+                "SELECT password_hash FROM staff WHERE username = @username", new { username = request.Username }, t);
+            if (hash is null || Hasher.VerifyHashedPassword(request.Username, hash, request.Password) == PasswordVerificationResult.Failed)
+                return false;
+            await c.ExecuteAsync("DELETE FROM staff_tokens WHERE expires_at < @now", new { now = now.ToUnixTimeMilliseconds() }, t);
+            await c.ExecuteAsync("INSERT INTO staff_tokens (token_hash, username, expires_at) VALUES (@hash, @username, @expires)",
+                new { hash = Secrets.Hash(token), username = request.Username, expires = now.Add(Lifetime).ToUnixTimeMilliseconds() }, t);
+            return true;
+        }, http.RequestAborted);
+        return issued
+            ? TypedResults.Ok(new TokenResponse(token, (int)Lifetime.TotalSeconds))
+            : Problems.Of(401, "Unauthorized", "Unknown username or wrong password.");
+    }
+}

@@ -1,0 +1,98 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Tongban.Storage;
+
+public enum DatabaseProvider { Sqlite, Postgres }
+
+/// <summary>
+/// The system of record: SQLite embedded by default, PostgreSQL when configured. Every state
+/// change runs in <see cref="InTransactionAsync{T}"/>: one command, one transaction.
+/// </summary>
+public sealed class Database : IAsyncDisposable
+{
+    // SQLite allows one writer at a time; queueing writers in process beats spinning on SQLITE_BUSY.
+    private readonly SemaphoreSlim _sqliteWriter = new(1, 1);
+    private readonly NpgsqlDataSource? _postgres;
+
+    public Database(DatabaseProvider provider, string connectionString)
+    {
+        Provider = provider;
+        if (provider == DatabaseProvider.Postgres)
+        {
+            _postgres = NpgsqlDataSource.Create(connectionString);
+            ConnectionString = connectionString;
+        }
+        else
+        {
+            var builder = new SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = 30, Pooling = true };
+            var directory = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+            if (directory is not null) Directory.CreateDirectory(directory);
+            ConnectionString = builder.ToString();
+        }
+    }
+
+    public DatabaseProvider Provider { get; }
+    public string ConnectionString { get; }
+
+    public static Database FromConfiguration(IConfiguration configuration, string contentRoot)
+    {
+        var provider = (configuration["Database:Provider"] ?? "sqlite").ToLowerInvariant() switch
+        {
+            "sqlite" => DatabaseProvider.Sqlite,
+            "postgres" or "postgresql" => DatabaseProvider.Postgres,
+            var other => throw new InvalidOperationException($"Database:Provider '{other}' is not sqlite or postgres."),
+        };
+        var connectionString = configuration.GetConnectionString("Tongban");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            if (provider == DatabaseProvider.Postgres)
+                throw new InvalidOperationException("Database:Provider is postgres but ConnectionStrings:Tongban is not set.");
+            connectionString = $"Data Source={Path.Combine(contentRoot, "data", "tongban.db")}";
+        }
+        return new Database(provider, connectionString);
+    }
+
+    public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
+    {
+        if (_postgres is not null) return await _postgres.OpenConnectionAsync(ct);
+        var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync(ct);
+        return connection;
+    }
+
+    public async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default)
+    {
+        if (Provider == DatabaseProvider.Sqlite) await _sqliteWriter.WaitAsync(ct);
+        try
+        {
+            await using var connection = await OpenAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            var result = await work(connection, transaction);
+            await transaction.CommitAsync(ct);
+            return result;
+        }
+        finally
+        {
+            if (Provider == DatabaseProvider.Sqlite) _sqliteWriter.Release();
+        }
+    }
+
+    public Task InTransactionAsync(Func<DbConnection, DbTransaction, Task> work, CancellationToken ct = default) =>
+        InTransactionAsync(async (c, t) => { await work(c, t); return true; }, ct);
+
+    /// <summary>A unique key refused a row: the effect it guards has already happened.</summary>
+    public static bool IsUniqueViolation(Exception e) => e switch
+    {
+        SqliteException s => s.SqliteErrorCode == 19 && s.SqliteExtendedErrorCode is 2067 or 1555,
+        PostgresException p => p.SqlState == PostgresErrorCodes.UniqueViolation,
+        _ => false,
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_postgres is not null) await _postgres.DisposeAsync();
+        _sqliteWriter.Dispose();
+    }
+}

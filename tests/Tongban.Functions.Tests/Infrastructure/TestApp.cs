@@ -1,0 +1,89 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Tongban.Hosting;
+
+namespace Tongban.Tests.Infrastructure;
+
+/// <summary>
+/// The real app on a real Kestrel port (127.0.0.1, port chosen by the OS) over a fresh database,
+/// seeded with the Hainan accounts (no generated people: tests import their own).
+/// </summary>
+public sealed class TestApp : IAsyncDisposable
+{
+    public const string PortalKey = "test-portal-key";
+    public const string Password = "test-password";
+    private static readonly string EncryptionKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    private static readonly string IndexKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    private readonly WebApplication _app;
+
+    private TestApp(WebApplication app, TestStore store, Uri address)
+    {
+        _app = app;
+        Store = store;
+        Address = address;
+        Anonymous = new HttpClient { BaseAddress = address };
+        Portal = new HttpClient { BaseAddress = address };
+        Portal.DefaultRequestHeaders.Add("X-Api-Key", PortalKey);
+    }
+
+    public TestStore Store { get; }
+    public Uri Address { get; }
+    public HttpClient Anonymous { get; }
+    public HttpClient Portal { get; }
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<TestApp> StartAsync(Store kind, params string[] settings)
+    {
+        var store = await TestStore.CreateAsync(kind);
+        var app = await TongbanApp.BuildAsync([.. Settings(store), "--urls=http://127.0.0.1:0", .. settings]);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new TestApp(app, store, new Uri(address));
+    }
+
+    /// <summary>The settings a test app runs with, also for the app started as a separate process.</summary>
+    public static string[] Settings(TestStore store) =>
+    [
+        $"--Database:Provider={store.Provider}",
+        $"--ConnectionStrings:Tongban={store.ConnectionString}",
+        $"--PersonalData:EncryptionKey={EncryptionKey}",
+        $"--PersonalData:IndexKey={IndexKey}",
+        "--Demo:Enabled=true", "--Demo:People=0", $"--Demo:Password={Password}", $"--Demo:PortalKey={PortalKey}",
+        "--Work:PollMilliseconds=50",
+        $"--Sms:OutboxPath={Path.Combine(store.Folder, "sms-outbox.jsonl")}",
+        "--Logging:LogLevel:Default=Warning",
+    ];
+
+    public async Task<HttpClient> StaffAsync(string username)
+    {
+        var response = await Anonymous.PostAsJsonAsync("/api/v1/auth/token", new { username, password = Password });
+        response.EnsureSuccessStatusCode();
+        var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
+        var client = new HttpClient { BaseAddress = Address };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public async Task<JsonElement> ImportAsync(string csv)
+    {
+        using var admin = await StaffAsync("admin");
+        var response = await admin.PostAsync("/api/v1/admin/insured-persons/import", new StringContent(csv, Encoding.UTF8, "text/csv"));
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Anonymous.Dispose();
+        Portal.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await Store.DisposeAsync();
+    }
+}
