@@ -5,7 +5,10 @@ using Tongban.Domain.Routing;
 
 namespace Tongban.Routing;
 
-/// <summary>Picks the office of a city that takes the next case, from the open cases each office holds now.</summary>
+/// <summary>
+/// Picks the office of a city that takes the next case, from the open cases each office holds now
+/// (office codes are {cityCode}-NN, which the province loader checks).
+/// </summary>
 public static class OfficeRouter
 {
     public static async Task<Office> ChooseAsync(DbConnection connection, DbTransaction transaction, City city)
@@ -13,9 +16,9 @@ public static class OfficeRouter
         var counts = await connection.QueryAsync<OfficeLoad>(
             """
             SELECT assigned_office AS office, COUNT(*) AS open_cases FROM applications
-            WHERE status IN ('first-review', 'final-review') AND assigned_office IN @offices
+            WHERE status IN ('first-review', 'final-review') AND assigned_office LIKE @cityOffices
             GROUP BY assigned_office
-            """, new { offices = city.Offices.Select(o => o.Code).ToArray() }, transaction);
+            """, new { cityOffices = city.Code + "-%" }, transaction);
         return OfficeAllocation.Choose(city.Offices, counts.ToDictionary(c => c.Office, c => (int)c.OpenCases));
     }
 

@@ -1,0 +1,238 @@
+using System.Net;
+using System.Text.Json;
+using Tongban.Tests.Infrastructure;
+
+namespace Tongban.Tests.Review;
+
+/// <summary>The whole 全省通办 pipeline over HTTP, on SQLite and on PostgreSQL.</summary>
+public abstract class ClaimPipelineSpec(Store store) : IAsyncLifetime
+{
+    private TestApp _app = null!;
+
+    public async ValueTask InitializeAsync() => _app = await TestApp.StartAsync(store);
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    private static string CurrentMonth => DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM");
+
+    [Fact]
+    public async Task Counter_claim_in_Haikou_for_a_Sanya_insured_person_is_verified_routed_and_approved()
+    {
+        var id = People.IdNumber(1);
+        await _app.ImportAsync(People.Csv(People.EligibleInSanya(1)));
+
+        var submitted = await _app.Portal.SubmitAsync(People.Application(id));
+        Assert.Equal(HttpStatusCode.Accepted, submitted.StatusCode);
+        var applicationId = (await submitted.JsonAsync()).GetProperty("applicationId").GetString()!;
+        Assert.Equal($"/api/v1/applications/{applicationId}", submitted.Headers.Location!.ToString());
+
+        var verified = await _app.Portal.WaitForStatusAsync(applicationId, "first-review");
+        Assert.True(verified.GetProperty("verification").GetProperty("passed").GetBoolean());
+        Assert.Equal("460100-01", verified.GetProperty("assignedOffice").GetString());
+        Assert.Equal("460200", verified.GetProperty("insuringCity").GetString());
+
+        using var haikou = await _app.StaffAsync("460100-01-r1");
+        var queue = await haikou.GetJsonAsync("/api/v1/review-queue?stage=first-review");
+        Assert.Contains(queue.EnumerateArray(), e => e.GetProperty("applicationId").GetString() == applicationId);
+        var first = await haikou.PostJsonAsync($"/api/v1/applications/{applicationId}/first-review", new { decision = "approve", opinion = "材料齐全" });
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal("final-review", (await first.JsonAsync()).GetProperty("status").GetString());
+
+        var routed = await haikou.GetJsonAsync($"/api/v1/applications/{applicationId}");
+        Assert.StartsWith("460200-", routed.GetProperty("assignedOffice").GetString());
+        using var sanya = await _app.StaffAsync("460200-01-r1");
+        var finalQueue = await sanya.GetJsonAsync("/api/v1/review-queue?stage=final-review");
+        Assert.Contains(finalQueue.EnumerateArray(), e => e.GetProperty("applicationId").GetString() == applicationId);
+        var final = await sanya.PostJsonAsync($"/api/v1/applications/{applicationId}/final-review", new { decision = "approve", opinion = "同意" });
+        Assert.Equal(HttpStatusCode.OK, final.StatusCode);
+
+        var approved = await _app.Portal.GetJsonAsync($"/api/v1/applications/{applicationId}");
+        Assert.Equal("approved", approved.GetProperty("status").GetString());
+        var entitlement = approved.GetProperty("entitlement");
+        Assert.Equal(18, entitlement.GetProperty("months").GetInt32());
+        Assert.Equal(1830.00m, entitlement.GetProperty("monthlyAmount").GetDecimal());
+        Assert.Equal(CurrentMonth, entitlement.GetProperty("startMonth").GetString());
+        var history = approved.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("type").GetString()).ToList();
+        Assert.Equal(["submitted", "registered-unemployed", "verified", "assigned", "first-review-approved", "routed", "final-review-approved"], history);
+        Assert.Equal("王*", approved.GetProperty("applicant").GetProperty("name").GetString());
+        Assert.Equal("4602**********" + id[^4..], approved.GetProperty("applicant").GetProperty("idNumber").GetString());
+
+        using var admin = await _app.StaffAsync("admin");
+        var sms = await WaitForSentSmsAsync(admin, applicationId, 4);
+        Assert.Equal(["received", "first-review-passed", "routed", "approved"], sms.Select(s => s.GetProperty("template").GetString()));
+        Assert.All(sms, s => Assert.Equal("138****8000", s.GetProperty("to").GetString()));
+        Assert.Contains("18个月", sms[3].GetProperty("body").GetString());
+        Assert.Contains("1830.00元", sms[3].GetProperty("body").GetString());
+    }
+
+    [Fact]
+    public async Task Voluntary_resignation_is_rejected_automatically_with_the_reason_by_SMS()
+    {
+        var id = People.IdNumber(2);
+        await _app.ImportAsync(People.Csv(People.Spell(id, "李四", "460100", 2, "2019-03", "2026-07", "resigned")));
+
+        var response = await _app.Portal.SubmitAsync(People.Application(id, "李四"));
+        var applicationId = (await response.JsonAsync()).GetProperty("applicationId").GetString()!;
+
+        var rejected = await _app.Portal.WaitForStatusAsync(applicationId, "rejected");
+        var findings = rejected.GetProperty("verification").GetProperty("findings").EnumerateArray().ToList();
+        Assert.Equal("voluntary-separation", Assert.Single(findings).GetProperty("code").GetString());
+        using var admin = await _app.StaffAsync("admin");
+        var sms = await WaitForSentSmsAsync(admin, applicationId, 2);
+        Assert.Contains("本人意愿中断就业", sms[1].GetProperty("body").GetString());
+    }
+
+    [Fact]
+    public async Task A_person_missing_from_the_registry_is_rejected_and_may_apply_again()
+    {
+        var id = People.IdNumber(3);
+        var first = await _app.Portal.SubmitAsync(People.Application(id, "赵六"));
+        var firstId = (await first.JsonAsync()).GetProperty("applicationId").GetString()!;
+        var rejected = await _app.Portal.WaitForStatusAsync(firstId, "rejected");
+        Assert.Equal("identity-not-found", rejected.GetProperty("verification").GetProperty("findings")[0].GetProperty("code").GetString());
+
+        await _app.ImportAsync(People.Csv(People.Spell(id, "赵六", "460100", 3, "2015-01", "2026-06", "employer-closed")));
+        var second = await _app.Portal.SubmitAsync(People.Application(id, "赵六"));
+        Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
+        await _app.Portal.WaitForStatusAsync((await second.JsonAsync()).GetProperty("applicationId").GetString()!, "first-review");
+    }
+
+    [Fact]
+    public async Task Online_claim_goes_to_an_office_of_the_insuring_city_in_proportion_to_reviewers()
+    {
+        var lines = Enumerable.Range(100, 6).Select(n => People.EligibleInSanya(n)).ToArray();
+        await _app.ImportAsync(People.Csv(lines));
+        var offices = new List<string>();
+        foreach (var n in Enumerable.Range(100, 6))
+        {
+            var response = await _app.Portal.SubmitAsync(People.Application(People.IdNumber(n), channel: "online", office: null));
+            var applicationId = (await response.JsonAsync()).GetProperty("applicationId").GetString()!;
+            offices.Add((await _app.Portal.WaitForStatusAsync(applicationId, "first-review")).GetProperty("assignedOffice").GetString()!);
+        }
+        // Sanya: 460200-01 has 4 reviewers, 460200-02 has 2 — six cases split 4 : 2.
+        Assert.Equal(4, offices.Count(o => o == "460200-01"));
+        Assert.Equal(2, offices.Count(o => o == "460200-02"));
+    }
+
+    [Fact]
+    public async Task Review_scope_is_enforced_and_the_first_reviewer_cannot_also_do_the_final_review()
+    {
+        var id = People.IdNumber(4);
+        await _app.ImportAsync(People.Csv(People.EligibleInSanya(4)));
+        var response = await _app.Portal.SubmitAsync(People.Application(id, office: "460200-01"));
+        var applicationId = (await response.JsonAsync()).GetProperty("applicationId").GetString()!;
+        await _app.Portal.WaitForStatusAsync(applicationId, "first-review");
+        var path = $"/api/v1/applications/{applicationId}";
+
+        using var otherOffice = await _app.StaffAsync("460100-01-r1");
+        Assert.Equal(HttpStatusCode.Forbidden, (await otherOffice.PostJsonAsync(path + "/first-review", new { decision = "approve" })).StatusCode);
+        using var reviewer = await _app.StaffAsync("460200-01-r1");
+        Assert.Equal(HttpStatusCode.Conflict, (await reviewer.PostJsonAsync(path + "/final-review", new { decision = "approve" })).StatusCode);
+        var noOpinion = await reviewer.PostJsonAsync(path + "/first-review", new { decision = "reject" });
+        Assert.Equal(HttpStatusCode.BadRequest, noOpinion.StatusCode);
+        Assert.True((await noOpinion.JsonAsync()).GetProperty("errors").TryGetProperty("opinion", out _));
+
+        Assert.Equal(HttpStatusCode.OK, (await reviewer.PostJsonAsync(path + "/first-review", new { decision = "approve" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await reviewer.PostJsonAsync(path + "/first-review", new { decision = "approve" })).StatusCode);
+        var self = await reviewer.PostJsonAsync(path + "/final-review", new { decision = "approve" });
+        Assert.Equal(HttpStatusCode.Forbidden, self.StatusCode);
+        Assert.Equal("application/problem+json", self.Content.Headers.ContentType!.MediaType);
+        using var haikouSupervisor = await _app.StaffAsync("460100-sup");
+        Assert.Equal(HttpStatusCode.Forbidden, (await haikouSupervisor.PostJsonAsync(path + "/final-review", new { decision = "approve" })).StatusCode);
+
+        using var colleague = await _app.StaffAsync("460200-01-r2");
+        var final = await colleague.PostJsonAsync(path + "/final-review", new { decision = "reject", opinion = "经核查已就业" });
+        Assert.Equal("rejected", (await final.JsonAsync()).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Reemployment_reported_at_any_office_stops_benefit_and_a_later_claim_resumes_unused_months()
+    {
+        var id = People.IdNumber(5);
+        await _app.ImportAsync(People.Csv(People.EligibleInSanya(5)));
+        var applicationId = await ApproveAsync(id, "460100-01", "460100-01-r1", "460200-01-r1");
+        using var danzhou = await _app.StaffAsync("460400-01-r1");
+        var today = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd");
+
+        var future = await danzhou.PostJsonAsync($"/api/v1/applications/{applicationId}/events", new { type = "reemployed", date = "2099-01-01" });
+        Assert.Equal(HttpStatusCode.BadRequest, future.StatusCode);
+        var unknown = await danzhou.PostJsonAsync($"/api/v1/applications/{applicationId}/events", new { type = "promoted", date = today });
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        var stop = await danzhou.PostJsonAsync($"/api/v1/applications/{applicationId}/events", new { type = "reemployed", date = today });
+        Assert.Equal(HttpStatusCode.OK, stop.StatusCode);
+        Assert.Equal("terminated", (await stop.JsonAsync()).GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.Conflict,
+            (await danzhou.PostJsonAsync($"/api/v1/applications/{applicationId}/events", new { type = "reemployed", date = today })).StatusCode);
+
+        // Unemployed again after only a few new months: the 17 unused months carry over (条例 art. 17).
+        var again = await _app.Portal.SubmitAsync(People.Application(id));
+        Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+        var secondId = (await again.JsonAsync()).GetProperty("applicationId").GetString()!;
+        await _app.Portal.WaitForStatusAsync(secondId, "first-review");
+        using var haikou = await _app.StaffAsync("460100-01-r1");
+        await haikou.PostJsonAsync($"/api/v1/applications/{secondId}/first-review", new { decision = "approve" });
+        using var sanya = await _app.StaffAsync("460200-01-r1");
+        await sanya.PostJsonAsync($"/api/v1/applications/{secondId}/final-review", new { decision = "approve" });
+        var second = await _app.Portal.GetJsonAsync($"/api/v1/applications/{secondId}");
+        Assert.Equal("approved", second.GetProperty("status").GetString());
+        Assert.Equal(17, second.GetProperty("entitlement").GetProperty("months").GetInt32());
+    }
+
+    [Fact]
+    public async Task Staff_and_portals_see_only_masked_personal_data_and_the_store_holds_none_in_clear()
+    {
+        var id = People.IdNumber(6);
+        await _app.ImportAsync(People.Csv(People.EligibleInSanya(6, "欧阳娜娜")));
+        var response = await _app.Portal.SubmitAsync(People.Application(id, "欧阳娜娜"));
+        var applicationId = (await response.JsonAsync()).GetProperty("applicationId").GetString()!;
+        await _app.Portal.WaitForStatusAsync(applicationId, "first-review");
+        using var staff = await _app.StaffAsync("460100-01-r2");
+        var text = (await staff.GetJsonAsync($"/api/v1/applications/{applicationId}")).GetRawText();
+        Assert.DoesNotContain(id, text);
+        Assert.DoesNotContain("13800138000", text);
+        Assert.Contains("\"欧*\"", text);
+
+        if (_app.Store.Kind == Store.Sqlite)
+        {
+            var files = Directory.GetFiles(_app.Store.Folder, "tongban.db*");
+            var raw = string.Concat(files.Select(f =>
+            {
+                using var stream = new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+                using var reader = new StreamReader(stream, System.Text.Encoding.UTF8);
+                return reader.ReadToEnd();
+            }));
+            Assert.Contains("contribution_spells", raw);
+            Assert.DoesNotContain(id, raw);
+            Assert.DoesNotContain("欧阳娜娜", raw);
+            Assert.DoesNotContain("13800138000", raw);
+        }
+    }
+
+    private async Task<string> ApproveAsync(string idNumber, string office, string firstReviewer, string finalReviewer)
+    {
+        var response = await _app.Portal.SubmitAsync(People.Application(idNumber, office: office));
+        var applicationId = (await response.JsonAsync()).GetProperty("applicationId").GetString()!;
+        await _app.Portal.WaitForStatusAsync(applicationId, "first-review");
+        using var first = await _app.StaffAsync(firstReviewer);
+        Assert.Equal(HttpStatusCode.OK, (await first.PostJsonAsync($"/api/v1/applications/{applicationId}/first-review", new { decision = "approve" })).StatusCode);
+        using var final = await _app.StaffAsync(finalReviewer);
+        Assert.Equal(HttpStatusCode.OK, (await final.PostJsonAsync($"/api/v1/applications/{applicationId}/final-review", new { decision = "approve" })).StatusCode);
+        return applicationId;
+    }
+
+    private static async Task<List<JsonElement>> WaitForSentSmsAsync(HttpClient admin, string applicationId, int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var sms = (await admin.GetJsonAsync($"/api/v1/admin/notifications?applicationId={applicationId}")).EnumerateArray().ToList();
+            if (sms.Count == count && sms.All(s => s.GetProperty("status").GetString() == "sent")) return sms;
+            if (DateTime.UtcNow > deadline) Assert.Fail($"Expected {count} sent SMS, have {JsonSerializer.Serialize(sms)}");
+            await Task.Delay(50);
+        }
+    }
+}
+
+public sealed class ClaimPipelineOnSqlite() : ClaimPipelineSpec(Store.Sqlite);
+
+public sealed class ClaimPipelineOnPostgres() : ClaimPipelineSpec(Store.Postgres);
