@@ -92,6 +92,7 @@ public abstract class IntakeSpec(Store store) : IAsyncLifetime
     [Fact]
     public async Task A_second_open_application_of_the_same_person_is_409_with_the_existing_id()
     {
+        await _app.ImportAsync(People.Csv(People.EligibleInSanya(4)));
         var first = await _app.Portal.SubmitAsync(People.Application(People.IdNumber(4)));
         var second = await _app.Portal.SubmitAsync(People.Application(People.IdNumber(4), channel: "online", office: null));
         Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
