@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Tongban.Domain.Identifiers;
 
 /// <summary>公民身份号码 (GB 11643-1999): region, birth date, sequence, check character.</summary>
@@ -24,7 +26,9 @@ public static class IdentityNumber
             if (!char.IsAsciiDigit(id[i])) return "the first 17 characters must be digits";
         if (!char.IsAsciiDigit(id[17]) && id[17] != 'X') return "the last character must be a digit or X";
         if (!Provinces.Contains(id[..2])) return "the first two digits are not a province code";
-        if (!DateOnly.TryParseExact(id.Substring(6, 8), "yyyyMMdd", out var birth) || birth.Year < 1900)
+        // The invariant culture reads the Gregorian calendar; a Thai or Saudi server culture would not.
+        if (!DateOnly.TryParseExact(id.Substring(6, 8), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var birth)
+            || birth.Year < 1900)
             return "the birth date is not a real date";
         if (birth > today) return "the birth date is in the future";
         if (CheckCharacter(id) != id[17]) return "the check character does not match";
@@ -38,5 +42,5 @@ public static class IdentityNumber
         return CheckCharacters[sum % 11];
     }
 
-    public static DateOnly BirthDate(string valid) => DateOnly.ParseExact(valid.Substring(6, 8), "yyyyMMdd");
+    public static DateOnly BirthDate(string valid) => DateOnly.ParseExact(valid.Substring(6, 8), "yyyyMMdd", CultureInfo.InvariantCulture);
 }

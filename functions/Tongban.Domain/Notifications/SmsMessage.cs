@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
+using Tongban.Domain.PersonalData;
 
 namespace Tongban.Domain.Notifications;
 
@@ -6,7 +8,7 @@ namespace Tongban.Domain.Notifications;
 /// An SMS to the applicant. Texts carry no identity or account numbers and no links
 /// (个人信息保护法; anti-fraud practice for government SMS).
 /// </summary>
-public sealed record SmsMessage(string Template, string Body)
+public sealed partial record SmsMessage(string Template, string Body)
 {
     private const string Signature = "【社保通办】";
 
@@ -14,25 +16,38 @@ public sealed record SmsMessage(string Template, string Body)
         $"{Signature}您的失业保险金申请已受理，受理编号{caseNumber}。系统将自动核验您的参保信息，请留意后续短信。");
 
     public static SmsMessage VerificationFailed(string caseNumber, IEnumerable<string> reasons) => new("verification-failed",
-        $"{Signature}您的申请（受理编号{caseNumber}）未通过自动核验：{string.Join("；", reasons)}。如有疑问，可到全省任一社保经办机构咨询。");
+        $"{Signature}您的申请（受理编号{caseNumber}）未通过自动核验：{Redact(string.Join("；", reasons))}。如有疑问，可到全省任一社保经办机构咨询。");
 
     public static SmsMessage FirstReviewPassed(string caseNumber) => new("first-review-passed",
         $"{Signature}您的申请（受理编号{caseNumber}）已通过初审。");
 
     public static SmsMessage FirstReviewRejected(string caseNumber, string opinion) => new("first-review-rejected",
-        $"{Signature}您的申请（受理编号{caseNumber}）未通过初审，原因：{opinion}。");
+        $"{Signature}您的申请（受理编号{caseNumber}）未通过初审，原因：{Redact(opinion)}。");
 
     public static SmsMessage Routed(string caseNumber, string cityName) => new("routed",
         $"{Signature}您的申请（受理编号{caseNumber}）已转至参保地{cityName}社保经办机构复核。");
 
     public static SmsMessage FinalReviewRejected(string caseNumber, string opinion) => new("final-review-rejected",
-        $"{Signature}您的申请（受理编号{caseNumber}）未通过复核，原因：{opinion}。");
+        $"{Signature}您的申请（受理编号{caseNumber}）未通过复核，原因：{Redact(opinion)}。");
 
     public static SmsMessage Approved(string caseNumber, int months, long monthlyFen, YearMonth start) => new("approved",
         $"{Signature}您的失业保险金已核定（受理编号{caseNumber}）：共{months}个月，每月{Yuan(monthlyFen)}元，自{start.Year}年{start.Month}月起按月发放至您的社会保障卡金融账户。");
 
     public static SmsMessage Stopped(string caseNumber, string reason, DateOnly date) => new("stopped",
         $"{Signature}因{reason}（{date.Year}年{date.Month}月{date.Day}日），您的失业保险金（受理编号{caseNumber}）自该日起停止发放。如有异议，可到任一社保经办机构申请复查。");
+
+    // Opinions are typed by staff and may quote an identity or card number or paste a link: none of it may go out by SMS.
+    private static string Redact(string text)
+    {
+        var withoutNumbers = LongNumber().Replace(text, m => Mask.BankAccount(m.Value.Replace(" ", "").Replace("-", "")));
+        return Link().Replace(withoutNumbers, "");
+    }
+
+    [GeneratedRegex(@"\d(?:[ -]?\d){14,}[Xx]?")]
+    private static partial Regex LongNumber();
+
+    [GeneratedRegex(@"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*", RegexOptions.IgnoreCase)]
+    private static partial Regex Link();
 
     private static string Yuan(long fen) => (fen / 100m).ToString("0.00", CultureInfo.InvariantCulture);
 }
