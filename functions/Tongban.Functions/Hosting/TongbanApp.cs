@@ -27,8 +27,6 @@ public static class TongbanApp
 {
     public const string DefaultUrl = "http://localhost:7071";
 
-    static TongbanApp() => DefaultTypeMap.MatchNamesWithUnderscores = true;
-
     /// <summary>Builds the app, migrates the database and seeds demo data where asked; the caller runs it.</summary>
     public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
@@ -60,7 +58,8 @@ public static class TongbanApp
         services.AddSingleton<RegistryImport>();
         services.AddSingleton<ReviewCommands>();
         services.AddSingleton<DemoSeed>();
-        services.AddSingleton<WorkItems>();
+        services.AddSingleton(sp => new WorkItems(sp.GetRequiredService<Database>(), sp.GetRequiredService<TimeProvider>(),
+            TimeSpan.FromSeconds(configuration.GetValue("Work:LeaseSeconds", 60))));
         services.AddSingleton<WorkPump>();
         services.AddSingleton<IWorkHandler, VerifyApplicationHandler>();
         services.AddSingleton<IWorkHandler, SendSmsHandler>();

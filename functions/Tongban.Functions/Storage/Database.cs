@@ -16,6 +16,9 @@ public sealed class Database : IAsyncDisposable
     private readonly SemaphoreSlim _sqliteWriter = new(1, 1);
     private readonly NpgsqlDataSource? _postgres;
 
+    // Columns are snake_case, row classes PascalCase: Dapper maps one to the other wherever a Database is used.
+    static Database() => Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
+
     public Database(DatabaseProvider provider, string connectionString)
     {
         Provider = provider;

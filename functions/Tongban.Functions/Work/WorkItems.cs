@@ -19,9 +19,13 @@ public sealed class WorkItem
 /// The work-item table (transactional outbox): enqueue inside a state change's transaction,
 /// lease a batch, complete or reschedule with backoff, dead-letter after the last attempt.
 /// </summary>
-public sealed class WorkItems(Database database, TimeProvider clock)
+public sealed class WorkItems(Database database, TimeProvider clock, TimeSpan leaseDuration)
 {
-    public static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// How long a leased item stays with its worker. A crashed worker's items wait this long before
+    /// another takes them; a handler must finish well within it (SMS and HTTP calls time out sooner).
+    /// </summary>
+    public TimeSpan LeaseDuration { get; } = leaseDuration;
 
     /// <summary>Enqueue once: a second enqueue with the same <paramref name="dedupeKey"/> is ignored.</summary>
     public static Task EnqueueAsync(DbConnection connection, DbTransaction transaction, string kind, string payload,

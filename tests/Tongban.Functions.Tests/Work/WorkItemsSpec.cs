@@ -19,7 +19,7 @@ public abstract class WorkItemsSpec(Store kind) : IAsyncLifetime
         _store = await TestStore.CreateAsync(kind);
         _database = new Database(kind == Store.Postgres ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite, _store.ConnectionString);
         await Migrator.MigrateAsync(_database);
-        _items = new WorkItems(_database, _clock);
+        _items = new WorkItems(_database, _clock, TimeSpan.FromSeconds(30));
     }
 
     public async ValueTask DisposeAsync()
@@ -48,7 +48,7 @@ public abstract class WorkItemsSpec(Store kind) : IAsyncLifetime
         await EnqueueAsync("k2");
         var leased = (await _items.LeaseAsync("crashed", 10, CancellationToken.None)).Single();
 
-        _clock.Advance(WorkItems.LeaseDuration + TimeSpan.FromSeconds(1));
+        _clock.Advance(_items.LeaseDuration + TimeSpan.FromSeconds(1));
         var again = (await _items.LeaseAsync("survivor", 10, CancellationToken.None)).Single();
 
         Assert.Equal(leased.Id, again.Id);
