@@ -54,7 +54,6 @@ public static class SubmitApplication
         using var buffer = new MemoryStream();
         await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
         var requestHash = Convert.ToHexString(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
-        if (await ReplayAsync(database, portalId, key, requestHash) is { } replay) return replay;
 
         buffer.Position = 0;
         http.Request.Body = buffer;
@@ -62,7 +61,8 @@ public static class SubmitApplication
         if (problem is not null) return problem;
         var now = clock.GetUtcNow();
         var errors = Validate(request!, province, Deadlines.LocalDate(now), out var applicant);
-        if (errors.Count > 0) return Problems.Invalid(errors);
+        if (errors.Count > 0)
+            return await ReplayAsync(database, portalId, key, requestHash) ?? Problems.Invalid(errors);
 
         var id = Guid.NewGuid();
         var caseNumber = NewCaseNumber(province, now);
@@ -73,20 +73,22 @@ public static class SubmitApplication
         {
             await database.InTransactionAsync(async (c, t) =>
             {
-                await InsertAsync(c, t, transition, province, applicant, protector, personKey, request.Details, portalId, now);
-                await ClaimStore.AppendAsync(c, t, transition, now);
-                await WorkItems.EnqueueAsync(c, t, VerifyApplicationHandler.Kind, id.ToString(), "verify:" + id, now, now);
+                // The key goes in first: a retry or a concurrent twin fails here, before any other work,
+                // and on PostgreSQL waits for the first request to commit.
                 await c.ExecuteAsync(
                     """
                     INSERT INTO idempotency_keys (portal_id, key, request_hash, status_code, response_json, created_at)
                     VALUES (@portalId, @key, @requestHash, 202, @json, @now)
                     """,
                     new { portalId, key, requestHash, json = JsonSerializer.Serialize(response, JsonBody.Options), now = now.ToUnixTimeMilliseconds() }, t);
+                await InsertAsync(c, t, transition, province, applicant, protector, personKey, request.Details, portalId, now);
+                await ClaimStore.AppendAsync(c, t, transition, now);
+                await WorkItems.EnqueueAsync(c, t, VerifyApplicationHandler.Kind, id.ToString(), "verify:" + id, now, now);
             }, http.RequestAborted);
         }
         catch (Exception e) when (Database.IsUniqueViolation(e))
         {
-            // A concurrent request with the same key won, or the person already has an open application.
+            // A retry or concurrent twin with the same key, or the person already has an open application.
             if (await ReplayAsync(database, portalId, key, requestHash) is { } replayed) return replayed;
             return await ConflictAsync(database, personKey, request.ServiceItem!);
         }

@@ -8,6 +8,7 @@ namespace Tongban.Tests.Infrastructure;
 public sealed class AppProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private bool _disposed;
 
     private AppProcess(Process process, Uri address)
     {
@@ -64,6 +65,8 @@ public sealed class AppProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
         if (!_process.HasExited) await KillAsync();
         _process.Dispose();
     }

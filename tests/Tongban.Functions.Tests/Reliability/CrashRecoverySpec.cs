@@ -18,16 +18,22 @@ public abstract class CrashRecoverySpec(Store kind) : IAsyncLifetime
 {
     private const int Applicants = 120;
     private TestStore _store = null!;
+    private AppProcess? _app;
 
     public async ValueTask InitializeAsync() => _store = await TestStore.CreateAsync(kind);
 
-    public async ValueTask DisposeAsync() => await _store.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        // A failed assertion must not leave a child process running.
+        if (_app is not null) await _app.DisposeAsync();
+        await _store.DisposeAsync();
+    }
 
     [Fact]
     public async Task Killing_the_app_mid_run_loses_nothing_and_does_nothing_twice()
     {
         var port = AppProcess.FreePort();
-        var app = await AppProcess.StartAsync(_store, port);
+        var app = _app = await AppProcess.StartAsync(_store, port);
         var people = Enumerable.Range(1, Applicants).ToList();
         // Every fifth person resigned: verification rejects them, so both outcomes are exercised.
         var csv = People.Csv(people.Select(n => n % 5 == 0
@@ -42,7 +48,7 @@ public abstract class CrashRecoverySpec(Store kind) : IAsyncLifetime
         while (accepted.Count < Applicants / 2) await Task.Delay(5);
         await app.KillAsync();
         await submitting;
-        app = await AppProcess.StartAsync(_store, port);
+        app = _app = await AppProcess.StartAsync(_store, port);
         await SubmitAllAsync(app.Address, people.Where(n => !accepted.ContainsKey(n)).ToList(), accepted);
         Assert.Equal(Applicants, accepted.Count);
         await WaitUntilAsync(() => CountAsync("SELECT COUNT(*) FROM applications WHERE status = 'verifying'"), 0);
@@ -54,7 +60,7 @@ public abstract class CrashRecoverySpec(Store kind) : IAsyncLifetime
         while (approved.Count < eligible.Count / 3) await Task.Delay(5);
         await app.KillAsync();
         await reviewing;
-        app = await AppProcess.StartAsync(_store, port);
+        app = _app = await AppProcess.StartAsync(_store, port);
         await ApproveAllAsync(app.Address, eligible.Where(id => !approved.ContainsKey(id)).ToList(), approved);
         await WaitUntilAsync(() => CountAsync("SELECT COUNT(*) FROM notifications WHERE status <> 'sent'"), 0);
         await app.DisposeAsync();

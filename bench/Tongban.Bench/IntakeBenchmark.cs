@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using Dapper;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Tongban.Domain.Identifiers;
+using Tongban.Domain.Registry;
+using Tongban.Hosting;
+using Tongban.Registry;
+using Tongban.Storage;
+
+namespace Tongban.Bench;
+
+/// <summary>
+/// Intake over real HTTP: N eligible people are imported, then C concurrent clients submit one application
+/// each. Reports accepted/s, p50/p99 latency, and how long until every application reached first review.
+/// The clients run in the same process as the server, so they share its two cores.
+/// </summary>
+public static class IntakeBenchmark
+{
+    public static async Task RunAsync(string provider, int applications, int clients, string? postgres)
+    {
+        var folder = Directory.CreateTempSubdirectory("tongban-bench-").FullName;
+        string connection;
+        string? database = null;
+        if (provider == "postgres")
+        {
+            database = "tongban_bench_" + Guid.NewGuid().ToString("N")[..8];
+            await using (var admin = new NpgsqlConnection(postgres)) { await admin.OpenAsync(); await admin.ExecuteAsync($"CREATE DATABASE {database}"); }
+            connection = new NpgsqlConnectionStringBuilder(postgres) { Database = database, MaxPoolSize = 64, MaxAutoPrepare = 32, NoResetOnClose = true }.ToString();
+        }
+        else connection = $"Data Source={Path.Combine(folder, "bench.db")}";
+
+        var app = await TongbanApp.BuildAsync([
+            $"--Database:Provider={provider}", $"--ConnectionStrings:Tongban={connection}",
+            $"--PersonalData:EncryptionKey={Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))}",
+            $"--PersonalData:IndexKey={Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))}",
+            "--Demo:Enabled=true", "--Demo:People=0", "--Demo:Password=bench", "--Demo:PortalKey=bench-key",
+            "--RateLimit:PortalPerSecond=100000", $"--Sms:OutboxPath={Path.Combine(folder, "sms.jsonl")}",
+            "--urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", "--Work:PollMilliseconds=200",
+            .. (Environment.GetEnvironmentVariable("BENCH_NO_PUMP") == "1" ? new[] { "--Work:InProcess=false" } : []),
+        ]);
+        await app.StartAsync();
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+        var ids = Enumerable.Range(0, applications).Select(IdNumber).ToList();
+        var import = Stopwatch.StartNew();
+        var rows = ids.Select((id, i) => (i + 2, new RegistryRow(id, "测试", "13800138000", "6217000010000000001", "460200",
+            "91460200MA5T00000" + "0", "测试公司", "2018-01", "2026-08", "contract-expired")));
+        await app.Services.GetRequiredService<RegistryImport>().ImportAsync(rows.ToAsyncEnumerable(), CancellationToken.None);
+        Console.WriteLine($"[{provider}] imported {applications:N0} people in {import.Elapsed.TotalSeconds:F1} s");
+
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients }) { BaseAddress = address };
+        http.DefaultRequestHeaders.Add("X-Api-Key", "bench-key");
+        var latencies = new double[applications];
+        var accepted = 0;
+        var next = -1;
+        var wall = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < applications)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/applications")
+                {
+                    Content = JsonContent.Create(new
+                    {
+                        serviceItem = "unemployment-benefit", channel = "counter", acceptingOffice = "460100-01",
+                        applicant = new { idNumber = ids[i], name = "测试", mobile = "13800138000" },
+                    }),
+                };
+                request.Headers.Add("Idempotency-Key", $"bench-{i}");
+                var started = Stopwatch.GetTimestamp();
+                using var response = await http.SendAsync(request);
+                latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                if (response.StatusCode == HttpStatusCode.Accepted) Interlocked.Increment(ref accepted);
+            }
+        }));
+        var intake = wall.Elapsed;
+
+        var db = app.Services.GetRequiredService<Database>();
+        long waiting;
+        do
+        {
+            await Task.Delay(100);
+            await using var c = await db.OpenAsync();
+            waiting = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM applications WHERE status = 'verifying'");
+        } while (waiting > 0);
+        var toFirstReview = wall.Elapsed;
+        await using (var c = await db.OpenAsync())
+        {
+            var inFirstReview = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM applications WHERE status = 'first-review'");
+            if (inFirstReview != applications) throw new InvalidOperationException($"{inFirstReview} of {applications} reached first review.");
+        }
+
+        Array.Sort(latencies);
+        Console.WriteLine($"[{provider}] {accepted:N0} of {applications:N0} accepted in {intake.TotalSeconds:F2} s with {clients} clients: " +
+                          $"{accepted / intake.TotalSeconds:F0} accepted/s, p50 {latencies[applications / 2]:F1} ms, p99 {latencies[(int)(applications * 0.99)]:F1} ms");
+        Console.WriteLine($"[{provider}] all {applications:N0} verified and in first review {toFirstReview.TotalSeconds:F2} s after the first submission");
+
+        await app.StopAsync();
+        await app.DisposeAsync();
+        if (database is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var admin = new NpgsqlConnection(postgres);
+            await admin.OpenAsync();
+            await admin.ExecuteAsync($"DROP DATABASE {database} WITH (FORCE)");
+        }
+        Directory.Delete(folder, recursive: true);
+    }
+
+    private static string IdNumber(int n)
+    {
+        var first17 = "4602" + (n / 1000 % 100).ToString("D2") + "19800101" + (n % 1000).ToString("D3");
+        return first17 + IdentityNumber.CheckCharacter(first17);
+    }
+}
