@@ -1,0 +1,61 @@
+namespace Tongban.Archive;
+
+/// <summary>The default archive: a folder. Content types are not kept; a folder has no place for them.</summary>
+public sealed class FileSystemArchive : IArchive
+{
+    private readonly string _root;
+
+    public FileSystemArchive(string root)
+    {
+        _root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+        Directory.CreateDirectory(_root);
+    }
+
+    public async Task PutAsync(string path, Stream content, string contentType, CancellationToken ct)
+    {
+        var target = Resolve(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        // Write beside the target, then move without overwrite: a crash mid-write leaves a stray temp
+        // file rather than a truncated archive object that would block every retry.
+        var temp = target + "." + Guid.NewGuid().ToString("N") + ".partial";
+        try
+        {
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+                await content.CopyToAsync(file, ct);
+            try
+            {
+                File.Move(temp, target, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(target))
+            {
+                throw new ArchiveConflictException(path);
+            }
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    public Task<Stream?> OpenReadAsync(string path, CancellationToken ct)
+    {
+        try
+        {
+            Stream stream = new FileStream(Resolve(path), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+            return Task.FromResult<Stream?>(stream);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Task.FromResult<Stream?>(null);
+        }
+    }
+
+    private string Resolve(string path)
+    {
+        var full = Path.GetFullPath(Path.Combine([_root, .. ArchivePath.Segments(path)]));
+        // Belt and braces behind ArchivePath: whatever the platform makes of the name, it must stay under the root.
+        if (!full.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            throw new ArgumentException($"'{path}' resolves outside the archive folder.", nameof(path));
+        return full;
+    }
+}

@@ -1,0 +1,235 @@
+// Tongban on Azure: a Flex Consumption function app running the app as a custom handler, PostgreSQL with
+// Entra authentication, an archive container, Key Vault for the personal-data keys, Communication
+// Services, and Application Insights. Deployed with `azd up` (azure.yaml); one azd environment per stage.
+
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('azd environment name; names the resource group and seeds the resource names.')
+param environmentName string
+
+@minLength(1)
+@description('Region for every resource. Flex Consumption is offered in some regions only.')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@description('Object id of whoever runs azd (AZURE_PRINCIPAL_ID); allowed to create the personal-data keys in Key Vault. Empty to skip.')
+param principalId string = ''
+
+@allowed([
+  'User'
+  'ServicePrincipal'
+  'Group'
+])
+param principalType string = 'User'
+
+@description('Object id of the Microsoft Entra group that administers PostgreSQL.')
+param postgresAdminGroupObjectId string
+
+@description('Display name of that group (PostgreSQL uses it as the role name).')
+param postgresAdminGroupName string
+
+param postgresSkuName string = 'Standard_B1ms'
+
+@allowed([
+  'Burstable'
+  'GeneralPurpose'
+  'MemoryOptimized'
+])
+param postgresSkuTier string = 'Burstable'
+
+@description('Province configuration the app loads (functions/Tongban.Functions/Province/Data).')
+param provinceName string = 'hainan'
+
+@description('Where Communication Services keeps its data at rest.')
+param communicationDataLocation string = 'Asia Pacific'
+
+@maxValue(1000)
+param functionMaximumInstanceCount int = 40
+
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+}
+var functionAppName = 'func-tongban-${resourceToken}'
+var databaseName = 'tongban'
+var archiveContainerName = 'tongban'
+var deploymentContainerName = 'app-package'
+// Secret names in Key Vault; infra/hooks/ensure-keys.* creates them once per environment.
+var encryptionKeySecret = 'personal-data-encryption-key'
+var indexKeySecret = 'personal-data-index-key'
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: 'rg-${environmentName}'
+  location: location
+  tags: tags
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    workspaceName: 'log-${resourceToken}'
+    insightsName: 'appi-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module hostStorage 'modules/storage.bicep' = {
+  name: 'host-storage'
+  scope: rg
+  params: {
+    name: 'st${resourceToken}'
+    location: location
+    tags: tags
+    containers: [
+      deploymentContainerName
+    ]
+  }
+}
+
+module archiveStorage 'modules/storage.bicep' = {
+  name: 'archive-storage'
+  scope: rg
+  params: {
+    name: 'starc${resourceToken}'
+    location: location
+    tags: tags
+    containers: [
+      archiveContainerName
+    ]
+    versioning: true
+    deleteRetentionDays: 30
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'key-vault'
+  scope: rg
+  params: {
+    name: 'kv-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module postgres 'modules/postgres.bicep' = {
+  name: 'postgres'
+  scope: rg
+  params: {
+    name: 'psql-${resourceToken}'
+    location: location
+    tags: tags
+    databaseName: databaseName
+    skuName: postgresSkuName
+    skuTier: postgresSkuTier
+    adminGroupObjectId: postgresAdminGroupObjectId
+    adminGroupName: postgresAdminGroupName
+  }
+}
+
+module communication 'modules/communication.bicep' = {
+  name: 'communication'
+  scope: rg
+  params: {
+    name: 'acs-${resourceToken}'
+    tags: tags
+    dataLocation: communicationDataLocation
+  }
+}
+
+module functionApp 'modules/functionapp.bicep' = {
+  name: 'function-app'
+  scope: rg
+  params: {
+    name: functionAppName
+    planName: 'plan-${resourceToken}'
+    location: location
+    tags: tags
+    hostStorageName: hostStorage.outputs.name
+    deploymentContainerName: deploymentContainerName
+    appInsightsConnectionString: monitoring.outputs.connectionString
+    maximumInstanceCount: functionMaximumInstanceCount
+    // Every setting the app reads (tests/Tongban.Functions.Tests/Archive/SettingsDeclaredTests.cs checks
+    // this list against the code). Secrets are Key Vault references, never values.
+    appSettings: {
+      Database__Provider: 'postgres'
+      // No password: the app signs in to PostgreSQL with its managed identity (Entra token as password).
+      ConnectionStrings__Tongban: 'Host=${postgres.outputs.fqdn};Port=5432;Database=${databaseName};Username=${functionAppName};Ssl Mode=Require'
+      PersonalData__EncryptionKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${encryptionKeySecret}/)'
+      PersonalData__IndexKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${indexKeySecret}/)'
+      Province__Name: provinceName
+      Demo__Enabled: 'false'
+      RateLimit__PortalPerSecond: '2000'
+      // The Functions host drives the work pump (WorkPump timer, every minute) and the schedules, so the
+      // in-process loop is off. NCRONTAB schedules in functions/*/function.json are evaluated in UTC:
+      // WEBSITE_TIME_ZONE is not honoured on Linux consumption plans. MonthlyPayout at 01:00 UTC on the 1st
+      // is 09:00 on the 1st in China (UTC+8, no daylight saving); the app claims each (job, period) once
+      // and catches up a missed period at the next run, so the hour is not critical.
+      Work__InProcess: 'false'
+      Work__PollMilliseconds: '1000'
+      Work__LeaseSeconds: '60'
+      // The app folder is read-only on Flex Consumption; the local SMS sink (used until an SMS gateway
+      // adapter is configured) writes to the instance's temp space.
+      Sms__OutboxPath: '/tmp/tongban/sms-outbox.jsonl'
+      Sms__AcsEndpoint: communication.outputs.endpoint
+      Archive__Provider: 'azure-blob'
+      Archive__BlobServiceUri: archiveStorage.outputs.blobEndpoint
+      Archive__Container: archiveContainerName
+      // Empty key: the archive adapter uses the managed identity (Entra ID), as the account has Shared Key off.
+      Archive__AccountName: archiveStorage.outputs.name
+      Archive__AccountKey: ''
+      // Only read by the filesystem archive, which Azure does not use; set so a switch back fails loudly
+      // on a read-only folder rather than silently.
+      Archive__Path: '/tmp/tongban/archive'
+    }
+  }
+}
+
+module postgresAppAdmin 'modules/postgres-app-admin.bicep' = {
+  name: 'postgres-app-admin'
+  scope: rg
+  params: {
+    serverName: postgres.outputs.name
+    principalId: functionApp.outputs.principalId
+    principalName: functionApp.outputs.name
+  }
+}
+
+module roles 'modules/roles.bicep' = {
+  name: 'roles'
+  scope: rg
+  params: {
+    appPrincipalId: functionApp.outputs.principalId
+    hostStorageName: hostStorage.outputs.name
+    archiveStorageName: archiveStorage.outputs.name
+    archiveContainerName: archiveContainerName
+    keyVaultName: keyVault.outputs.name
+    appInsightsName: monitoring.outputs.insightsName
+    communicationName: communication.outputs.name
+    deployerPrincipalId: principalId
+    deployerPrincipalType: principalType
+  }
+}
+
+// Outputs become azd environment values (.azure/<env>/.env) for hooks and later commands.
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output SERVICE_API_NAME string = functionApp.outputs.name
+output SERVICE_API_URI string = functionApp.outputs.uri
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output AZURE_KEY_VAULT_ENDPOINT string = keyVault.outputs.uri
+output PERSONAL_DATA_SECRET_NAMES string = '${encryptionKeySecret} ${indexKeySecret}'
+output AZURE_POSTGRES_HOST string = postgres.outputs.fqdn
+output AZURE_POSTGRES_DATABASE string = databaseName
+output ARCHIVE_BLOB_SERVICE_URI string = archiveStorage.outputs.blobEndpoint
+output AZURE_COMMUNICATION_ENDPOINT string = communication.outputs.endpoint
+output APPLICATIONINSIGHTS_CONNECTION_STRING string = monitoring.outputs.connectionString
