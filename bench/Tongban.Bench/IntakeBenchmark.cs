@@ -42,7 +42,6 @@ public static class IntakeBenchmark
             "--Demo:Enabled=true", "--Demo:People=0", "--Demo:Password=bench", "--Demo:PortalKey=bench-key",
             "--RateLimit:PortalPerSecond=100000", $"--Sms:OutboxPath={Path.Combine(folder, "sms.jsonl")}",
             "--urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", "--Work:PollMilliseconds=200",
-            .. (Environment.GetEnvironmentVariable("BENCH_NO_PUMP") == "1" ? new[] { "--Work:InProcess=false" } : []),
         ]);
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());

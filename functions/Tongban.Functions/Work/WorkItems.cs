@@ -27,17 +27,23 @@ public sealed class WorkItems(Database database, TimeProvider clock, TimeSpan le
     /// </summary>
     public TimeSpan LeaseDuration { get; } = leaseDuration;
 
+    public const int DefaultMaxAttempts = 8;
+
     /// <summary>Enqueue once: a second enqueue with the same <paramref name="dedupeKey"/> is ignored.</summary>
     public static Task EnqueueAsync(DbConnection connection, DbTransaction transaction, string kind, string payload,
-        string dedupeKey, DateTimeOffset dueAt, DateTimeOffset now, int maxAttempts = 8) =>
+        string dedupeKey, DateTimeOffset dueAt, DateTimeOffset now, int maxAttempts = DefaultMaxAttempts) =>
         connection.ExecuteAsync(
-            """
-            INSERT INTO work_items (kind, payload, dedupe_key, status, due_at, attempts, max_attempts, created_at)
-            VALUES (@kind, @payload, @dedupeKey, 'pending', @due, 0, @maxAttempts, @now)
-            ON CONFLICT (dedupe_key) DO NOTHING
-            """,
+            EnqueueSql("@kind", "@payload", "@dedupeKey", "@due", "@now", "@maxAttempts"),
             new { kind, payload, dedupeKey, due = dueAt.ToUnixTimeMilliseconds(), maxAttempts, now = now.ToUnixTimeMilliseconds() },
             transaction);
+
+    /// <summary>The enqueue statement over the named parameters, for callers that batch it with their own.</summary>
+    public static string EnqueueSql(string kind, string payload, string dedupeKey, string due, string now, string maxAttempts) =>
+        $"""
+         INSERT INTO work_items (kind, payload, dedupe_key, status, due_at, attempts, max_attempts, created_at)
+         VALUES ({kind}, {payload}, {dedupeKey}, 'pending', {due}, 0, {maxAttempts}, {now})
+         ON CONFLICT (dedupe_key) DO NOTHING
+         """;
 
     /// <summary>Lease up to <paramref name="count"/> due items. A crashed worker's lease simply expires.</summary>
     public async Task<IReadOnlyList<WorkItem>> LeaseAsync(string owner, int count, CancellationToken ct)
