@@ -70,7 +70,16 @@ public sealed class ClaimStore(ProvinceConfig province)
     public static Task AppendAsync(DbConnection connection, DbTransaction transaction, Transition transition, DateTimeOffset now)
     {
         var sql = new StringBuilder();
-        var args = new DynamicParameters(new { id = transition.Claim.Id.ToString(), at = now.ToUnixTimeMilliseconds() });
+        var args = new DynamicParameters();
+        AppendTo(sql, args, transition, now);
+        return connection.ExecuteAsync(sql.ToString(), args, transaction);
+    }
+
+    /// <summary>Adds the append statements to a caller's batch; they use the parameters @id and @at.</summary>
+    public static void AppendTo(StringBuilder sql, DynamicParameters args, Transition transition, DateTimeOffset now)
+    {
+        args.Add("id", transition.Claim.Id.ToString());
+        args.Add("at", now.ToUnixTimeMilliseconds());
         for (var i = 0; i < transition.Events.Count; i++)
         {
             var e = transition.Events[i];
@@ -105,7 +114,6 @@ public sealed class ClaimStore(ProvinceConfig province)
         }
         args.Add("smsKind", SendSmsKind);
         args.Add("smsAttempts", WorkItems.DefaultMaxAttempts);
-        return connection.ExecuteAsync(sql.ToString(), args, transaction);
     }
 
     private sealed class ClaimRow

@@ -1,5 +1,5 @@
-using System.Data.Common;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Dapper;
 using Microsoft.AspNetCore.Mvc;
@@ -71,20 +71,34 @@ public static class SubmitApplication
         var personKey = protector.PersonKey(applicant.IdNumber);
         try
         {
-            await database.InTransactionAsync(async (c, t) =>
+            // One batch, one round trip. The key goes in first: a retry or a concurrent twin fails there,
+            // before any other work, and on PostgreSQL waits for the first request to commit.
+            var sql = new StringBuilder("""
+                INSERT INTO idempotency_keys (portal_id, key, request_hash, status_code, response_json, created_at)
+                VALUES (@portalId, @key, @requestHash, 202, @json, @at);
+                INSERT INTO applications (id, case_number, service_item, channel, status, is_open, person_key,
+                    id_number_enc, name_enc, mobile_enc, details_json, portal_id, accepting_office, assigned_office,
+                    received_at, due_at, updated_at, version)
+                VALUES (@id, @caseNumber, @serviceItem, @channel, @status, 1, @personKey,
+                    @idNumber, @name, @mobile, @details, @portalId, @acceptingOffice, @acceptingOffice,
+                    @at, @dueAt, @at, @version);
+
+                """);
+            var claim = transition.Claim;
+            var args = new DynamicParameters(new
             {
-                // The key goes in first: a retry or a concurrent twin fails here, before any other work,
-                // and on PostgreSQL waits for the first request to commit.
-                await c.ExecuteAsync(
-                    """
-                    INSERT INTO idempotency_keys (portal_id, key, request_hash, status_code, response_json, created_at)
-                    VALUES (@portalId, @key, @requestHash, 202, @json, @now)
-                    """,
-                    new { portalId, key, requestHash, json = JsonSerializer.Serialize(response, JsonBody.Options), now = now.ToUnixTimeMilliseconds() }, t);
-                await InsertAsync(c, t, transition, province, applicant, protector, personKey, request.Details, portalId, now);
-                await ClaimStore.AppendAsync(c, t, transition, now);
-                await WorkItems.EnqueueAsync(c, t, VerifyApplicationHandler.Kind, id.ToString(), "verify:" + id, now, now);
-            }, http.RequestAborted);
+                portalId, key, requestHash, json = JsonSerializer.Serialize(response, JsonBody.Options),
+                caseNumber, serviceItem = claim.ServiceItem, channel = claim.Channel, status = claim.Status.Code(), personKey,
+                idNumber = protector.Encrypt(applicant.IdNumber), name = protector.Encrypt(applicant.Name),
+                mobile = protector.Encrypt(applicant.Mobile),
+                details = request.Details is { ValueKind: JsonValueKind.Object } d ? d.GetRawText() : null,
+                acceptingOffice = claim.AcceptingOffice,
+                dueAt = Deadlines.DueAt(claim.Status, now, province)?.ToUnixTimeMilliseconds(), version = claim.Version,
+                verifyKind = VerifyApplicationHandler.Kind, verifyKey = "verify:" + id, verifyAttempts = WorkItems.DefaultMaxAttempts,
+            });
+            ClaimStore.AppendTo(sql, args, transition, now);
+            sql.Append(WorkItems.EnqueueSql("@verifyKind", "@id", "@verifyKey", "@at", "@at", "@verifyAttempts"));
+            await database.InTransactionAsync((c, t) => c.ExecuteAsync(sql.ToString(), args, t), http.RequestAborted);
         }
         catch (Exception e) when (Database.IsUniqueViolation(e))
         {
@@ -149,32 +163,6 @@ public static class SubmitApplication
             Error("details", "Must be an object.");
         applicant = (idNumber, name, mobile);
         return errors;
-    }
-
-    private static Task InsertAsync(DbConnection c, DbTransaction t, Transition transition, ProvinceConfig province,
-        (string IdNumber, string Name, string Mobile) applicant, PersonalDataProtector protector, string personKey,
-        JsonElement? details, string portalId, DateTimeOffset now)
-    {
-        var claim = transition.Claim;
-        return c.ExecuteAsync(
-            """
-            INSERT INTO applications (id, case_number, service_item, channel, status, is_open, person_key,
-                id_number_enc, name_enc, mobile_enc, details_json, portal_id, accepting_office, assigned_office,
-                received_at, due_at, updated_at, version)
-            VALUES (@id, @caseNumber, @serviceItem, @channel, @status, 1, @personKey,
-                @idNumber, @name, @mobile, @details, @portalId, @acceptingOffice, @acceptingOffice,
-                @now, @dueAt, @now, @version)
-            """,
-            new
-            {
-                id = claim.Id.ToString(), caseNumber = claim.CaseNumber, serviceItem = claim.ServiceItem, channel = claim.Channel,
-                status = claim.Status.Code(), personKey,
-                idNumber = protector.Encrypt(applicant.IdNumber), name = protector.Encrypt(applicant.Name),
-                mobile = protector.Encrypt(applicant.Mobile),
-                details = details is { ValueKind: JsonValueKind.Object } d ? d.GetRawText() : null,
-                portalId, acceptingOffice = claim.AcceptingOffice, now = now.ToUnixTimeMilliseconds(),
-                dueAt = Deadlines.DueAt(claim.Status, now, province)?.ToUnixTimeMilliseconds(), version = claim.Version,
-            }, t);
     }
 
     /// <summary>Province code, date in China, and 8 random characters: unique enough, and unguessable.</summary>
