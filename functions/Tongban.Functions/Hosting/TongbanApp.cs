@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Tongban.Applications;
+using Tongban.Archive;
 using Tongban.Domain.Province;
 using Tongban.Intake;
 using Tongban.Notifications;
@@ -15,6 +16,7 @@ using Tongban.Province;
 using Tongban.Reference;
 using Tongban.Registry;
 using Tongban.Review;
+using Tongban.Scheduling;
 using Tongban.Security;
 using Tongban.Storage;
 using Tongban.Verification;
@@ -31,7 +33,10 @@ public static class TongbanApp
     public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
-        if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
+        if (FunctionsHost.IsHosted(builder.Configuration))
+            builder.WebHost.UseUrls($"http://127.0.0.1:{builder.Configuration[FunctionsHost.PortSetting]}");
+        else if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+            builder.WebHost.UseUrls(DefaultUrl);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
         AddServices(builder);
         configure?.Invoke(builder);
@@ -65,7 +70,16 @@ public static class TongbanApp
         services.AddSingleton<IWorkHandler, SendSmsHandler>();
         services.AddSingleton<ISmsGateway>(_ => new LocalSmsSink(
             configuration["Sms:OutboxPath"] ?? Path.Combine(contentRoot, "data", "sms-outbox.jsonl")));
-        if (configuration.GetValue("Work:InProcess", true)) services.AddHostedService<WorkPumpService>();
+        services.AddArchive(configuration, contentRoot);
+        services.AddSingleton(SlaSweep.Schedule);
+        services.AddSingleton<IWorkHandler, SlaSweep>();
+        services.AddSingleton<Scheduler>();
+        // Under the Functions host, timers drive the work pump and the schedules; standalone, the app does.
+        if (configuration.GetValue("Work:InProcess", true) && !FunctionsHost.IsHosted(configuration))
+        {
+            services.AddHostedService<WorkPumpService>();
+            services.AddHostedService<SchedulerService>();
+        }
 
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, PortalKeyAuthentication>(Principals.PortalScheme, null)
@@ -124,6 +138,8 @@ public static class TongbanApp
         ReportEvent.Map(api);
         RegistryEndpoints.Map(api);
         NotificationEndpoints.Map(api);
+        if (FunctionsHost.IsHosted(app.Configuration))
+            FunctionsHost.MapTimers(app, app.Services.GetServices<Schedule>());
     }
 }
 

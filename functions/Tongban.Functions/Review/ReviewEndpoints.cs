@@ -1,12 +1,7 @@
-using System.Data.Common;
 using Dapper;
 using Tongban.Applications;
-using Tongban.Domain;
 using Tongban.Domain.Claims;
-using Tongban.Domain.Entitlements;
-using Tongban.Domain.Province;
 using Tongban.Hosting;
-using Tongban.Routing;
 using Tongban.Security;
 using Tongban.Storage;
 
@@ -82,66 +77,5 @@ public static class ReviewEndpoints
         public string Status { get; init; } = "";
         public long ReceivedAt { get; init; }
         public long? DueAt { get; init; }
-    }
-}
-
-/// <summary>Review and stop commands: load, decide (pure), commit — one transaction each.</summary>
-public sealed class ReviewCommands(Database database, ClaimStore store, ProvinceConfig province, TimeProvider clock)
-{
-    public Task<ClaimStatus?> ReviewAsync(string id, StaffMember staff, ClaimStatus stage, ReviewDecision decision,
-        string? opinion, CancellationToken ct) =>
-        ExecuteAsync(id, async (c, t, claim) =>
-        {
-            if (stage == ClaimStatus.FirstReview)
-            {
-                var city = province.FindCity(claim.InsuringCity ?? "")
-                           ?? throw new TransitionRefused(RefusalKind.Conflict, "The application has no insuring city in this province.");
-                var office = decision == ReviewDecision.Approve && claim.Status == ClaimStatus.FirstReview
-                    ? await OfficeRouter.ChooseAsync(c, t, city)
-                    : city.Offices[0];
-                return ClaimWorkflow.FirstReview(claim, staff, decision, opinion, city, office);
-            }
-            var facts = await c.QuerySingleAsync<EntitlementFacts>(
-                "SELECT contribution_months, carried_over_months, received_at FROM applications WHERE id = @id",
-                new { id = claim.Id.ToString() }, t);
-            return ClaimWorkflow.FinalReview(claim, staff, decision, opinion, () => FixEntitlement(claim, facts));
-        }, ct);
-
-    public Task<ClaimStatus?> ReportStopAsync(string id, StaffMember staff, string eventType, DateOnly date, CancellationToken ct) =>
-        ExecuteAsync(id, (_, _, claim) =>
-            Task.FromResult(ClaimWorkflow.ReportStop(claim, staff, eventType, date, Deadlines.LocalDate(clock.GetUtcNow()))), ct);
-
-    private async Task<ClaimStatus?> ExecuteAsync(string id, Func<DbConnection, DbTransaction, Claim, Task<Transition>> decide,
-        CancellationToken ct)
-    {
-        if (!Guid.TryParse(id, out _)) return null;
-        return await database.InTransactionAsync<ClaimStatus?>(async (c, t) =>
-        {
-            if (database.Provider == DatabaseProvider.Postgres)
-                await c.ExecuteAsync("SELECT 1 FROM applications WHERE id = @id FOR UPDATE", new { id }, t);
-            var loaded = await ClaimStore.LoadAsync(c, t, id);
-            if (loaded is not { } found) return null;
-            var transition = await decide(c, t, found.Claim);
-            await store.ApplyAsync(c, t, transition, found.Claim.Version, found.ReceivedAt, clock.GetUtcNow());
-            return transition.Claim.Status;
-        }, ct);
-    }
-
-    /// <summary>The entitlement approval fixes: months from the verified contributions, the city's standard today.</summary>
-    private Entitlement FixEntitlement(Claim claim, EntitlementFacts facts)
-    {
-        var today = Deadlines.LocalDate(clock.GetUtcNow());
-        var standard = province.FindCity(claim.InsuringCity ?? "")?.StandardOn(today)
-                       ?? throw new TransitionRefused(RefusalKind.Conflict, "The insuring city has no benefit standard in force.");
-        var registrationMonth = YearMonth.Of(Deadlines.LocalDate(DateTimeOffset.FromUnixTimeMilliseconds(facts.ReceivedAt)));
-        return Entitlement.Fix((int)(facts.ContributionMonths ?? 0), (int)(facts.CarriedOverMonths ?? 0),
-            province.Duration, standard, registrationMonth);
-    }
-
-    private sealed class EntitlementFacts
-    {
-        public long? ContributionMonths { get; init; }
-        public long? CarriedOverMonths { get; init; }
-        public long ReceivedAt { get; init; }
     }
 }
