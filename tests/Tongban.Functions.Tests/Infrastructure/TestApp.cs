@@ -38,10 +38,13 @@ public sealed class TestApp : IAsyncDisposable
     public HttpClient Portal { get; }
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TestApp> StartAsync(Store kind, params string[] settings)
+    public static Task<TestApp> StartAsync(Store kind, params string[] settings) => StartAsync(kind, null, settings);
+
+    /// <summary><paramref name="configure"/> runs after the app's own registrations: a test may replace a service.</summary>
+    public static async Task<TestApp> StartAsync(Store kind, Action<WebApplicationBuilder>? configure, params string[] settings)
     {
         var store = await TestStore.CreateAsync(kind);
-        var app = await TongbanApp.BuildAsync([.. Settings(store), "--urls=http://127.0.0.1:0", .. settings]);
+        var app = await TongbanApp.BuildAsync([.. Settings(store), "--urls=http://127.0.0.1:0", .. settings], configure);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TestApp(app, store, new Uri(address));
