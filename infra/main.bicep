@@ -161,7 +161,9 @@ module functionApp 'modules/functionapp.bicep' = {
     appSettings: {
       Database__Provider: 'postgres'
       // No password: the app signs in to PostgreSQL with its managed identity (Entra token as password).
-      ConnectionStrings__Tongban: 'Host=${postgres.outputs.fqdn};Port=5432;Database=${databaseName};Username=${functionAppName};Ssl Mode=Require'
+      ConnectionStrings__Tongban: 'Host=${postgres.outputs.fqdn};Port=5432;Database=${databaseName};Username=${functionAppName};Ssl Mode=Require;Max Auto Prepare=32;No Reset On Close=true'
+      // The managed identity signs in to PostgreSQL with an Entra token (no password anywhere).
+      Database__EntraAuthentication: 'true'
       PersonalData__EncryptionKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${encryptionKeySecret}/)'
       PersonalData__IndexKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${indexKeySecret}/)'
       Province__Name: provinceName
@@ -178,7 +180,6 @@ module functionApp 'modules/functionapp.bicep' = {
       // The app folder is read-only on Flex Consumption; the local SMS sink (used until an SMS gateway
       // adapter is configured) writes to the instance's temp space.
       Sms__OutboxPath: '/tmp/tongban/sms-outbox.jsonl'
-      Sms__AcsEndpoint: communication.outputs.endpoint
       Archive__Provider: 'azure-blob'
       Archive__BlobServiceUri: archiveStorage.outputs.blobEndpoint
       Archive__Container: archiveContainerName

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Tongban.Applications;
 using Tongban.Archive;
+using Tongban.CrossChecks;
 using Tongban.Domain.Province;
 using Tongban.Intake;
 using Tongban.Notifications;
@@ -73,6 +74,9 @@ public static class TongbanApp
         services.AddArchive(configuration, contentRoot);
         services.AddSingleton(SlaSweep.Schedule);
         services.AddSingleton<IWorkHandler, SlaSweep>();
+        services.AddSingleton(RecipientExport.Schedule);
+        services.AddSingleton<RecipientExport>();
+        services.AddSingleton<IWorkHandler>(sp => sp.GetRequiredService<RecipientExport>());
         services.AddSingleton<Scheduler>();
         // Under the Functions host, timers drive the work pump and the schedules; standalone, the app does.
         if (configuration.GetValue("Work:InProcess", true) && !FunctionsHost.IsHosted(configuration))
@@ -138,6 +142,7 @@ public static class TongbanApp
         ReportEvent.Map(api);
         RegistryEndpoints.Map(api);
         NotificationEndpoints.Map(api);
+        RecipientExport.Map(api);
         if (FunctionsHost.IsHosted(app.Configuration))
             FunctionsHost.MapTimers(app, app.Services.GetServices<Schedule>());
     }

@@ -11,7 +11,7 @@ public sealed record ReviewRequest(string? Decision, string? Opinion);
 
 public sealed record ReviewResponse(string Status);
 
-public sealed record QueueEntry(string ApplicationId, string CaseNumber, string Status, DateTimeOffset ReceivedAt, DateTimeOffset? DueAt);
+public sealed record QueueEntry(string ApplicationId, string CaseNumber, string Status, DateTimeOffset ReceivedAt, DateTimeOffset? DueAt, bool Overdue);
 
 /// <summary>
 /// The review queue, first review (初审) at the assigned office, and final review (复核) in the insuring
@@ -31,7 +31,7 @@ public static class ReviewEndpoints
             .RequireAuthorization(Principals.StaffPolicy).WithSummary("Final review (复核)");
     }
 
-    private static async Task<IResult> QueueAsync(string? stage, HttpContext http, Database database)
+    private static async Task<IResult> QueueAsync(string? stage, HttpContext http, Database database, TimeProvider clock)
     {
         var staff = http.User.Staff()!;
         var (status, scopeColumn, scope) = stage switch
@@ -48,8 +48,9 @@ public static class ReviewEndpoints
              SELECT id, case_number, status, received_at, due_at FROM applications
              WHERE status = @status AND {scopeColumn} = @scope ORDER BY received_at LIMIT 500
              """, new { status, scope });
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         return TypedResults.Ok(rows.Select(r => new QueueEntry(r.Id, r.CaseNumber, r.Status,
-            ApplicationViews.Time(r.ReceivedAt), r.DueAt is { } due ? ApplicationViews.Time(due) : null)));
+            ApplicationViews.Time(r.ReceivedAt), r.DueAt is { } due ? ApplicationViews.Time(due) : null, r.DueAt < now)));
     }
 
     private static async Task<IResult> ReviewAsync(string id, HttpContext http, ReviewCommands commands, ClaimStatus stage)

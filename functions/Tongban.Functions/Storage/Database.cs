@@ -1,4 +1,6 @@
 using System.Data.Common;
+using Azure.Core;
+using Azure.Identity;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -19,12 +21,22 @@ public sealed class Database : IAsyncDisposable
     // Columns are snake_case, row classes PascalCase: Dapper maps one to the other wherever a Database is used.
     static Database() => Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
 
-    public Database(DatabaseProvider provider, string connectionString)
+    public Database(DatabaseProvider provider, string connectionString, bool entraAuthentication = false)
     {
         Provider = provider;
         if (provider == DatabaseProvider.Postgres)
         {
-            _postgres = NpgsqlDataSource.Create(connectionString);
+            var builder = new NpgsqlDataSourceBuilder(connectionString);
+            if (entraAuthentication)
+            {
+                // Azure Database for PostgreSQL with Entra authentication: the managed identity's access
+                // token is the password, refreshed well before it expires (tokens last about an hour).
+                var credential = new DefaultAzureCredential();
+                builder.UsePeriodicPasswordProvider(async (_, ct) => (await credential.GetTokenAsync(
+                        new TokenRequestContext(["https://ossrdbms-aad.database.windows.net/.default"]), ct)).Token,
+                    TimeSpan.FromMinutes(30), TimeSpan.FromSeconds(5));
+            }
+            _postgres = builder.Build();
             ConnectionString = connectionString;
         }
         else
@@ -54,7 +66,7 @@ public sealed class Database : IAsyncDisposable
                 throw new InvalidOperationException("Database:Provider is postgres but ConnectionStrings:Tongban is not set.");
             connectionString = $"Data Source={Path.Combine(contentRoot, "data", "tongban.db")}";
         }
-        return new Database(provider, connectionString);
+        return new Database(provider, connectionString, configuration.GetValue("Database:EntraAuthentication", false));
     }
 
     public async Task<DbConnection> OpenAsync(CancellationToken ct = default)

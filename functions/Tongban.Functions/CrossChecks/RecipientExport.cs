@@ -1,0 +1,110 @@
+using System.Data.Common;
+using System.Text;
+using CsvHelper;
+using Dapper;
+using Tongban.Archive;
+using Tongban.Domain;
+using Tongban.Domain.Claims;
+using Tongban.Hosting;
+using Tongban.PersonalData;
+using Tongban.Scheduling;
+using Tongban.Security;
+using Tongban.Storage;
+using Tongban.Work;
+
+namespace Tongban.CrossChecks;
+
+/// <summary>
+/// The monthly list of active benefit recipients sent to the national social-insurance comparison system,
+/// to find people insured in another province (Shijiazhuang's 跨省比对, seed 001). Full identity numbers
+/// leave the system here, so every exported person is written to the reveal audit (个人信息保护法 art. 51).
+/// </summary>
+public sealed class RecipientExport(Database database, PersonalDataProtector protector, IArchive archive,
+    WorkItems items, TimeProvider clock) : IWorkHandler
+{
+    public const string JobName = "CrossProvinceExport";
+    public const string WorkKind = "cross-check-export";
+    private static readonly string[] Header = ["idNumber", "name", "insuringCity", "startMonth", "endMonth"];
+
+    public static Schedule Schedule { get; } = new(JobName, WorkKind, Schedule.Monthly(2));
+
+    public string Kind => WorkKind;
+
+    public static string ArchivePath(string period) => $"cross-checks/{period}/recipients.csv";
+
+    public static void Map(IEndpointRouteBuilder api) =>
+        api.MapGet("/admin/cross-checks/export", ExportAsync).RequireAuthorization(Principals.AdministratorPolicy)
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .WithSummary("Active recipients of a month, as CSV for the national comparison system");
+
+    private static async Task<IResult> ExportAsync(string? period, HttpContext http, RecipientExport export, TimeProvider clock)
+    {
+        if (!YearMonth.TryParse(period, out var month)) return Problems.Invalid("period", "Required, as YYYY-MM.");
+        if (month > YearMonth.Of(Deadlines.LocalDate(clock.GetUtcNow()))) return Problems.Invalid("period", "The month is in the future.");
+        var csv = await export.WriteAsync(month, http.User.Identity!.Name!, http.RequestAborted);
+        return TypedResults.File(csv, "text/csv; charset=utf-8", $"recipients-{month}.csv");
+    }
+
+    /// <summary>The scheduled run: the same file, written once to the archive.</summary>
+    public async Task HandleAsync(WorkItem item, CancellationToken ct)
+    {
+        var month = YearMonth.Parse(item.Payload);
+        if (await archive.OpenReadAsync(ArchivePath(item.Payload), ct) is not { } existing)
+        {
+            var csv = await WriteAsync(month, ClaimWorkflow.SystemActor, ct);
+            try
+            {
+                await archive.PutAsync(ArchivePath(item.Payload), new MemoryStream(csv), "text/csv", ct);
+            }
+            catch (ArchiveConflictException)
+            {
+                // A previous attempt stored it and lost the answer: the export exists, which is what counts.
+            }
+        }
+        else
+        {
+            await existing.DisposeAsync();
+        }
+        await database.InTransactionAsync((c, t) => items.CompleteAsync(c, t, item), ct);
+    }
+
+    public async Task<byte[]> WriteAsync(YearMonth month, string actor, CancellationToken ct)
+    {
+        var period = month.ToString();
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        using var buffer = new MemoryStream();
+        await using (var writer = new StreamWriter(buffer, new UTF8Encoding(false), leaveOpen: true))
+        await using (var csv = CsvWriter.Create(writer, null, leaveOpen: true))
+        {
+            csv.WriteHeader(Header);
+            await database.InTransactionAsync(async (c, t) =>
+            {
+                foreach (var row in await c.QueryAsync<RecipientRow>(ActiveSql("id_number_enc, name_enc, insuring_city, start_month, end_month"),
+                             new { period }, t))
+                {
+                    csv.WriteRecord([protector.Decrypt(row.IdNumberEnc), protector.Decrypt(row.NameEnc), row.InsuringCity, row.StartMonth, row.EndMonth]);
+                }
+                await c.ExecuteAsync(
+                    $"INSERT INTO personal_data_reveals (at, actor, application_id, reason) {ActiveSql("@now, @actor, id, @reason")}",
+                    new { period, now, actor, reason = $"跨省比对名单导出 {period}" }, t);
+            }, ct);
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>Approved or suspended entitlements that cover the month.</summary>
+    private static string ActiveSql(string columns) =>
+        $"""
+         SELECT {columns} FROM applications
+         WHERE status IN ('approved', 'suspended') AND start_month <= @period AND end_month >= @period
+         """;
+
+    private sealed class RecipientRow
+    {
+        public string IdNumberEnc { get; init; } = "";
+        public string NameEnc { get; init; } = "";
+        public string InsuringCity { get; init; } = "";
+        public string StartMonth { get; init; } = "";
+        public string EndMonth { get; init; } = "";
+    }
+}
