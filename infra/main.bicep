@@ -164,6 +164,8 @@ module functionApp 'modules/functionapp.bicep' = {
       ConnectionStrings__Tongban: 'Host=${postgres.outputs.fqdn};Port=5432;Database=${databaseName};Username=${functionAppName};Ssl Mode=Require;Max Auto Prepare=32;No Reset On Close=true'
       // The managed identity signs in to PostgreSQL with an Entra token (no password anywhere).
       Database__EntraAuthentication: 'true'
+      // Azure China: https://ossrdbms-aad.database.chinacloudapi.cn/.default
+      Database__EntraTokenScope: 'https://ossrdbms-aad.${environment().suffixes.sqlServerHostname == '.database.windows.net' ? 'database.windows.net' : 'database.chinacloudapi.cn'}/.default'
       PersonalData__EncryptionKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${encryptionKeySecret}/)'
       PersonalData__IndexKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${indexKeySecret}/)'
       Province__Name: provinceName

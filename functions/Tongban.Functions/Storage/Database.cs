@@ -21,19 +21,25 @@ public sealed class Database : IAsyncDisposable
     // Columns are snake_case, row classes PascalCase: Dapper maps one to the other wherever a Database is used.
     static Database() => Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
 
-    public Database(DatabaseProvider provider, string connectionString, bool entraAuthentication = false)
+    public const string GlobalEntraScope = "https://ossrdbms-aad.database.windows.net/.default";
+
+    /// <param name="entraTokenScope">
+    /// Null: sign in with the connection string's password. Otherwise the managed identity's token for this
+    /// scope is the password (Azure China: https://ossrdbms-aad.database.chinacloudapi.cn/.default).
+    /// </param>
+    public Database(DatabaseProvider provider, string connectionString, string? entraTokenScope = null)
     {
         Provider = provider;
         if (provider == DatabaseProvider.Postgres)
         {
             var builder = new NpgsqlDataSourceBuilder(connectionString);
-            if (entraAuthentication)
+            if (entraTokenScope is not null)
             {
                 // Azure Database for PostgreSQL with Entra authentication: the managed identity's access
                 // token is the password, refreshed well before it expires (tokens last about an hour).
                 var credential = new DefaultAzureCredential();
                 builder.UsePeriodicPasswordProvider(async (_, ct) => (await credential.GetTokenAsync(
-                        new TokenRequestContext(["https://ossrdbms-aad.database.windows.net/.default"]), ct)).Token,
+                        new TokenRequestContext([entraTokenScope]), ct)).Token,
                     TimeSpan.FromMinutes(30), TimeSpan.FromSeconds(5));
             }
             _postgres = builder.Build();
@@ -66,7 +72,9 @@ public sealed class Database : IAsyncDisposable
                 throw new InvalidOperationException("Database:Provider is postgres but ConnectionStrings:Tongban is not set.");
             connectionString = $"Data Source={Path.Combine(contentRoot, "data", "tongban.db")}";
         }
-        return new Database(provider, connectionString, configuration.GetValue("Database:EntraAuthentication", false));
+        var entra = configuration.GetValue("Database:EntraAuthentication", false);
+        return new Database(provider, connectionString,
+            entra ? configuration["Database:EntraTokenScope"] ?? GlobalEntraScope : null);
     }
 
     public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
