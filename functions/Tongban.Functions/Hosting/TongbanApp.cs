@@ -138,6 +138,7 @@ public static class TongbanApp
         ReferenceEndpoints.Map(api);
         SubmitApplication.Map(api);
         ApplicationViews.Map(api);
+        RevealPersonalData.Map(api);
         ReviewEndpoints.Map(api);
         ReportEvent.Map(api);
         RegistryEndpoints.Map(api);
