@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using Tongban.Domain.Claims;
@@ -34,16 +35,23 @@ public static class ApplicationViews
     {
         if (!Guid.TryParse(id, out _)) return Problems.NotFound($"Application {id}");
         await using var connection = await database.OpenAsync(http.RequestAborted);
-        var row = await connection.QuerySingleOrDefaultAsync<ApplicationRow>(
-            "SELECT * FROM applications WHERE id = @id", new { id });
+        var found = await LoadAsync(connection, id, protector);
         // A portal sees only what it submitted; staff anywhere in the province see every case (全省通办).
-        if (row is null || (http.User.PortalId() is { } portal && portal != row.PortalId))
+        if (found is not { } application || (http.User.PortalId() is { } portal && portal != application.PortalId))
             return Problems.NotFound($"Application {id}");
+        return TypedResults.Ok(application.View);
+    }
+
+    /// <summary>The masked view of an application and the portal that submitted it; null when there is none.</summary>
+    public static async Task<(ApplicationView View, string PortalId)?> LoadAsync(DbConnection connection, string id, PersonalDataProtector protector)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<ApplicationRow>("SELECT * FROM applications WHERE id = @id", new { id });
+        if (row is null) return null;
         var history = await connection.QueryAsync<EventRow>(
             "SELECT at, type, actor, office, opinion FROM application_events WHERE application_id = @id ORDER BY seq", new { id });
 
         var verification = row.FindingsJson is null ? null : JsonSerializer.Deserialize<List<Finding>>(row.FindingsJson, JsonBody.Options)!;
-        return TypedResults.Ok(new ApplicationView(
+        return (new ApplicationView(
             row.Id, row.CaseNumber, row.ServiceItem, row.Status, row.Channel, row.AcceptingOffice, row.InsuringCity, row.AssignedOffice,
             Time(row.ReceivedAt), row.DueAt is { } due ? Time(due) : null,
             new ApplicantView(
@@ -54,7 +62,7 @@ public static class ApplicationViews
             row.EntitlementMonths is { } months
                 ? new EntitlementView((int)months, row.MonthlyFen!.Value / 100m, row.StartMonth!, row.EndMonth!)
                 : null,
-            history.Select(e => new HistoryView(Time(e.At), e.Type, e.Actor, e.Office, e.Opinion)).ToList()));
+            history.Select(e => new HistoryView(Time(e.At), e.Type, e.Actor, e.Office, e.Opinion)).ToList()), row.PortalId);
     }
 
     private sealed class ApplicationRow

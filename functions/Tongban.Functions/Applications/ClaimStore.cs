@@ -61,6 +61,8 @@ public sealed class ClaimStore(ProvinceConfig province)
             }, transaction);
         if (updated != 1) throw new ConcurrentChangeException();
         await AppendAsync(connection, transaction, transition, now);
+        if (!c.Status.IsOpen())
+            await WorkItems.EnqueueAsync(connection, transaction, CaseArchive.WorkKind, c.Id.ToString(), $"archive:{c.Id}:{c.Version}", now, now);
     }
 
     /// <summary>

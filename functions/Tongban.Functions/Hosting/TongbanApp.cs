@@ -69,6 +69,7 @@ public static class TongbanApp
         services.AddSingleton<WorkPump>();
         services.AddSingleton<IWorkHandler, VerifyApplicationHandler>();
         services.AddSingleton<IWorkHandler, SendSmsHandler>();
+        services.AddSingleton<IWorkHandler, CaseArchive>();
         services.AddSingleton<ISmsGateway>(_ => new LocalSmsSink(
             configuration["Sms:OutboxPath"] ?? Path.Combine(contentRoot, "data", "sms-outbox.jsonl")));
         services.AddArchive(configuration, contentRoot);

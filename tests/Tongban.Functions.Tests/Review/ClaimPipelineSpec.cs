@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using Tongban.Applications;
+using Tongban.Archive;
 using Tongban.Tests.Infrastructure;
 
 namespace Tongban.Tests.Review;
@@ -80,6 +82,17 @@ public abstract class ClaimPipelineSpec(Store store) : IAsyncLifetime
         using var admin = await _app.StaffAsync("admin");
         var sms = await WaitForSentSmsAsync(admin, applicationId, 2);
         Assert.Contains("本人意愿中断就业", sms[1].GetProperty("body").GetString());
+
+        // The closed case goes to the archive, personal data masked.
+        var archive = _app.Services.GetRequiredService<IArchive>();
+        var path = CaseArchive.ArchivePath(rejected.GetProperty("caseNumber").GetString()!);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        Stream? file;
+        while ((file = await archive.OpenReadAsync(path, CancellationToken.None)) is null && DateTime.UtcNow < deadline) await Task.Delay(50);
+        var archived = JsonDocument.Parse(file!).RootElement;
+        Assert.Equal("rejected", archived.GetProperty("status").GetString());
+        Assert.Equal("李*", archived.GetProperty("applicant").GetProperty("name").GetString());
+        Assert.DoesNotContain(id, archived.GetRawText());
     }
 
     [Fact]
