@@ -31,10 +31,16 @@ public static class Cli
         var root = new RootCommand("同办 Tongban: unemployment-insurance claims (全省通办). Without a command, serves HTTP.");
 
         var file = new Argument<FileInfo>("file") { Description = "CSV with the contract's header" };
-        var import = new Command("import-registry", "Import contribution spells from the core insurance system (CSV)") { file };
+        var import = new Command("import-registry",
+            "Import contribution spells from the core insurance system (CSV). Settings may follow, e.g. --Database:Provider=postgres")
+        {
+            file,
+        };
+        import.TreatUnmatchedTokensAsErrors = false;
         import.SetAction(async (parse, ct) =>
         {
-            await using var app = await TongbanApp.BuildAsync(["--Work:InProcess=false", "--Demo:Enabled=false"]);
+            // Unmatched tokens are configuration overrides, as for the service (--ConnectionStrings:Tongban=…).
+            await using var app = await TongbanApp.BuildAsync([.. parse.UnmatchedTokens, "--Work:InProcess=false", "--Demo:Enabled=false"]);
             await using var stream = parse.GetValue(file)!.OpenRead();
             var result = await app.Services.GetRequiredService<RegistryImport>().ImportCsvAsync(stream, ct);
             Console.WriteLine($"新增 {result.Imported} 条，更新 {result.Updated} 条，拒绝 {result.Rejected.Count} 条，提示 {result.Flagged.Count} 条");
