@@ -47,6 +47,4 @@ public sealed record ProvinceConfig(
     public Office? FindOffice(string code) =>
         Cities.SelectMany(c => c.Offices).FirstOrDefault(o => o.Code == code);
 
-    public City? CityOfOffice(string officeCode) =>
-        Cities.FirstOrDefault(c => c.Offices.Any(o => o.Code == officeCode));
 }

@@ -43,11 +43,21 @@ public static class TongbanApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        WarnOfUnpublishedCalendar(app);
         await Migrator.MigrateAsync(app.Services.GetRequiredService<Database>());
         if (app.Configuration.GetValue("Demo:Enabled", false))
             await app.Services.GetRequiredService<DemoSeed>().SeedIfEmptyAsync(CancellationToken.None);
         UsePipeline(app);
         return app;
+    }
+
+    /// <summary>Deadlines in a year without the State Council notice count Monday–Friday only: operators must know.</summary>
+    private static void WarnOfUnpublishedCalendar(WebApplication app)
+    {
+        var calendar = app.Services.GetRequiredService<ProvinceConfig>().Calendar;
+        var today = Domain.Claims.Deadlines.LocalDate(app.Services.GetRequiredService<TimeProvider>().GetUtcNow());
+        foreach (var year in new[] { today.Year, today.AddDays(30).Year }.Distinct().Where(y => !calendar.IsPublished(y)))
+            app.Logger.LogWarning("{Year} 年节假日安排尚未录入（Province/Data/calendar/{Year}.json），审核期限暂按周一至周五计算工作日", year, year);
     }
 
     public static void AddServices(WebApplicationBuilder builder)
