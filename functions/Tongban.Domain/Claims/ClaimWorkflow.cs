@@ -59,6 +59,27 @@ public static class ClaimWorkflow
             []);
     }
 
+    /// <summary>
+    /// 二次审核 (Gaoming, seed 000): an application the data ruled out is verified again when the person's
+    /// data change. Passing now sends it to first review; null when the data still rule it out.
+    /// Only automatic rejections are re-opened — a reviewer's decision stands.
+    /// </summary>
+    public static Transition? Recheck(Claim claim, VerificationResult result, string? firstReviewOffice)
+    {
+        if (claim.Status != ClaimStatus.Rejected || claim.FirstReviewer is not null)
+            throw new TransitionRefused(RefusalKind.Conflict, "Only an application rejected by automatic verification is checked again.");
+        if (!result.Passed) return null;
+        if (firstReviewOffice is null) throw new ArgumentNullException(nameof(firstReviewOffice));
+        return new Transition(
+            Next(claim) with { Status = ClaimStatus.FirstReview, InsuringCity = result.InsuringCity, AssignedOffice = firstReviewOffice },
+            [
+                new ClaimEvent("rechecked", SystemActor, null, null,
+                    new Dictionary<string, string> { ["contributionMonths"] = result.ContributionMonths.ToString() }),
+                new ClaimEvent("assigned", SystemActor, firstReviewOffice),
+            ],
+            [SmsMessage.RecheckPassed(claim.CaseNumber)]);
+    }
+
     /// <summary>First review (初审) at the assigned office; approval routes the case to the insuring city.</summary>
     public static Transition FirstReview(Claim claim, StaffMember reviewer, ReviewDecision decision, string? opinion,
         City insuringCity, Office finalReviewOffice)

@@ -18,6 +18,9 @@ public sealed partial record SmsMessage(string Template, string Body)
     public static SmsMessage VerificationFailed(string caseNumber, IEnumerable<string> reasons) => new("verification-failed",
         $"{Signature}您的申请（受理编号{caseNumber}）未通过自动核验：{Redact(string.Join("；", reasons))}。如有疑问，可到全省任一社保经办机构咨询。");
 
+    public static SmsMessage RecheckPassed(string caseNumber) => new("recheck-passed",
+        $"{Signature}您的参保信息已更新，此前未通过自动核验的申请（受理编号{caseNumber}）经重新核验已通过，现转入人工审核。");
+
     public static SmsMessage FirstReviewPassed(string caseNumber) => new("first-review-passed",
         $"{Signature}您的申请（受理编号{caseNumber}）已通过初审。");
 

@@ -77,7 +77,9 @@ public static class TongbanApp
         services.AddSingleton(sp => new WorkItems(sp.GetRequiredService<Database>(), sp.GetRequiredService<TimeProvider>(),
             TimeSpan.FromSeconds(configuration.GetValue("Work:LeaseSeconds", 60))));
         services.AddSingleton<WorkPump>();
+        services.AddSingleton<ClaimFactsLoader>();
         services.AddSingleton<IWorkHandler, VerifyApplicationHandler>();
+        services.AddSingleton<IWorkHandler, RecheckApplicationHandler>();
         services.AddSingleton<IWorkHandler, SendSmsHandler>();
         services.AddSingleton<IWorkHandler, CaseArchive>();
         services.AddSingleton<ISmsGateway>(_ => new LocalSmsSink(

@@ -8,6 +8,8 @@ using Tongban.Domain.Identifiers;
 using Tongban.Domain.Registry;
 using Tongban.PersonalData;
 using Tongban.Storage;
+using Tongban.Verification;
+using Tongban.Work;
 
 namespace Tongban.Registry;
 
@@ -91,6 +93,7 @@ public sealed class RegistryImport(Database database, PersonalDataProtector prot
         int imported = 0, updated = 0;
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var personsSeen = new Dictionary<string, string?>();
+        var spellsChanged = new HashSet<string>();
         foreach (var (_, s) in spells)
         {
             var personKey = protector.PersonKey(s.IdNumber);
@@ -137,6 +140,7 @@ public sealed class RegistryImport(Database database, PersonalDataProtector prot
                     VALUES (@personKey, @employerCode, @startMonth, @endMonth, @cityCode, @employerName, @reason, @now)
                     """, args, t);
                 imported++;
+                spellsChanged.Add(personKey);
             }
             else if (existing.EndMonth != s.EndMonth || existing.CityCode != s.CityCode
                      || existing.EmployerName != s.EmployerName || existing.SeparationReason != s.SeparationReason)
@@ -148,11 +152,25 @@ public sealed class RegistryImport(Database database, PersonalDataProtector prot
                     WHERE person_key = @personKey AND employer_code = @employerCode AND start_month = @startMonth
                     """, args, t);
                 updated++;
+                spellsChanged.Add(personKey);
             }
             else if (personChanged)
             {
                 updated++;
             }
+        }
+        // 二次审核: contributions changed, so what verification ruled out may pass now.
+        var cutoff = now - (long)RecheckApplicationHandler.Window.TotalMilliseconds;
+        foreach (var personKey in spellsChanged)
+        {
+            await c.ExecuteAsync(
+                $"""
+                 INSERT INTO work_items (kind, payload, dedupe_key, status, due_at, attempts, max_attempts, created_at)
+                 SELECT @kind, id, 'recheck:' || id || ':' || @now, 'pending', @now, 0, @maxAttempts, @now FROM applications
+                 WHERE person_key = @personKey AND status = 'rejected' AND first_reviewer IS NULL AND received_at > @cutoff
+                 ON CONFLICT (dedupe_key) DO NOTHING
+                 """,
+                new { kind = RecheckApplicationHandler.WorkKind, personKey, now, cutoff, maxAttempts = WorkItems.DefaultMaxAttempts }, t);
         }
         return (imported, updated);
     }

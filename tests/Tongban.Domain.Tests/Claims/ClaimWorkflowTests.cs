@@ -479,4 +479,41 @@ public class ClaimWorkflowTests
         Assert.Contains("身份证号", firstRejected.Sms[0].Body);
         Assert.Contains("002X", firstRejected.Sms[0].Body);
     }
+
+    private static Claim RejectedByVerification() =>
+        ClaimWorkflow.CompleteVerification(Submitted(), new VerificationResult([new Finding("identity-not-found", "未查询到您的参保记录")], null, 0, 0), null).Claim;
+
+    [Fact]
+    public void An_automatic_rejection_that_the_new_data_clear_goes_to_first_review_with_an_SMS()
+    {
+        var rejected = RejectedByVerification();
+
+        var t = ClaimWorkflow.Recheck(rejected, PassedIn("460200"), "460100-01");
+
+        Assert.NotNull(t);
+        Assert.Equal(ClaimStatus.FirstReview, t.Claim.Status);
+        Assert.Equal("460100-01", t.Claim.AssignedOffice);
+        Assert.Equal("460200", t.Claim.InsuringCity);
+        Assert.Equal(rejected.Version + 1, t.Claim.Version);
+        Assert.Equal(["rechecked", "assigned"], Types(t));
+        Assert.Equal(["recheck-passed"], Templates(t));
+    }
+
+    [Fact]
+    public void An_automatic_rejection_the_data_still_rule_out_stays_as_it_is()
+    {
+        var stillOut = new VerificationResult([new Finding("voluntary-separation", "最近一次离职为本人意愿中断就业")], "460200", 30, 0);
+
+        Assert.Null(ClaimWorkflow.Recheck(RejectedByVerification(), stillOut, null));
+    }
+
+    [Fact]
+    public void A_reviewers_rejection_and_an_open_claim_are_not_rechecked()
+    {
+        var rejectedByReviewer = ClaimWorkflow.FirstReview(AtFirstReview(), HaikouReviewer, ReviewDecision.Reject, "本人已就业",
+            TestProvince.Sanya, TestProvince.Sanya.Offices[0]).Claim;
+
+        Assert.Equal(RefusalKind.Conflict, Refusal(() => ClaimWorkflow.Recheck(rejectedByReviewer, PassedIn("460200"), "460100-01")));
+        Assert.Equal(RefusalKind.Conflict, Refusal(() => ClaimWorkflow.Recheck(AtFirstReview(), PassedIn("460200"), "460100-01")));
+    }
 }

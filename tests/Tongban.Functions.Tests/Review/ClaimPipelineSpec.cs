@@ -96,18 +96,43 @@ public abstract class ClaimPipelineSpec(Store store) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_person_missing_from_the_registry_is_rejected_and_may_apply_again()
+    public async Task A_rejected_application_is_checked_again_when_the_registry_data_change()
     {
         var id = People.IdNumber(3);
         var first = await _app.Portal.SubmitAsync(People.Application(id, "赵六"));
-        var firstId = (await first.JsonAsync()).GetProperty("applicationId").GetString()!;
-        var rejected = await _app.Portal.WaitForStatusAsync(firstId, "rejected");
+        var applicationId = (await first.JsonAsync()).GetProperty("applicationId").GetString()!;
+        var rejected = await _app.Portal.WaitForStatusAsync(applicationId, "rejected");
         Assert.Equal("identity-not-found", rejected.GetProperty("verification").GetProperty("findings")[0].GetProperty("code").GetString());
 
+        // The core system's next export carries the person: 二次审核 re-opens the application by itself.
         await _app.ImportAsync(People.Csv(People.Spell(id, "赵六", "460100", 3, "2015-01", "2026-06", "employer-closed")));
+        var reopened = await _app.Portal.WaitForStatusAsync(applicationId, "first-review");
+        Assert.True(reopened.GetProperty("verification").GetProperty("passed").GetBoolean());
+        Assert.Contains("rechecked", reopened.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("type").GetString()));
+        using var admin = await _app.StaffAsync("admin");
+        var sms = await WaitForSentSmsAsync(admin, applicationId, 3);
+        Assert.Equal("recheck-passed", sms[2].GetProperty("template").GetString());
+
+        // It is the person's open application now, so a new one is refused with its id.
         var second = await _app.Portal.SubmitAsync(People.Application(id, "赵六"));
-        Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
-        await _app.Portal.WaitForStatusAsync((await second.JsonAsync()).GetProperty("applicationId").GetString()!, "first-review");
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.Equal(applicationId, (await second.JsonAsync()).GetProperty("existingApplicationId").GetString());
+    }
+
+    [Fact]
+    public async Task A_reviewers_rejection_is_not_reopened_by_new_data()
+    {
+        var id = People.IdNumber(7);
+        await _app.ImportAsync(People.Csv(People.EligibleInSanya(7)));
+        var applicationId = (await (await _app.Portal.SubmitAsync(People.Application(id))).JsonAsync()).GetProperty("applicationId").GetString()!;
+        await _app.Portal.WaitForStatusAsync(applicationId, "first-review");
+        using var haikou = await _app.StaffAsync("460100-01-r1");
+        await haikou.PostJsonAsync($"/api/v1/applications/{applicationId}/first-review", new { decision = "reject", opinion = "本人声明已找到工作" });
+
+        await _app.ImportAsync(People.Csv(People.Spell(id, "王小明", "460200", 70, "2026-09", "2026-10", "contract-expired")));
+        await Task.Delay(1500);
+
+        Assert.Equal("rejected", (await _app.Portal.GetJsonAsync($"/api/v1/applications/{applicationId}")).GetProperty("status").GetString());
     }
 
     [Fact]
