@@ -133,6 +133,9 @@ public abstract class IntakeSpec(Store store) : IAsyncLifetime
         Assert.True(health.Headers.Contains("X-Request-Id"));
         var openapi = await _app.Anonymous.GetJsonAsync("/openapi/v1.json");
         Assert.True(openapi.GetProperty("paths").TryGetProperty("/api/v1/applications", out _));
+        var schemes = openapi.GetProperty("components").GetProperty("securitySchemes");
+        Assert.Equal("X-Api-Key", schemes.GetProperty("portalKey").GetProperty("name").GetString());
+        Assert.Equal("bearer", schemes.GetProperty("staffToken").GetProperty("scheme").GetString());
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/applications/" + Guid.NewGuid());
         request.Headers.Add("X-Request-Id", "portal-trace-1");
         var missing = await _app.Portal.SendAsync(request);
