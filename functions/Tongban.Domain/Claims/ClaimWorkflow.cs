@@ -143,8 +143,13 @@ public static class ClaimWorkflow
             [SmsMessage.Approved(claim.CaseNumber, entitlement.Months, entitlement.MonthlyFen, entitlement.StartMonth)]);
     }
 
-    /// <summary>A stop event reported at any office (就近报告) ends an active entitlement from its date.</summary>
-    public static Transition ReportStop(Claim claim, StaffMember reporter, string eventType, DateOnly date, DateOnly today)
+    /// <summary>
+    /// A stop event reported at any office (就近报告) ends an active entitlement from its date. A death also opens
+    /// the family's funeral grant and survivors' pension (<paramref name="death"/>, fixed by the caller from the
+    /// province's rules), recorded on the event and announced by SMS.
+    /// </summary>
+    public static Transition ReportStop(Claim claim, StaffMember reporter, string eventType, DateOnly date, DateOnly today,
+        Payouts.DeathBenefits? death = null)
     {
         if (!StopEvents.Descriptions.TryGetValue(eventType, out var description))
             throw new TransitionRefused(RefusalKind.Invalid, $"Unknown event type '{eventType}'.");
@@ -153,12 +158,38 @@ public static class ClaimWorkflow
         if (claim.Status is not (ClaimStatus.Approved or ClaimStatus.Suspended))
             throw new TransitionRefused(RefusalKind.Conflict,
                 $"Only an approved or suspended application can be stopped; this one is {claim.Status.Code()}.");
+        if (death is not null && eventType != StopEvents.Died)
+            throw new ArgumentException("Death benefits go with a death only.", nameof(death));
+        var data = new Dictionary<string, string>
+        {
+            ["event"] = eventType,
+            ["date"] = date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        List<SmsMessage> sms = [SmsMessage.Stopped(claim.CaseNumber, description, date)];
+        if (death is not null)
+        {
+            data["funeralGrantFen"] = death.FuneralGrantFen.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            data["survivorsPensionMonths"] = death.PensionMonths.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            data["survivorsPensionFen"] = death.SurvivorsPensionFen.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            sms.Add(SmsMessage.DeathBenefits(claim.CaseNumber, death.FuneralGrantFen, death.SurvivorsPensionFen));
+        }
         return new Transition(Next(claim) with { Status = ClaimStatus.Terminated, StoppedOn = date },
+            [new ClaimEvent("stopped", reporter.Username, reporter.OfficeCode, null, data)],
+            sms);
+    }
+
+    /// <summary>The bank has paid the last month of the entitlement: the claim is complete (办结).</summary>
+    public static Transition Complete(Claim claim)
+    {
+        Require(claim, ClaimStatus.Approved);
+        var months = claim.Entitlement?.Months
+                     ?? throw new InvalidOperationException("An approved claim has an entitlement.");
+        return new Transition(Next(claim) with { Status = ClaimStatus.Completed },
             [
-                new ClaimEvent("stopped", reporter.Username, reporter.OfficeCode, null,
-                    new Dictionary<string, string> { ["event"] = eventType, ["date"] = date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) }),
+                new ClaimEvent("completed", SystemActor, null, null,
+                    new Dictionary<string, string> { ["months"] = months.ToString(System.Globalization.CultureInfo.InvariantCulture) }),
             ],
-            [SmsMessage.Stopped(claim.CaseNumber, description, date)]);
+            [SmsMessage.Completed(claim.CaseNumber, months)]);
     }
 
     private static Claim Next(Claim claim) => claim with { Version = claim.Version + 1 };

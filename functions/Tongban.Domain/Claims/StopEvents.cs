@@ -3,10 +3,12 @@ namespace Tongban.Domain.Claims;
 /// <summary>Events that end benefit (失业保险条例 art. 15; 社会保险法 art. 51), reported at any office (就近报告).</summary>
 public static class StopEvents
 {
+    public const string Died = "died";
+
     public static readonly IReadOnlyDictionary<string, string> Descriptions = new Dictionary<string, string>
     {
         ["reemployed"] = "重新就业",
-        ["died"] = "死亡",
+        [Died] = "死亡",
         ["pension-started"] = "开始领取基本养老金",
         ["enlisted"] = "应征服兵役",
         ["emigrated"] = "移居境外",

@@ -1,3 +1,4 @@
+using Tongban.Domain.Payouts;
 using Tongban.Domain.Province;
 
 namespace Tongban.Domain.Entitlements;
@@ -19,13 +20,30 @@ public sealed record Entitlement(int Months, long MonthlyFen, YearMonth StartMon
     }
 
     /// <summary>
-    /// Months not yet reached when payment stops on <paramref name="stopDate"/>: the month of the
-    /// stop counts as used, later months are unused and carry over to a new claim.
+    /// The last month this entitlement pays when payment stops on <paramref name="stopDate"/> (null when it pays
+    /// none): the stop month itself under <see cref="PartialMonthRule.StopMonthPaid"/> or after a death, the month
+    /// before it otherwise — never past <see cref="EndMonth"/>.
     /// </summary>
-    public int UnusedMonthsAfter(DateOnly stopDate)
+    public YearMonth? LastPaidMonth(DateOnly stopDate, PartialMonthRule rule, bool died = false)
     {
         var stopMonth = YearMonth.Of(stopDate);
-        if (stopMonth < StartMonth) return Months;
-        return stopMonth >= EndMonth ? 0 : EndMonth.MonthsSinceInclusive(stopMonth) - 1;
+        var last = died || rule == PartialMonthRule.StopMonthPaid ? stopMonth : stopMonth.AddMonths(-1);
+        if (last > EndMonth) last = EndMonth;
+        return last < StartMonth ? null : last;
     }
+
+    /// <summary>Whether the entitlement pays <paramref name="period"/>, given how (and whether) it stopped.</summary>
+    public bool Pays(YearMonth period, DateOnly? stopDate, PartialMonthRule rule, bool died = false)
+    {
+        if (period < StartMonth || period > EndMonth) return false;
+        return stopDate is not { } stop || LastPaidMonth(stop, rule, died) is { } last && period <= last;
+    }
+
+    /// <summary>
+    /// Months left when payment stops on <paramref name="stopDate"/>: every month after the last paid one.
+    /// They carry over to a new claim (条例 art. 17). Counted from the rule rather than from the payments made,
+    /// because a stop month that is still to be paid (its run not yet done) is used all the same.
+    /// </summary>
+    public int UnusedMonthsAfter(DateOnly stopDate, PartialMonthRule rule = PartialMonthRule.StopMonthPaid) =>
+        LastPaidMonth(stopDate, rule) is { } last ? EndMonth.MonthsSinceInclusive(last) - 1 : Months;
 }

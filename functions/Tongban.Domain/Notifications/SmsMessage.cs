@@ -39,6 +39,20 @@ public sealed partial record SmsMessage(string Template, string Body)
     public static SmsMessage Stopped(string caseNumber, string reason, DateOnly date) => new("stopped",
         $"{Signature}因{reason}（{date.Year}年{date.Month}月{date.Day}日），您的失业保险金（受理编号{caseNumber}）自该日起停止发放。如有异议，可到任一社保经办机构申请复查。");
 
+    public static SmsMessage DeathBenefits(string caseNumber, long funeralGrantFen, long survivorsPensionFen) => new("death-benefits",
+        $"{Signature}失业保险金领取人（受理编号{caseNumber}）身故，我们深表哀悼。其家属可获丧葬补助金{Yuan(funeralGrantFen)}元、抚恤金{Yuan(survivorsPensionFen)}元，将随下次发放转入领取人社会保障卡金融账户；死亡当月的失业保险金照常发放。");
+
+    /// <summary>A payment the bank confirmed: what, for which month, how much, to which account (last four digits only).</summary>
+    public static SmsMessage Paid(Payouts.PaymentKind kind, YearMonth period, long netFen, long deductedFen, string bankAccount) => new("paid",
+        $"{Signature}您{period.Year}年{period.Month}月的{Payouts.PaymentCodes.Name(kind)}{Yuan(netFen)}元已发放至尾号{Last4(bankAccount)}的社会保障卡金融账户"
+        + (deductedFen > 0 ? $"（已抵扣应退回的多发待遇{Yuan(deductedFen)}元）。" : "。"));
+
+    public static SmsMessage Completed(string caseNumber, int months) => new("completed",
+        $"{Signature}您的失业保险金（受理编号{caseNumber}）{months}个月已全部发放完毕，本次申请办结。如仍需就业帮助，可到任一社保经办机构咨询。");
+
+    public static SmsMessage Overpaid(YearMonth period, long fen, string reason) => new("overpaid",
+        $"{Signature}因{reason}，您{period.Year}年{period.Month}月已领取的失业保险金{Yuan(fen)}元属多发待遇，需予退还。可一次退还、协商分期退还，或从以后应发待遇中抵扣，请到任一社保经办机构办理。");
+
     // Opinions are typed by staff and may quote an identity or card number or paste a link: none of it may go out by SMS.
     private static string Redact(string text)
     {
@@ -51,6 +65,8 @@ public sealed partial record SmsMessage(string Template, string Body)
 
     [GeneratedRegex(@"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*", RegexOptions.IgnoreCase)]
     private static partial Regex Link();
+
+    private static string Last4(string account) => account.Length <= 4 ? new string('*', account.Length) : account[^4..];
 
     private static string Yuan(long fen) => (fen / 100m).ToString("0.00", CultureInfo.InvariantCulture);
 }

@@ -42,6 +42,9 @@ public sealed record ProvinceConfig(
     ReviewDeadlines Deadlines,
     WorkingDayCalendar Calendar)
 {
+    /// <summary>The partial-month rule, medical-insurance contribution, death benefits and deduction share (province files set them).</summary>
+    public Payouts.PayoutRules Payouts { get; init; } = Domain.Payouts.PayoutRules.Default;
+
     public City? FindCity(string code) => Cities.FirstOrDefault(c => c.Code == code);
 
     public Office? FindOffice(string code) =>
