@@ -49,6 +49,9 @@ param provinceName string = 'hainan'
 @description('Where Communication Services keeps its data at rest.')
 param communicationDataLocation string = 'Asia Pacific'
 
+@description('Sender number for SMS, E.164 (e.g. +18005550100): a number bought for the Communication Services resource in the portal, which Bicep cannot do. Empty: texts go to the local sink in instance temp space.')
+param smsFrom string = ''
+
 @maxValue(1000)
 param functionMaximumInstanceCount int = 40
 
@@ -179,8 +182,15 @@ module functionApp 'modules/functionapp.bicep' = {
       Work__InProcess: 'false'
       Work__PollMilliseconds: '1000'
       Work__LeaseSeconds: '60'
-      // The app folder is read-only on Flex Consumption; the local SMS sink (used until an SMS gateway
-      // adapter is configured) writes to the instance's temp space.
+      // SMS through Communication Services once a sender number is set (smsFrom); the app signs in with its
+      // managed identity (Contributor on the resource, roles.bicep), so no access key. ACS does not deliver to
+      // +86 numbers: a mainland deployment plugs a domestic gateway into the same port (ISmsGateway).
+      Sms__Provider: empty(smsFrom) ? 'local' : 'acs'
+      Sms__AcsEndpoint: communication.outputs.endpoint
+      Sms__From: smsFrom
+      Sms__AcsAccessKey: ''
+      // The app folder is read-only on Flex Consumption; the local SMS sink (without a sender number) writes
+      // to the instance's temp space.
       Sms__OutboxPath: '/tmp/tongban/sms-outbox.jsonl'
       Archive__Provider: 'azure-blob'
       Archive__BlobServiceUri: archiveStorage.outputs.blobEndpoint

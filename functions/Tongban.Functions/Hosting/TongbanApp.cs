@@ -82,8 +82,7 @@ public static class TongbanApp
         services.AddSingleton<IWorkHandler, RecheckApplicationHandler>();
         services.AddSingleton<IWorkHandler, SendSmsHandler>();
         services.AddSingleton<IWorkHandler, CaseArchive>();
-        services.AddSingleton<ISmsGateway>(_ => new LocalSmsSink(
-            configuration["Sms:OutboxPath"] ?? Path.Combine(contentRoot, "data", "sms-outbox.jsonl")));
+        services.AddSms(configuration, contentRoot);
         services.AddArchive(configuration, contentRoot);
         services.AddSingleton(SlaSweep.Schedule);
         services.AddSingleton<IWorkHandler, SlaSweep>();

@@ -18,10 +18,11 @@ public sealed class SendSmsHandler(Database database, WorkItems items, ISmsGatew
         await using (var connection = await database.OpenAsync(ct))
         {
             notification = await connection.QuerySingleOrDefaultAsync<NotificationRow>(
-                "SELECT to_enc, body, status FROM notifications WHERE dedupe_key = @key", new { key = item.Payload });
+                "SELECT to_enc, body, status, created_at FROM notifications WHERE dedupe_key = @key", new { key = item.Payload });
         }
         if (notification is { Status: "queued" })
-            await gateway.SendAsync(protector.Decrypt(notification.ToEnc), notification.Body, item.Payload, ct);
+            await gateway.SendAsync(protector.Decrypt(notification.ToEnc), notification.Body, item.Payload,
+                DateTimeOffset.FromUnixTimeMilliseconds(notification.CreatedAt), ct);
         await database.InTransactionAsync(async (c, t) =>
         {
             await c.ExecuteAsync(
@@ -36,5 +37,6 @@ public sealed class SendSmsHandler(Database database, WorkItems items, ISmsGatew
         public string ToEnc { get; init; } = "";
         public string Body { get; init; } = "";
         public string Status { get; init; } = "";
+        public long CreatedAt { get; init; }
     }
 }

@@ -1,0 +1,46 @@
+using System.Text.RegularExpressions;
+using Azure.Identity;
+
+namespace Tongban.Notifications;
+
+public static class SmsRegistration
+{
+    /// <summary>
+    /// Sms:Provider picks the gateway: <c>local</c> (default; Sms:OutboxPath, else
+    /// &lt;contentRoot&gt;/data/sms-outbox.jsonl) or <c>acs</c> (Sms:AcsEndpoint, Sms:From, and
+    /// Sms:AcsAccessKey for access-key signing; without a key, Entra ID).
+    /// </summary>
+    public static IServiceCollection AddSms(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        // Settings are checked here, not at the first SMS: a misconfigured gateway stops start-up instead of
+        // dead-lettering every notification hours later.
+        var provider = (configuration["Sms:Provider"] is { Length: > 0 } name ? name : "local").ToLowerInvariant();
+        switch (provider)
+        {
+            case "local":
+                var path = configuration["Sms:OutboxPath"] is { Length: > 0 } outbox
+                    ? Path.Combine(contentRoot, outbox)
+                    : Path.Combine(contentRoot, "data", "sms-outbox.jsonl");
+                services.AddSingleton<ISmsGateway>(new LocalSmsSink(path));
+                return services;
+            case "acs":
+                var endpoint = Uri.TryCreate(configuration["Sms:AcsEndpoint"], UriKind.Absolute, out var uri)
+                    ? uri
+                    : throw new InvalidOperationException(
+                        "Sms:Provider is acs but Sms:AcsEndpoint is not set to the resource's endpoint (https://<resource>.communication.azure.com/).");
+                var from = configuration["Sms:From"] is { Length: > 0 } number && Regex.IsMatch(number, @"^\+[1-9]\d{1,14}$")
+                    ? number
+                    : throw new InvalidOperationException(
+                        "Sms:Provider is acs but Sms:From is not the resource's sender number in E.164 form (e.g. +18005550100).");
+                var accessKey = configuration["Sms:AcsAccessKey"];
+                if (!string.IsNullOrEmpty(accessKey) && !Convert.TryFromBase64String(accessKey, new byte[accessKey.Length], out _))
+                    throw new InvalidOperationException("Sms:AcsAccessKey is not base64: copy the resource's access key as shown, or leave it empty for Entra ID.");
+                services.AddSingleton<ISmsGateway>(sp => string.IsNullOrEmpty(accessKey)
+                    ? AcsSmsGateway.WithTokenCredential(endpoint, from, new DefaultAzureCredential(), sp.GetRequiredService<TimeProvider>())
+                    : AcsSmsGateway.WithAccessKey(endpoint, from, accessKey, sp.GetRequiredService<TimeProvider>()));
+                return services;
+            default:
+                throw new InvalidOperationException($"Sms:Provider '{provider}' is not local or acs.");
+        }
+    }
+}
