@@ -9,7 +9,7 @@ using Tongban.Registry;
 namespace Tongban.Hosting;
 
 /// <summary>
-/// Without a command the app serves HTTP. Operators' commands: import-registry, demo-data.
+/// Without a command the app serves HTTP. Operators' commands: import-registry, demo-data, payout-run.
 /// Commands use the same configuration (database, keys) as the service.
 /// </summary>
 public static class Cli
@@ -72,6 +72,7 @@ public static class Cli
             return 0;
         });
         root.Subcommands.Add(demo);
+        root.Subcommands.Add(Payouts.PayoutCommand.Build());
         return root;
     }
 }

@@ -12,6 +12,7 @@ using Tongban.CrossChecks;
 using Tongban.Domain.Province;
 using Tongban.Intake;
 using Tongban.Notifications;
+using Tongban.Payouts;
 using Tongban.PersonalData;
 using Tongban.Province;
 using Tongban.Reference;
@@ -89,6 +90,7 @@ public static class TongbanApp
         services.AddSingleton(RecipientExport.Schedule);
         services.AddSingleton<RecipientExport>();
         services.AddSingleton<IWorkHandler>(sp => sp.GetRequiredService<RecipientExport>());
+        services.AddPayouts(configuration);
         services.AddSingleton<Scheduler>();
         // Under the Functions host, timers drive the work pump and the schedules; standalone, the app does.
         if (configuration.GetValue("Work:InProcess", true) && !FunctionsHost.IsHosted(configuration))
@@ -156,6 +158,7 @@ public static class TongbanApp
         RegistryEndpoints.Map(api);
         NotificationEndpoints.Map(api);
         RecipientExport.Map(api);
+        PayoutEndpoints.Map(api);
         if (FunctionsHost.IsHosted(app.Configuration))
             FunctionsHost.MapTimers(app, app.Services.GetServices<Schedule>());
     }

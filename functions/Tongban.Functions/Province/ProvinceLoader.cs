@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Tongban.Domain.Calendar;
+using Tongban.Domain.Payouts;
 using Tongban.Domain.Province;
 
 namespace Tongban.Province;
@@ -29,10 +30,32 @@ public static class ProvinceLoader
         var province = new ProvinceConfig(file.Code, file.Name, cities,
             new DurationScale(file.Duration.Steps.Select(s => new DurationStep(s.MinContributionMonths, s.BenefitMonths)).ToList(), file.Duration.CapMonths),
             new ReviewDeadlines(file.Deadlines.FirstReviewWorkingDays, file.Deadlines.DecisionWorkingDays),
-            LoadCalendar());
+            LoadCalendar())
+        {
+            Payouts = Payouts(file.Payouts, path),
+        };
         Check(province, path);
         return province;
     }
+
+    /// <summary>The province's payout rules; every one of them must be stated, none is assumed.</summary>
+    private static PayoutRules Payouts(PayoutsFile? file, string path)
+    {
+        if (file is null) throw new InvalidOperationException($"{path}: no payouts section (partialMonth, medicalContribution, funeralGrant, survivorsPensionMonths, maxDeductionPercent).");
+        var problems = new List<string>();
+        if (!PartialMonthRules.TryParse(file.PartialMonth, out var rule))
+            problems.Add($"payouts.partialMonth '{file.PartialMonth}' is not stop-month-paid or stop-month-not-paid");
+        if (file.MedicalContribution is not { Count: > 0 }) problems.Add("payouts.medicalContribution has no amount");
+        if (file.FuneralGrant is not { } funeral || funeral < 0) problems.Add("payouts.funeralGrant is missing or negative");
+        if (file.SurvivorsPensionMonths is null || file.SurvivorsPensionMonths.Any(m => m < 0)) problems.Add("payouts.survivorsPensionMonths is missing or negative");
+        if (file.MaxDeductionPercent is not (>= 0 and <= 100)) problems.Add("payouts.maxDeductionPercent is not 0 to 100");
+        if (problems.Count > 0) throw new InvalidOperationException($"{path}: {string.Join("; ", problems)}");
+        return new PayoutRules(rule,
+            file.MedicalContribution!.Select(a => new DatedAmount(DateOnly.Parse(a.EffectiveFrom, CultureInfo.InvariantCulture), Fen(a.Monthly))).ToList(),
+            Fen(file.FuneralGrant!.Value), file.SurvivorsPensionMonths!, file.MaxDeductionPercent!.Value);
+    }
+
+    private static long Fen(decimal yuan) => (long)Math.Round(yuan * 100m);
 
     public static WorkingDayCalendar LoadCalendar()
     {
@@ -71,7 +94,10 @@ public static class ProvinceLoader
         if (problems.Count > 0) throw new InvalidOperationException($"{path}: {string.Join("; ", problems)}");
     }
 
-    private sealed record ProvinceFile(string Code, string Name, DurationFile Duration, DeadlinesFile Deadlines, List<CityFile> Cities);
+    private sealed record ProvinceFile(string Code, string Name, DurationFile Duration, DeadlinesFile Deadlines, List<CityFile> Cities,
+        PayoutsFile? Payouts);
+    private sealed record PayoutsFile(string? PartialMonth, List<StandardFile>? MedicalContribution, decimal? FuneralGrant,
+        List<int>? SurvivorsPensionMonths, int? MaxDeductionPercent);
     private sealed record DurationFile(int CapMonths, List<StepFile> Steps);
     private sealed record StepFile(int MinContributionMonths, int BenefitMonths);
     private sealed record DeadlinesFile(int FirstReviewWorkingDays, int DecisionWorkingDays);

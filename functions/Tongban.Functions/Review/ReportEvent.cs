@@ -4,7 +4,7 @@ using Tongban.Security;
 
 namespace Tongban.Review;
 
-public sealed record ReportEventRequest(string? Type, string? Date);
+public sealed record ReportEventRequest(string? Type, string? Date, int? Dependants);
 
 /// <summary>Stop events reported at any office in the province (就近报告).</summary>
 public static class ReportEvent
@@ -20,7 +20,10 @@ public static class ReportEvent
         if (string.IsNullOrWhiteSpace(request!.Type)) return Problems.Invalid("type", "Required.");
         if (!DateOnly.TryParseExact(request.Date, "yyyy-MM-dd", out var date))
             return Problems.Invalid("date", "Required, as YYYY-MM-DD.");
-        var status = await commands.ReportStopAsync(id, http.User.Staff()!, request.Type, date, http.RequestAborted);
+        // Dependants set the survivors' pension after a death (one unless stated); they mean nothing for other events.
+        if (request.Dependants is { } dependants && (request.Type != StopEvents.Died || dependants is < 0 or > 20))
+            return Problems.Invalid("dependants", "Only for type 'died': the number of dependants, 0 to 20.");
+        var status = await commands.ReportStopAsync(id, http.User.Staff()!, request.Type, date, request.Dependants ?? 1, http.RequestAborted);
         return status is null ? Problems.NotFound($"Application {id}") : TypedResults.Ok(new ReviewResponse(status.Value.Code()));
     }
 }

@@ -4,14 +4,16 @@ using Tongban.Applications;
 using Tongban.Domain;
 using Tongban.Domain.Claims;
 using Tongban.Domain.Entitlements;
+using Tongban.Domain.Payouts;
 using Tongban.Domain.Province;
+using Tongban.Payouts;
 using Tongban.Routing;
 using Tongban.Storage;
 
 namespace Tongban.Review;
 
 /// <summary>Review and stop commands: load, decide (pure), commit — one transaction each.</summary>
-public sealed class ReviewCommands(Database database, ClaimStore store, ProvinceConfig province, TimeProvider clock)
+public sealed class ReviewCommands(Database database, ClaimStore store, ProvinceConfig province, ClaimPayouts payouts, TimeProvider clock)
 {
     public Task<ClaimStatus?> ReviewAsync(string id, StaffMember staff, ClaimStatus stage, ReviewDecision decision,
         string? opinion, CancellationToken ct) =>
@@ -30,14 +32,29 @@ public sealed class ReviewCommands(Database database, ClaimStore store, Province
                 "SELECT contribution_months, carried_over_months, received_at FROM applications WHERE id = @id",
                 new { id = claim.Id.ToString() }, t);
             return ClaimWorkflow.FinalReview(claim, staff, decision, opinion, () => FixEntitlement(claim, facts));
-        }, ct);
+        }, ct, then: (c, t, transition, now) => stage == ClaimStatus.FinalReview && transition.Claim.Status == ClaimStatus.Approved
+            ? payouts.BackPayAsync(c, t, transition.Claim, now)
+            : Task.CompletedTask);
 
-    public Task<ClaimStatus?> ReportStopAsync(string id, StaffMember staff, string eventType, DateOnly date, CancellationToken ct) =>
-        ExecuteAsync(id, (_, _, claim) =>
-            Task.FromResult(ClaimWorkflow.ReportStop(claim, staff, eventType, date, Deadlines.LocalDate(clock.GetUtcNow()))), ct);
+    /// <summary>
+    /// A stop event, and in the same transaction what it does to payments: months it excludes are cancelled or
+    /// become overpayments to recover; a death opens the family's benefits (<paramref name="dependants"/> sets the
+    /// survivors' pension).
+    /// </summary>
+    public Task<ClaimStatus?> ReportStopAsync(string id, StaffMember staff, string eventType, DateOnly date, int dependants, CancellationToken ct)
+    {
+        DeathBenefits? death = null;
+        return ExecuteAsync(id, (_, _, claim) =>
+        {
+            death = eventType == StopEvents.Died && claim.Status is ClaimStatus.Approved or ClaimStatus.Suspended
+                ? payouts.DeathBenefitsFor(claim, date, dependants)
+                : null;
+            return Task.FromResult(ClaimWorkflow.ReportStop(claim, staff, eventType, date, Deadlines.LocalDate(clock.GetUtcNow()), death));
+        }, ct, then: (c, t, transition, now) => payouts.SettleStopAsync(c, t, transition.Claim, eventType, date, death, now));
+    }
 
     private async Task<ClaimStatus?> ExecuteAsync(string id, Func<DbConnection, DbTransaction, Claim, Task<Transition>> decide,
-        CancellationToken ct)
+        CancellationToken ct, Func<DbConnection, DbTransaction, Transition, DateTimeOffset, Task>? then = null)
     {
         if (!Guid.TryParse(id, out _)) return null;
         return await database.InTransactionAsync<ClaimStatus?>(async (c, t) =>
@@ -47,7 +64,9 @@ public sealed class ReviewCommands(Database database, ClaimStore store, Province
             var loaded = await ClaimStore.LoadAsync(c, t, id);
             if (loaded is not { } found) return null;
             var transition = await decide(c, t, found.Claim);
-            await store.ApplyAsync(c, t, transition, found.Claim.Version, found.ReceivedAt, clock.GetUtcNow());
+            var now = clock.GetUtcNow();
+            await store.ApplyAsync(c, t, transition, found.Claim.Version, found.ReceivedAt, now);
+            if (then is not null) await then(c, t, transition, now);
             return transition.Claim.Status;
         }, ct);
     }

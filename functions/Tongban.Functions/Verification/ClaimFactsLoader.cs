@@ -31,7 +31,7 @@ public sealed class ClaimFactsLoader(RegistryStore registry, PersonalDataProtect
         claim.AcceptingOffice ?? (await OfficeRouter.ChooseAsync(c, t, province.FindCity(passed.InsuringCity!)!)).Code;
 
     /// <summary>The person's latest earlier benefit entitlement that ended with months unused (条例 art. 17).</summary>
-    private static async Task<PriorEntitlement?> PriorEntitlementAsync(DbConnection c, DbTransaction t, string personKey, Claim claim)
+    private async Task<PriorEntitlement?> PriorEntitlementAsync(DbConnection c, DbTransaction t, string personKey, Claim claim)
     {
         var prior = await c.QueryFirstOrDefaultAsync<PriorRow>(
             """
@@ -43,7 +43,7 @@ public sealed class ClaimFactsLoader(RegistryStore registry, PersonalDataProtect
         if (prior is null) return null;
         var entitlement = new Entitlement((int)prior.EntitlementMonths, prior.MonthlyFen,
             YearMonth.Parse(prior.StartMonth), YearMonth.Parse(prior.EndMonth));
-        var unused = prior.StoppedOn is null ? 0 : entitlement.UnusedMonthsAfter(DateOnly.Parse(prior.StoppedOn));
+        var unused = prior.StoppedOn is null ? 0 : entitlement.UnusedMonthsAfter(DateOnly.Parse(prior.StoppedOn), province.Payouts.PartialMonth);
         return new PriorEntitlement(entitlement.StartMonth, unused);
     }
 

@@ -8,4 +8,6 @@ public sealed class ManualClock(DateTimeOffset start) : TimeProvider
     public override DateTimeOffset GetUtcNow() => _now;
 
     public void Advance(TimeSpan by) => _now = _now.Add(by);
+
+    public void Set(DateTimeOffset now) => _now = now;
 }

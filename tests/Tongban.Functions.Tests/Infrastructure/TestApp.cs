@@ -21,10 +21,12 @@ public sealed class TestApp : IAsyncDisposable
     private static readonly string IndexKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     private readonly WebApplication _app;
+    private readonly bool _ownsStore;
 
-    private TestApp(WebApplication app, TestStore store, Uri address)
+    private TestApp(WebApplication app, TestStore store, Uri address, bool ownsStore = true)
     {
         _app = app;
+        _ownsStore = ownsStore;
         Store = store;
         Address = address;
         Anonymous = new HttpClient { BaseAddress = address };
@@ -49,6 +51,21 @@ public sealed class TestApp : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TestApp(app, store, new Uri(address));
     }
+
+    /// <summary>
+    /// A second app on a store another test app already uses (two instances sharing one database); disposing it
+    /// leaves the store to its owner.
+    /// </summary>
+    public static async Task<TestApp> StartOnAsync(TestStore store, Action<WebApplicationBuilder>? configure, params string[] settings)
+    {
+        var app = await TongbanApp.BuildAsync([.. Settings(store), "--urls=http://127.0.0.1:0", .. settings], configure);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new TestApp(app, store, new Uri(address), ownsStore: false);
+    }
+
+    /// <summary>Replaces the app's clock, to run months in a test (monthly payouts, deadlines).</summary>
+    public static Action<WebApplicationBuilder> WithClock(TimeProvider clock) => builder => builder.Services.AddSingleton(clock);
 
     /// <summary>The settings a test app runs with, also for the app started as a separate process.</summary>
     public static string[] Settings(TestStore store) =>
@@ -88,6 +105,6 @@ public sealed class TestApp : IAsyncDisposable
         Portal.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
-        await Store.DisposeAsync();
+        if (_ownsStore) await Store.DisposeAsync();
     }
 }

@@ -1,0 +1,230 @@
+using System.Data.Common;
+using CsvHelper;
+using Dapper;
+using Tongban.Applications;
+using Tongban.Domain;
+using Tongban.Domain.Claims;
+using Tongban.Domain.Ledger;
+using Tongban.Domain.Notifications;
+using Tongban.Domain.Payouts;
+using Tongban.Ledger;
+using Tongban.PersonalData;
+using Tongban.Registry;
+using Tongban.Storage;
+using Tongban.Work;
+
+namespace Tongban.Payouts;
+
+public sealed record ReturnImportResult(int Paid, int Returned, int Unchanged, IReadOnlyList<LineReport> Rejected);
+
+/// <summary>
+/// The bank's return file for a run (<c>reference,status,reason</c>; status <c>paid</c> or <c>returned</c>): each line
+/// settles one payment of the run. Paid payments leave the fund's account and are announced by SMS; the last month
+/// paid completes the claim. A returned payment is reissued in the next run; a reissue returned again is flagged for
+/// staff. Good lines land even when others are bad, and importing the same file again changes nothing.
+/// </summary>
+public sealed class BankReturns(Database database, ClaimStore store, PersonalDataProtector protector, WorkPump pump, TimeProvider clock)
+{
+    public static readonly string[] Header = ["reference", "status", "reason"];
+    private const int LinesPerTransaction = 500;
+
+    public async Task<ReturnImportResult> ImportCsvAsync(string runId, Stream stream, string actor, CancellationToken ct)
+    {
+        await using var csv = CsvReader.Create(stream, new CsvReaderOptions { TrackLineNumbers = true, TrimWhitespace = true }, leaveOpen: true);
+        try
+        {
+            await csv.ReadHeaderAsync(ct);
+        }
+        catch (CsvFormatException e)
+        {
+            throw new InvalidCsvException($"The header cannot be read: {e.Message}");
+        }
+        var missing = Header[..2].Where(h => !csv.Headers.Contains(h)).ToList();
+        if (missing.Count > 0) throw new InvalidCsvException($"The first line must be the header reference,status,reason; it lacks: {string.Join(", ", missing)}.");
+
+        var importId = Guid.NewGuid().ToString("N");
+        var rejected = new List<LineReport>();
+        int paid = 0, returned = 0, unchanged = 0, batchNumber = 0;
+        var batch = new List<ReturnLine>();
+        while (true)
+        {
+            var more = true;
+            try
+            {
+                more = await csv.ReadAsync(ct);
+            }
+            catch (CsvFormatException e)
+            {
+                // A broken record (an unclosed quote) ends what can be read safely: report it, keep what came before.
+                rejected.Add(new LineReport((int)csv.LineNumber, [$"malformed CSV: {e.Message}"]));
+                more = false;
+            }
+            if (more)
+            {
+                string F(string name) => csv.TryGetFieldIndex(name, out var i) && i < csv.FieldCount ? csv.GetString(i) : "";
+                batch.Add(new ReturnLine((int)csv.LineNumber, F("reference"), F("status"), F("reason")));
+            }
+            if (batch.Count == LinesPerTransaction || (!more && batch.Count > 0))
+            {
+                var outcome = await ApplyAsync(runId, importId, ++batchNumber, batch, actor, ct);
+                paid += outcome.Paid;
+                returned += outcome.Returned;
+                unchanged += outcome.Unchanged;
+                rejected.AddRange(outcome.Rejected);
+                batch.Clear();
+            }
+            if (!more) break;
+        }
+        pump.Wake();
+        return new ReturnImportResult(paid, returned, unchanged, rejected.OrderBy(r => r.Line).ToList());
+    }
+
+    private Task<ReturnImportResult> ApplyAsync(string runId, string importId, int batchNumber, List<ReturnLine> lines, string actor,
+        CancellationToken ct) => database.InTransactionAsync(async (c, t) =>
+    {
+        var now = clock.GetUtcNow();
+        var ids = lines.Select(l => l.Reference).Where(r => r.Length > 0).Distinct().ToList();
+        var payments = (await c.QueryAsync<PaymentState>(
+            $"""
+             SELECT p.id, p.application_id, p.city_code, p.period, p.kind, p.attempt, p.status, p.amount_fen, p.deducted_fen,
+                    p.run_id, p.bank_file, p.paid_at, a.end_month, per.bank_account_enc
+             FROM payments p JOIN applications a ON a.id = p.application_id LEFT JOIN persons per ON per.person_key = a.person_key
+             WHERE {database.In("p.id", "ids")} ORDER BY p.id {(database.Provider == DatabaseProvider.Postgres ? "FOR UPDATE OF p" : "")}
+             """, new { ids }, t)).ToDictionary(p => p.Id);
+
+        var rejected = new List<LineReport>();
+        var paidNow = new List<PaymentState>();
+        var confirmedOverpaid = new List<PaymentState>();
+        var returnedNow = new List<(PaymentState Payment, string Reason)>();
+        var returnedOverpaid = new List<(PaymentState Payment, string Reason)>();
+        var unchanged = 0;
+        foreach (var line in lines)
+        {
+            var errors = new List<string>();
+            if (line.Reference.Length == 0) errors.Add("reference is required");
+            if (line.Status is not ("paid" or "returned")) errors.Add($"status '{line.Status}' is not paid or returned");
+            if (line.Reason.Length > 200) errors.Add("reason is longer than 200 characters");
+            PaymentState? p = null;
+            if (line.Reference.Length > 0 && (!payments.TryGetValue(line.Reference, out p) || p.RunId != runId))
+                errors.Add($"unknown reference {line.Reference}: no payment of this run has it");
+            else if (p is { BankFile: null })
+                errors.Add($"payment {p.Id} was not in a bank file");
+            if (errors.Count > 0 || p is null)
+            {
+                rejected.Add(new LineReport(line.Line, errors));
+                continue;
+            }
+
+            switch (line.Status, p.Status, p.PaidAt)
+            {
+                case ("paid", "sent", _):
+                    p.Status = "paid";
+                    p.PaidAt = now.ToUnixTimeMilliseconds();
+                    paidNow.Add(p);
+                    break;
+                case ("paid", "overpaid", null):
+                    p.PaidAt = now.ToUnixTimeMilliseconds();
+                    confirmedOverpaid.Add(p);
+                    break;
+                case ("returned", "sent", _):
+                    p.Status = "returned";
+                    returnedNow.Add((p, Reason(line)));
+                    break;
+                case ("returned", "overpaid", null):
+                    p.Status = "returned";
+                    returnedOverpaid.Add((p, Reason(line)));
+                    break;
+                case ("paid", "paid", _) or ("paid", "overpaid", not null) or ("returned", "returned", _):
+                    unchanged++;
+                    break;
+                default:
+                    rejected.Add(new LineReport(line.Line, [$"payment {p.Id} is {p.Status}{(p.PaidAt is null ? "" : " (confirmed paid)")}; it cannot now be {line.Status}"]));
+                    break;
+            }
+        }
+
+        var at = now.ToUnixTimeMilliseconds();
+        if (paidNow.Count > 0)
+            await c.ExecuteAsync($"UPDATE payments SET status = 'paid', paid_at = @at, updated_at = @at WHERE {database.In("id", "ids")}",
+                new { ids = paidNow.Select(p => p.Id).ToList(), at }, t);
+        if (confirmedOverpaid.Count > 0)
+            await c.ExecuteAsync($"UPDATE payments SET paid_at = @at, updated_at = @at WHERE {database.In("id", "ids")}",
+                new { ids = confirmedOverpaid.Select(p => p.Id).ToList(), at }, t);
+        // A first attempt returned is reissued in the next run; a reissue returned again goes to staff.
+        await c.ExecuteAsync(
+            "UPDATE payments SET status = 'returned', return_reason = @reason, flagged = @flagged, updated_at = @at WHERE id = @id",
+            returnedNow.Select(r => new { id = r.Payment.Id, reason = r.Reason, flagged = r.Payment.Attempt > 1, at }), t);
+        // The month is not owed (a stop excluded it): nothing to reissue, and what came back settles the recovery.
+        await c.ExecuteAsync(
+            "UPDATE payments SET status = 'returned', return_reason = @reason, updated_at = @at WHERE id = @id",
+            returnedOverpaid.Select(r => new { id = r.Payment.Id, reason = r.Reason, at }), t);
+        await c.ExecuteAsync(
+            """
+            INSERT INTO payments (id, application_id, city_code, period, kind, attempt, reissue_of, amount_fen, medical_fen,
+                                  deducted_fen, status, run_id, bank_file, return_reason, flagged, created_at, updated_at)
+            SELECT @newId, application_id, city_code, period, kind, attempt + 1, id, amount_fen, 0,
+                   deducted_fen, 'scheduled', NULL, NULL, NULL, FALSE, @at, @at
+            FROM payments WHERE id = @id
+            ON CONFLICT (id) DO NOTHING
+            """,
+            returnedNow.Where(r => r.Payment.Attempt == 1).Select(r => new { id = r.Payment.Id, newId = ReissueId(r.Payment), at }), t);
+        foreach (var (p, _) in returnedOverpaid)
+        {
+            var caseId = await c.QuerySingleAsync<string>("SELECT id FROM recovery_cases WHERE payment_id = @id", new { id = p.Id }, t);
+            await Recoveries.RecordAsync(c, t, caseId, $"bank-return:{p.Id}", "bank-return", p.NetFen, p.Id, null, actor, now);
+        }
+
+        foreach (var city in paidNow.Concat(confirmedOverpaid).Concat(returnedNow.Select(r => r.Payment)).Concat(returnedOverpaid.Select(r => r.Payment))
+                     .Select(p => p.CityCode).Distinct())
+        {
+            await LedgerStore.PostAsync(c, t, Postings.BankReturn($"bank-return:{importId}:{batchNumber}:{city}", city, "银行回盘",
+                paidNow.Concat(confirmedOverpaid).Where(p => p.CityCode == city).Sum(p => p.NetFen),
+                returnedNow.Where(r => r.Payment.CityCode == city).Sum(r => r.Payment.NetFen),
+                returnedOverpaid.Where(r => r.Payment.CityCode == city).Sum(r => r.Payment.NetFen)), runId, now);
+        }
+
+        await PaymentNotifications.AddAsync(c, t, paidNow.Where(p => p.BankAccountEnc is not null).Select(p => new PaymentSms(p.ApplicationId,
+            $"payment:{p.Id}:paid",
+            SmsMessage.Paid(PaymentCodes.ParseKind(p.Kind), YearMonth.Parse(p.Period), p.NetFen, p.DeductedFen, protector.Decrypt(p.BankAccountEnc!)))).ToList(), now);
+
+        foreach (var applicationId in paidNow.Where(p => p.Kind == "benefit" && p.Period == p.EndMonth).Select(p => p.ApplicationId).Distinct())
+            await CompleteAsync(c, t, applicationId, now);
+
+        return new ReturnImportResult(paidNow.Count + confirmedOverpaid.Count, returnedNow.Count + returnedOverpaid.Count, unchanged, rejected);
+    }, ct);
+
+    /// <summary>The last month of the entitlement is paid: an approved claim is complete (a stopped one stays terminated).</summary>
+    private async Task CompleteAsync(DbConnection c, DbTransaction t, string applicationId, DateTimeOffset now)
+    {
+        if (database.Provider == DatabaseProvider.Postgres)
+            await c.ExecuteAsync("SELECT 1 FROM applications WHERE id = @applicationId FOR UPDATE", new { applicationId }, t);
+        if (await ClaimStore.LoadAsync(c, t, applicationId) is not { Claim.Status: ClaimStatus.Approved } found) return;
+        await store.ApplyAsync(c, t, ClaimWorkflow.Complete(found.Claim), found.Claim.Version, found.ReceivedAt, now);
+    }
+
+    private static string ReissueId(PaymentState p) =>
+        PaymentReference.For(Guid.Parse(p.ApplicationId), YearMonth.Parse(p.Period), PaymentCodes.ParseKind(p.Kind), (int)p.Attempt + 1);
+
+    private static string Reason(ReturnLine line) => line.Reason.Length > 0 ? line.Reason : "银行退回";
+
+    private sealed record ReturnLine(int Line, string Reference, string Status, string Reason);
+
+    private sealed class PaymentState
+    {
+        public string Id { get; init; } = "";
+        public string ApplicationId { get; init; } = "";
+        public string CityCode { get; init; } = "";
+        public string Period { get; init; } = "";
+        public string Kind { get; init; } = "";
+        public long Attempt { get; init; }
+        public string Status { get; set; } = "";
+        public long AmountFen { get; init; }
+        public long DeductedFen { get; init; }
+        public string? RunId { get; init; }
+        public string? BankFile { get; init; }
+        public long? PaidAt { get; set; }
+        public string? EndMonth { get; init; }
+        public string? BankAccountEnc { get; init; }
+        public long NetFen => AmountFen - DeductedFen;
+    }
+}

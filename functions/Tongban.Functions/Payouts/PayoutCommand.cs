@@ -1,0 +1,105 @@
+using System.CommandLine;
+using Dapper;
+using Spectre.Console;
+using Tongban.Domain;
+using Tongban.Domain.Claims;
+using Tongban.Hosting;
+using Tongban.Storage;
+using Tongban.Work;
+
+namespace Tongban.Payouts;
+
+/// <summary>
+/// <c>payout-run --period 2026-11</c>: starts (or finds) the month's run and works it from this process with a
+/// progress display. If a running service holds the run's lease, this waits for it and shows its progress instead.
+/// </summary>
+public static class PayoutCommand
+{
+    public static Command Build()
+    {
+        var period = new Option<string>("--period") { Description = "The month to pay, YYYY-MM (not a month yet to begin)", Required = true };
+        var command = new Command("payout-run", "Run the monthly payout of a month. Settings may follow, e.g. --Database:Provider=postgres") { period };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var app = await TongbanApp.BuildAsync([.. parse.UnmatchedTokens, "--Work:InProcess=false", "--Demo:Enabled=false"]);
+            var clock = app.Services.GetRequiredService<TimeProvider>();
+            if (!YearMonth.TryParse(parse.GetValue(period), out var month))
+            {
+                Console.Error.WriteLine("--period 须为 YYYY-MM 格式的月份");
+                return 2;
+            }
+            if (month > YearMonth.Of(Deadlines.LocalDate(clock.GetUtcNow())))
+            {
+                Console.Error.WriteLine($"{month} 尚未开始，不能发放");
+                return 2;
+            }
+            var runs = app.Services.GetRequiredService<PayoutRuns>();
+            var (runId, created) = await runs.RequestAsync(month, $"cli:{Environment.UserName}", ct);
+            Console.WriteLine(created ? $"已创建 {month} 发放批次 {runId}" : $"{month} 发放批次已存在：{runId}（不会重复发放）");
+            return await WorkWithProgressAsync(app.Services, runId, month, ct);
+        });
+        return command;
+    }
+
+    private static async Task<int> WorkWithProgressAsync(IServiceProvider services, string runId, YearMonth month, CancellationToken ct)
+    {
+        var database = services.GetRequiredService<Database>();
+        var pump = services.GetRequiredService<WorkPump>();
+        var chunkSize = services.GetRequiredService<PayoutOptions>().ChunkSize;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var working = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                if (await pump.DrainAsync(stop.Token) == 0) await Task.Delay(500, stop.Token).ContinueWith(_ => { });
+            }
+        }, CancellationToken.None);
+
+        (string Status, string? Error) outcome = ("pending", null);
+        await AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async progress =>
+            {
+                var paying = progress.AddTask("按批生成发放明细");
+                var issuing = progress.AddTask("生成银行代发文件（按城市）");
+                while (!ct.IsCancellationRequested)
+                {
+                    await using (var c = await database.OpenAsync(ct))
+                    {
+                        var run = (await PayoutRuns.FindAsync(c, runId))!;
+                        var applications = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM applications");
+                        paying.MaxValue = Math.Max(1, (applications + chunkSize - 1) / chunkSize + 1);
+                        paying.Value = run.Status is RunStatus.Issuing or RunStatus.Completed ? paying.MaxValue : run.Chunks;
+                        var files = await c.QuerySingleAsync<(long Cities, long Archived)>(
+                            """
+                            SELECT (SELECT COUNT(DISTINCT city_code) FROM payments WHERE run_id = @runId),
+                                   (SELECT COUNT(*) FROM payout_files WHERE run_id = @runId AND archived)
+                            """, new { runId });
+                        issuing.MaxValue = Math.Max(1, files.Cities);
+                        issuing.Value = run.Status == RunStatus.Completed ? issuing.MaxValue : files.Archived;
+                        outcome = await c.QuerySingleOrDefaultAsync<(string, string?)>(
+                            "SELECT status, last_error FROM work_items WHERE dedupe_key = @key",
+                            new { key = PayoutRuns.Schedule.DedupeKey(month.ToString()) });
+                        if (run.Status == RunStatus.Completed || outcome.Status == "dead") break;
+                    }
+                    await Task.Delay(300, ct);
+                }
+            });
+        await stop.CancelAsync();
+        await working;
+
+        await using var connection = await database.OpenAsync(CancellationToken.None);
+        var view = (await PayoutViews.RunAsync(connection, runId))!;
+        if (view.Status != RunStatus.Completed)
+        {
+            Console.Error.WriteLine($"发放未完成（{view.Status}）：{outcome.Error}");
+            return 1;
+        }
+        Console.WriteLine($"{view.Period} 发放完成：{view.Payments} 笔，合计 {view.TotalAmount:0.00} 元（失业保险金 {view.BenefitAmount:0.00}，" +
+                          $"代缴医疗保险费 {view.MedicalContribution:0.00}，重发 {view.Reissued:0.00}，抵扣 {view.Deducted:0.00}）");
+        foreach (var file in view.Files)
+            Console.WriteLine($"  {file.CityCode}：{file.Payments} 笔 {file.Amount:0.00} 元 → {file.Path}{(file.Held > 0 ? $"（{file.Held} 笔无金融账户，待处理）" : "")}");
+        return 0;
+    }
+}

@@ -1,0 +1,234 @@
+using Dapper;
+using Microsoft.AspNetCore.Mvc;
+using Tongban.Archive;
+using Tongban.Domain;
+using Tongban.Domain.Claims;
+using Tongban.Domain.Payouts;
+using Tongban.Domain.Province;
+using Tongban.Hosting;
+using Tongban.Ledger;
+using Tongban.Registry;
+using Tongban.Security;
+using Tongban.Storage;
+using Tongban.Work;
+
+namespace Tongban.Payouts;
+
+public sealed record PayoutRunRequest(string? Period);
+
+public sealed record PayoutRunAccepted(string RunId, string Status);
+
+public sealed record RepaymentRequest(decimal? Amount, string? Reference);
+
+public sealed record InstalmentsRequest(int? Instalments);
+
+public sealed record ReissueAccepted(string PaymentId);
+
+public sealed record FundView(string CityCode, string Name, IReadOnlyList<AccountBalance> Accounts, decimal Debits, decimal Credits, bool Balanced);
+
+/// <summary>Payout runs, bank files and return files, flagged payments, recovery cases and the funds' books (administrators); an applicant's payments.</summary>
+public static class PayoutEndpoints
+{
+    public static void Map(IEndpointRouteBuilder api)
+    {
+        var admin = api.MapGroup("/admin").RequireAuthorization(Principals.AdministratorPolicy);
+        admin.MapPost("/payout-runs", RequestRunAsync)
+            .Produces<PayoutRunAccepted>(StatusCodes.Status202Accepted).Produces<PayoutRunAccepted>().ProducesValidationProblem()
+            .WithSummary("Start the payout run of a month (or find the one already started: a month is never paid twice)");
+        admin.MapGet("/payout-runs", ListRunsAsync).WithSummary("The latest payout runs");
+        admin.MapGet("/payout-runs/{runId}", GetRunAsync).WithSummary("A payout run: status, payments, totals, bank files");
+        admin.MapGet("/payout-runs/{runId}/files/{cityCode}", DownloadFileAsync).Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .WithSummary("A city's bank payment file of a run (full card accounts: every download is audited)");
+        admin.MapPost("/payout-runs/{runId}/returns", ImportReturnsAsync)
+            .WithMetadata(new RequestSizeLimitAttribute(RegistryEndpoints.MaxCsvBytes)).Accepts<string>("text/csv").Produces<ReturnImportResult>()
+            .WithSummary("Import the bank's return file (reference,status,reason): payments paid or returned");
+        admin.MapGet("/payments", FlaggedAsync).WithSummary("Payments flagged for staff: returned twice, or no card account (flagged=true)");
+        admin.MapPost("/payments/{paymentId}/reissue", ReissueAsync)
+            .WithSummary("Reissue a flagged payment in the next run, once its card account has been put right");
+        admin.MapGet("/recovery-cases", RecoveryCasesAsync).WithSummary("Overpayments being recovered, with every amount recovered");
+        admin.MapPost("/recovery-cases/{caseId}/repayments", RepayAsync).WithSummary("Record a repayment received (once per receipt reference)");
+        admin.MapPost("/recovery-cases/{caseId}/instalments", InstalmentsAsync).WithSummary("Agree repayment in instalments");
+        admin.MapGet("/funds/{cityCode}", FundAsync).WithSummary("A city fund's books: balance by account");
+        admin.MapGet("/funds/{cityCode}/movements", MovementsAsync).WithSummary("A city fund's ledger transactions, newest first (runId: one run's)");
+        api.MapGet("/applications/{id}/payments", PaymentsAsync).RequireAuthorization(Principals.PortalOrStaffPolicy)
+            .WithSummary("An application's payments: month, amount, status");
+    }
+
+    private static async Task<IResult> RequestRunAsync(HttpContext http, PayoutRuns runs, WorkPump pump, TimeProvider clock)
+    {
+        var (request, problem) = await JsonBody.ReadAsync<PayoutRunRequest>(http.Request);
+        if (problem is not null) return problem;
+        if (!YearMonth.TryParse(request!.Period, out var period)) return Problems.Invalid("period", "Required, as YYYY-MM.");
+        if (period > YearMonth.Of(Deadlines.LocalDate(clock.GetUtcNow())))
+            return Problems.Invalid("period", "The month has not begun: a month is paid from its first day on.");
+        var (runId, created) = await runs.RequestAsync(period, http.User.Identity!.Name!, http.RequestAborted);
+        pump.Wake();
+        var location = $"/api/v1/admin/payout-runs/{runId}";
+        if (!created)
+        {
+            http.Response.Headers.Location = location;
+            return TypedResults.Ok(new PayoutRunAccepted(runId, "existing"));
+        }
+        return TypedResults.Accepted(location, new PayoutRunAccepted(runId, RunStatus.Requested));
+    }
+
+    private static async Task<IResult> ListRunsAsync(HttpContext http, Database database)
+    {
+        await using var c = await database.OpenAsync(http.RequestAborted);
+        var ids = await c.QueryAsync<string>("SELECT id FROM payout_runs ORDER BY period DESC LIMIT 24");
+        var views = new List<PayoutRunView>();
+        foreach (var id in ids) views.Add((await PayoutViews.RunAsync(c, id))!);
+        return TypedResults.Ok(views);
+    }
+
+    private static async Task<IResult> GetRunAsync(string runId, HttpContext http, Database database)
+    {
+        await using var c = await database.OpenAsync(http.RequestAborted);
+        return await PayoutViews.RunAsync(c, runId) is { } view ? TypedResults.Ok(view) : Problems.NotFound($"Payout run {runId}");
+    }
+
+    private static async Task<IResult> DownloadFileAsync(string runId, string cityCode, HttpContext http, Database database, IArchive archive,
+        TimeProvider clock)
+    {
+        PayoutFileRow? file;
+        await using (var c = await database.OpenAsync(http.RequestAborted))
+            file = await c.QuerySingleOrDefaultAsync<PayoutFileRow>(
+                "SELECT * FROM payout_files WHERE run_id = @runId AND city_code = @cityCode AND archived", new { runId, cityCode });
+        if (file is null || await archive.OpenReadAsync(file.Path, http.RequestAborted) is not { } content)
+            return Problems.NotFound($"The bank file of run {runId} for city {cityCode}");
+        // Full card accounts and names leave the system here: each person in the file is a reveal (个人信息保护法 art. 51).
+        await database.InTransactionAsync((c, t) => c.ExecuteAsync(
+            """
+            INSERT INTO personal_data_reveals (at, actor, application_id, reason)
+            SELECT @now, @actor, application_id, @reason FROM payments WHERE run_id = @RunId AND city_code = @CityCode AND bank_file = @Path
+            """, new { file.RunId, file.CityCode, file.Path, now = clock.GetUtcNow().ToUnixTimeMilliseconds(), actor = http.User.Identity!.Name,
+                reason = $"下载银行代发文件 {file.Path}" }, t), http.RequestAborted);
+        return TypedResults.Stream(content, "text/csv; charset=utf-8", file.Path.Replace('/', '-'));
+    }
+
+    private static async Task<IResult> ImportReturnsAsync(string runId, HttpContext http, Database database, BankReturns returns)
+    {
+        if (!(http.Request.ContentType ?? "").StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
+            return Problems.Of(415, "Unsupported media type", "Send the return file as text/csv.");
+        await using (var c = await database.OpenAsync(http.RequestAborted))
+            if (await PayoutRuns.FindAsync(c, runId) is null) return Problems.NotFound($"Payout run {runId}");
+        try
+        {
+            return TypedResults.Ok(await returns.ImportCsvAsync(runId, http.Request.Body, http.User.Identity!.Name!, http.RequestAborted));
+        }
+        catch (InvalidCsvException e)
+        {
+            return Problems.Invalid("$", e.Message);
+        }
+    }
+
+    private static async Task<IResult> FlaggedAsync(bool? flagged, HttpContext http, Database database)
+    {
+        if (flagged != true) return Problems.Invalid("flagged", "Only flagged=true is supported: the payments waiting for staff.");
+        await using var c = await database.OpenAsync(http.RequestAborted);
+        return TypedResults.Ok(await PayoutViews.FlaggedAsync(c));
+    }
+
+    private static async Task<IResult> ReissueAsync(string paymentId, HttpContext http, Database database, TimeProvider clock)
+    {
+        var now = clock.GetUtcNow();
+        var reissued = await database.InTransactionAsync(async (c, t) =>
+        {
+            var row = await c.QuerySingleOrDefaultAsync<(string ApplicationId, string Period, string Kind, long Attempt)>(
+                "SELECT application_id, period, kind, attempt FROM payments WHERE id = @paymentId AND flagged AND status = 'returned'",
+                new { paymentId }, t);
+            if (row.ApplicationId is null) return null;
+            var newId = PaymentReference.For(Guid.Parse(row.ApplicationId), YearMonth.Parse(row.Period), PaymentCodes.ParseKind(row.Kind), (int)row.Attempt + 1);
+            await c.ExecuteAsync(
+                """
+                INSERT INTO payments (id, application_id, city_code, period, kind, attempt, reissue_of, amount_fen, medical_fen,
+                                      deducted_fen, status, run_id, bank_file, return_reason, flagged, created_at, updated_at)
+                SELECT @newId, application_id, city_code, period, kind, attempt + 1, id, amount_fen, 0,
+                       deducted_fen, 'scheduled', NULL, NULL, NULL, FALSE, @at, @at
+                FROM payments WHERE id = @paymentId
+                """, new { paymentId, newId, at = now.ToUnixTimeMilliseconds() }, t);
+            await c.ExecuteAsync("UPDATE payments SET flagged = FALSE, updated_at = @at WHERE id = @paymentId",
+                new { paymentId, at = now.ToUnixTimeMilliseconds() }, t);
+            return newId;
+        }, http.RequestAborted);
+        return reissued is null
+            ? Problems.Of(409, "Not waiting for staff", $"Payment {paymentId} does not exist or is not a flagged returned payment.")
+            : TypedResults.Accepted($"/api/v1/admin/payments/{reissued}", new ReissueAccepted(reissued));
+    }
+
+    private static async Task<IResult> RecoveryCasesAsync(string? applicationId, string? status, HttpContext http, Database database)
+    {
+        if (status is not (null or "open" or "recovered")) return Problems.Invalid("status", "open or recovered.");
+        await using var c = await database.OpenAsync(http.RequestAborted);
+        return TypedResults.Ok(await PayoutViews.RecoveryCasesAsync(c, applicationId, status));
+    }
+
+    private static async Task<IResult> RepayAsync(string caseId, HttpContext http, Database database, TimeProvider clock)
+    {
+        var (request, problem) = await JsonBody.ReadAsync<RepaymentRequest>(http.Request);
+        if (problem is not null) return problem;
+        var errors = new Dictionary<string, string[]>();
+        if (request!.Amount is not { } amount || amount <= 0 || decimal.Round(amount, 2) != amount)
+            errors["amount"] = ["A positive amount in yuan, at most two decimals."];
+        if (request.Reference is not { Length: >= 1 and <= 64 } reference || reference.Any(char.IsControl))
+            errors["reference"] = ["The receipt reference of the repayment, 1 to 64 characters."];
+        if (errors.Count > 0) return Problems.Invalid(errors);
+        var fen = (long)(request.Amount!.Value * 100);
+        var outcome = await database.InTransactionAsync((c, t) => Recoveries.RepayAsync(c, t, database.Provider == DatabaseProvider.Postgres,
+            caseId, fen, request.Reference!.Trim(), http.User.Identity!.Name!, clock.GetUtcNow()), http.RequestAborted);
+        return outcome switch
+        {
+            RepaymentOutcome.NotFound => Problems.NotFound($"Recovery case {caseId}"),
+            RepaymentOutcome.Duplicate => Problems.Of(409, "Already recorded", $"A repayment with reference {request.Reference} is already recorded for this case."),
+            RepaymentOutcome.TooMuch => Problems.Invalid("amount", "More than is still owed on this case (or the case is settled)."),
+            _ => await CaseAsync(caseId, http, database),
+        };
+    }
+
+    private static async Task<IResult> InstalmentsAsync(string caseId, HttpContext http, Database database, TimeProvider clock)
+    {
+        var (request, problem) = await JsonBody.ReadAsync<InstalmentsRequest>(http.Request);
+        if (problem is not null) return problem;
+        if (request!.Instalments is not (>= 2 and <= 36)) return Problems.Invalid("instalments", "2 to 36 monthly instalments.");
+        var agreed = await database.InTransactionAsync((c, t) =>
+            Recoveries.AgreeInstalmentsAsync(c, t, caseId, request.Instalments.Value, clock.GetUtcNow()), http.RequestAborted);
+        return agreed is null
+            ? Problems.Of(409, "Not open", $"Recovery case {caseId} does not exist or is settled.")
+            : await CaseAsync(caseId, http, database);
+    }
+
+    private static async Task<IResult> CaseAsync(string caseId, HttpContext http, Database database)
+    {
+        await using var c = await database.OpenAsync(http.RequestAborted);
+        var view = (await PayoutViews.RecoveryCasesAsync(c, null, null, caseId)).SingleOrDefault();
+        return view is null ? Problems.NotFound($"Recovery case {caseId}") : TypedResults.Ok(view);
+    }
+
+    private static async Task<IResult> FundAsync(string cityCode, HttpContext http, Database database, ProvinceConfig province)
+    {
+        if (province.FindCity(cityCode) is not { } city) return Problems.NotFound($"City {cityCode}");
+        await using var c = await database.OpenAsync(http.RequestAborted);
+        var accounts = await LedgerStore.BalancesAsync(c, cityCode);
+        var (debits, credits) = (accounts.Sum(a => a.Debit), accounts.Sum(a => a.Credit));
+        return TypedResults.Ok(new FundView(city.Code, city.Name, accounts, debits, credits, debits == credits));
+    }
+
+    private static async Task<IResult> MovementsAsync(string cityCode, string? runId, int? limit, HttpContext http, Database database,
+        ProvinceConfig province)
+    {
+        if (province.FindCity(cityCode) is null) return Problems.NotFound($"City {cityCode}");
+        if (limit is < 1 or > 500) return Problems.Invalid("limit", "1 to 500.");
+        await using var c = await database.OpenAsync(http.RequestAborted);
+        return TypedResults.Ok(await LedgerStore.MovementsAsync(c, cityCode, runId, limit ?? 100));
+    }
+
+    private static async Task<IResult> PaymentsAsync(string id, HttpContext http, Database database)
+    {
+        if (!Guid.TryParse(id, out _)) return Problems.NotFound($"Application {id}");
+        await using var c = await database.OpenAsync(http.RequestAborted);
+        var portal = await c.QuerySingleOrDefaultAsync<string>("SELECT portal_id FROM applications WHERE id = @id", new { id });
+        // A portal sees only what it submitted; staff see every case (全省通办).
+        if (portal is null || (http.User.PortalId() is { } caller && caller != portal)) return Problems.NotFound($"Application {id}");
+        return TypedResults.Ok(await PayoutViews.OfApplicationAsync(c, id));
+    }
+}

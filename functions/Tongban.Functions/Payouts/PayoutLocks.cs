@@ -1,0 +1,41 @@
+using System.Data.Common;
+using Dapper;
+using Tongban.Storage;
+using Tongban.Work;
+
+namespace Tongban.Payouts;
+
+/// <summary>Coordination a run needs beyond unique keys: with approvals, and with its own work item's lease.</summary>
+public static class PayoutLocks
+{
+    // Names "payout runs" for PostgreSQL's advisory locks; any constant would do.
+    private const long RunsLockKey = 0x5041594F55545331;
+
+    /// <summary>
+    /// An approval takes this (shared) before it looks for runs it must back-pay. A transaction that creates a run
+    /// takes it exclusively, so it waits for approvals in flight: those are then visible to the run's inserts, and
+    /// every later approval sees the run. Without it (PostgreSQL, READ COMMITTED) an approval committing while a run
+    /// starts could be missed by both. SQLite has one writer at a time, so nothing is needed there.
+    /// </summary>
+    public static Task ApprovalAsync(Database database, DbConnection c, DbTransaction t) =>
+        database.Provider == DatabaseProvider.Postgres
+            ? c.ExecuteAsync("SELECT pg_advisory_xact_lock_shared(@key)", new { key = RunsLockKey }, t)
+            : Task.CompletedTask;
+
+    public static Task NewRunAsync(Database database, DbConnection c, DbTransaction t) =>
+        database.Provider == DatabaseProvider.Postgres
+            ? c.ExecuteAsync("SELECT pg_advisory_xact_lock(@key)", new { key = RunsLockKey }, t)
+            : Task.CompletedTask;
+
+    /// <summary>
+    /// A run outlasts one lease, so each of its transactions extends the lease first, in the same transaction:
+    /// a worker whose lease was taken over (it stalled, or the lease ran out) commits nothing more.
+    /// </summary>
+    public static async Task RenewLeaseAsync(DbConnection c, DbTransaction t, WorkItem item, WorkItems items, TimeProvider clock)
+    {
+        var renewed = await c.ExecuteAsync(
+            "UPDATE work_items SET lease_until = @until WHERE id = @id AND lease_owner = @owner AND status = 'pending'",
+            new { id = item.Id, owner = item.LeaseOwner, until = clock.GetUtcNow().Add(items.LeaseDuration).ToUnixTimeMilliseconds() }, t);
+        if (renewed != 1) throw new LeaseLostException(item.Id);
+    }
+}

@@ -1,0 +1,125 @@
+-- Payouts (issue 3): monthly runs, payments, bank files, the fund ledger, overpayments and their recovery.
+-- Money in fen; months 'YYYY-MM'; times Unix epoch milliseconds.
+
+-- One run per month (the unique period makes a second request return the first run).
+CREATE TABLE payout_runs (
+    id            TEXT PRIMARY KEY,
+    period        TEXT NOT NULL UNIQUE,
+    status        TEXT NOT NULL,
+    cursor        TEXT,
+    chunks        BIGINT NOT NULL,
+    planned       BIGINT,
+    requested_by  TEXT NOT NULL,
+    created_at    BIGINT NOT NULL,
+    started_at    BIGINT,
+    completed_at  BIGINT
+);
+
+-- What the run paid per city: the standard in force for the month and the medical-insurance contribution.
+CREATE TABLE payout_run_cities (
+    run_id       TEXT NOT NULL REFERENCES payout_runs(id),
+    city_code    TEXT NOT NULL,
+    benefit_fen  BIGINT NOT NULL,
+    medical_fen  BIGINT NOT NULL,
+    PRIMARY KEY (run_id, city_code)
+);
+
+-- The id is the bank reference and encodes (period, kind, attempt, application): the primary key is the
+-- guard that a month is paid once per application; a reissue is a new attempt of a returned payment.
+-- No foreign key to applications: rows come from INSERT ... SELECT over applications, and a million
+-- per-row key checks would double the run's cost.
+CREATE TABLE payments (
+    id              TEXT PRIMARY KEY,
+    application_id  TEXT NOT NULL,
+    city_code       TEXT NOT NULL,
+    period          TEXT NOT NULL,
+    kind            TEXT NOT NULL,
+    attempt         BIGINT NOT NULL,
+    reissue_of      TEXT,
+    amount_fen      BIGINT NOT NULL,
+    medical_fen     BIGINT NOT NULL,
+    deducted_fen    BIGINT NOT NULL,
+    status          TEXT NOT NULL,
+    run_id          TEXT,
+    bank_file       TEXT,
+    return_reason   TEXT,
+    flagged         BOOLEAN NOT NULL,
+    paid_at         BIGINT,
+    created_at      BIGINT NOT NULL,
+    updated_at      BIGINT NOT NULL
+);
+CREATE INDEX ix_payments_application ON payments (application_id, period);
+CREATE INDEX ix_payments_run ON payments (run_id, city_code);
+CREATE UNIQUE INDEX ux_payments_reissue ON payments (reissue_of) WHERE reissue_of IS NOT NULL;
+CREATE INDEX ix_payments_flagged ON payments (flagged) WHERE flagged;
+
+-- One bank payment file per run and city, written once to the archive.
+CREATE TABLE payout_files (
+    run_id      TEXT NOT NULL REFERENCES payout_runs(id),
+    city_code   TEXT NOT NULL,
+    path        TEXT NOT NULL UNIQUE,
+    payments    BIGINT NOT NULL,
+    amount_fen  BIGINT NOT NULL,
+    held        BIGINT NOT NULL,
+    archived    BOOLEAN NOT NULL,
+    created_at  BIGINT NOT NULL,
+    PRIMARY KEY (run_id, city_code)
+);
+
+-- An overpayment to recover (经办条例 art. 46), one per payment found overpaid; instalments when agreed with the person.
+CREATE TABLE recovery_cases (
+    id              TEXT PRIMARY KEY,
+    application_id  TEXT NOT NULL REFERENCES applications(id),
+    person_key      TEXT NOT NULL,
+    city_code       TEXT NOT NULL,
+    payment_id      TEXT NOT NULL UNIQUE REFERENCES payments(id),
+    period          TEXT NOT NULL,
+    amount_fen      BIGINT NOT NULL,
+    recovered_fen   BIGINT NOT NULL,
+    method          TEXT NOT NULL,
+    instalments     BIGINT,
+    instalment_fen  BIGINT,
+    reason          TEXT NOT NULL,
+    status          TEXT NOT NULL,
+    created_at      BIGINT NOT NULL,
+    updated_at      BIGINT NOT NULL
+);
+CREATE INDEX ix_recovery_cases_person ON recovery_cases (person_key, status);
+CREATE INDEX ix_recovery_cases_application ON recovery_cases (application_id);
+
+-- Each amount recovered: a deduction from a later payment, a repayment, or the bank returning the money.
+CREATE TABLE recoveries (
+    id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    case_id     TEXT NOT NULL REFERENCES recovery_cases(id),
+    dedupe_key  TEXT NOT NULL UNIQUE,
+    method      TEXT NOT NULL,
+    amount_fen  BIGINT NOT NULL,
+    payment_id  TEXT,
+    reference   TEXT,
+    actor       TEXT NOT NULL,
+    at          BIGINT NOT NULL
+);
+CREATE INDEX ix_recoveries_case ON recoveries (case_id);
+
+-- Double-entry books per city fund. A transaction's id names its cause, so posting it again does nothing.
+CREATE TABLE ledger_transactions (
+    id           TEXT PRIMARY KEY,
+    city_code    TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    run_id       TEXT,
+    description  TEXT NOT NULL,
+    at           BIGINT NOT NULL
+);
+CREATE INDEX ix_ledger_transactions_city ON ledger_transactions (city_code, at);
+CREATE INDEX ix_ledger_transactions_run ON ledger_transactions (run_id);
+
+CREATE TABLE ledger_entries (
+    transaction_id  TEXT NOT NULL REFERENCES ledger_transactions(id),
+    line            BIGINT NOT NULL,
+    city_code       TEXT NOT NULL,
+    account         TEXT NOT NULL,
+    debit_fen       BIGINT NOT NULL,
+    credit_fen      BIGINT NOT NULL,
+    PRIMARY KEY (transaction_id, line)
+);
+CREATE INDEX ix_ledger_entries_account ON ledger_entries (city_code, account);
