@@ -182,6 +182,7 @@ module functionApp 'modules/functionapp.bicep' = {
       Work__InProcess: 'false'
       Work__PollMilliseconds: '1000'
       Work__LeaseSeconds: '60'
+      Payouts__ChunkSize: '50000'
       // SMS through Communication Services once a sender number is set (smsFrom); the app signs in with its
       // managed identity (Contributor on the resource, roles.bicep), so no access key. ACS does not deliver to
       // +86 numbers: a mainland deployment plugs a domestic gateway into the same port (ISmsGateway).
