@@ -18,7 +18,8 @@ public sealed class AppProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<AppProcess> StartAsync(TestStore store, int port)
+    /// <param name="settings">Further settings after the test app's own, e.g. <c>--Payouts:ChunkSize=50</c>.</param>
+    public static async Task<AppProcess> StartAsync(TestStore store, int port, params string[] settings)
     {
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(AppDll());
@@ -26,6 +27,7 @@ public sealed class AppProcess : IAsyncDisposable
         info.ArgumentList.Add($"--urls=http://127.0.0.1:{port}");
         // Short leases: a killed instance's work is taken over within seconds, not the production minute.
         info.ArgumentList.Add("--Work:LeaseSeconds=3");
+        foreach (var setting in settings) info.ArgumentList.Add(setting);
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         var process = Process.Start(info)!;
         process.OutputDataReceived += (_, _) => { };

@@ -64,6 +64,10 @@ public sealed class TestApp : IAsyncDisposable
         return new TestApp(app, store, new Uri(address), ownsStore: false);
     }
 
+    /// <summary>The protector of every test app's personal data, for tests that write rows directly.</summary>
+    public static PersonalData.PersonalDataProtector Protector() =>
+        new(Convert.FromBase64String(EncryptionKey), Convert.FromBase64String(IndexKey));
+
     /// <summary>Replaces the app's clock, to run months in a test (monthly payouts, deadlines).</summary>
     public static Action<WebApplicationBuilder> WithClock(TimeProvider clock) => builder => builder.Services.AddSingleton(clock);
 

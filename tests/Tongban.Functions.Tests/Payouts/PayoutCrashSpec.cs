@@ -1,0 +1,126 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Dapper;
+using Tongban.Domain;
+using Tongban.Domain.Claims;
+using Tongban.Storage;
+using Tongban.Tests.Infrastructure;
+
+namespace Tongban.Tests.Payouts;
+
+/// <summary>
+/// SIGKILL the app at random points of monthly runs, over and over: 4,000 entitlements, twelve months to pay, 25
+/// applications per transaction. After every restart the runs carry on; in the end each entitlement is paid exactly
+/// once per month, every bank file holds its run's payments, and the books balance to the fen.
+/// </summary>
+public abstract class PayoutCrashSpec(Store kind) : IAsyncLifetime
+{
+    private const int Entitlements = 4000;
+    private const int MinimumKills = 20;
+    private TestStore _store = null!;
+    private AppProcess? _app;
+
+    public async ValueTask InitializeAsync() => _store = await TestStore.CreateAsync(kind);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null) await _app.DisposeAsync();
+        await _store.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Killed_at_random_points_the_runs_finish_with_one_payment_per_entitlement_and_month_and_balanced_books()
+    {
+        var thisMonth = YearMonth.Of(Deadlines.LocalDate(DateTimeOffset.UtcNow));
+        var months = Enumerable.Range(-11, 12).Select(thisMonth.AddMonths).ToList();
+        await EntitlementSeed.InsertAsync(_store, Entitlements, months[0], 12);
+        var port = AppProcess.FreePort();
+        var random = new Random(20261122);
+        var kills = 0;
+
+        _app = await AppProcess.StartAsync(_store, port, "--Payouts:ChunkSize=25");
+        using (var admin = await AdminAsync(_app.Address))
+            foreach (var month in months)
+                (await admin.PostAsJsonAsync("/api/v1/admin/payout-runs", new { period = month.ToString() })).EnsureSuccessStatusCode();
+
+        // Kill while runs are moving: after a random number of committed steps, a random moment into the next ones.
+        while (kills < MinimumKills)
+        {
+            if (await CompletedAsync() == months.Count) Assert.Fail($"The runs finished after only {kills} kills: give them more to do.");
+            var target = await ProgressAsync() + random.Next(1, 8);
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (await ProgressAsync() < target && await CompletedAsync() < months.Count)
+            {
+                if (DateTime.UtcNow > deadline) Assert.Fail("The runs stopped moving after a restart.");
+                await Task.Delay(5);
+            }
+            await Task.Delay(random.Next(0, 50));
+            await _app.KillAsync();
+            kills++;
+            _app = await AppProcess.StartAsync(_store, port, "--Payouts:ChunkSize=25");
+        }
+        var finish = DateTime.UtcNow.AddSeconds(120);
+        while (await CompletedAsync() < months.Count)
+        {
+            if (DateTime.UtcNow > finish) Assert.Fail("The runs did not finish after the last restart.");
+            await Task.Delay(100);
+        }
+        await _app.DisposeAsync();
+
+        Assert.True(kills >= MinimumKills, $"{kills} kills");
+        foreach (var month in months)
+        {
+            Assert.Equal(Entitlements, await CountAsync($"SELECT COUNT(*) FROM payments WHERE period = '{month}' AND kind = 'benefit'"));
+        }
+        Assert.Equal(0, await CountAsync(
+            "SELECT COUNT(*) FROM (SELECT application_id, period FROM payments GROUP BY application_id, period HAVING COUNT(*) > 1) doubled"));
+        Assert.Equal(months.Count * Entitlements, await CountAsync("SELECT COUNT(*) FROM payments WHERE status = 'sent'"));
+        Assert.Equal(0, await CountAsync(
+            "SELECT COUNT(*) FROM (SELECT transaction_id FROM ledger_entries GROUP BY transaction_id HAVING SUM(debit_fen) <> SUM(credit_fen)) unbalanced"));
+        Assert.Equal(await CountAsync("SELECT SUM(amount_fen) FROM payments"),
+            await CountAsync("SELECT SUM(debit_fen) FROM ledger_entries WHERE account = 'benefit-expense'"));
+        Assert.Equal(await CountAsync("SELECT SUM(amount_fen) FROM payments"),
+            await CountAsync("SELECT SUM(credit_fen) FROM ledger_entries WHERE account = 'payable-to-bank'"));
+        Assert.Equal(await CountAsync("SELECT SUM(medical_fen) FROM payments"),
+            await CountAsync("SELECT SUM(debit_fen) FROM ledger_entries WHERE account = 'medical-contribution-expense'"));
+        Assert.Equal(months.Count * EntitlementSeed.Cities.Length, await CountAsync("SELECT COUNT(*) FROM ledger_transactions WHERE kind = 'issue'"));
+        foreach (var month in months)
+        foreach (var city in EntitlementSeed.Cities)
+        {
+            var lines = await File.ReadAllLinesAsync(Path.Combine(_store.Folder, "archive", "payouts", month.ToString(), city + ".csv"));
+            Assert.Equal(await CountAsync($"SELECT COUNT(*) FROM payments WHERE period = '{month}' AND city_code = '{city}'"), lines.Length - 1);
+            Assert.Equal(lines.Length - 1, lines.Skip(1).Select(l => l.Split(',')[0]).Distinct().Count());
+        }
+        Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM work_items WHERE kind = 'payout-run' AND status <> 'done'"));
+    }
+
+    /// <summary>Committed steps of all runs: each chunk, each stage, each bank file recorded.</summary>
+    private Task<long> ProgressAsync() => CountAsync(
+        """
+        SELECT (SELECT COALESCE(SUM(chunks), 0) FROM payout_runs)
+             + (SELECT COUNT(*) FROM payout_runs WHERE status = 'completed')
+             + (SELECT COUNT(*) FROM payout_files) + (SELECT COUNT(*) FROM payout_files WHERE archived)
+        """);
+
+    private Task<long> CompletedAsync() => CountAsync("SELECT COUNT(*) FROM payout_runs WHERE status = 'completed'");
+
+    private static async Task<HttpClient> AdminAsync(Uri address)
+    {
+        var client = new HttpClient { BaseAddress = address };
+        var response = await client.PostAsJsonAsync("/api/v1/auth/token", new { username = "admin", password = TestApp.Password });
+        response.EnsureSuccessStatusCode();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await response.JsonAsync()).GetProperty("accessToken").GetString());
+        return client;
+    }
+
+    private async Task<long> CountAsync(string sql)
+    {
+        await using var database = new Database(kind == Store.Postgres ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite, _store.ConnectionString);
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<long?>(sql) ?? 0;
+    }
+}
+
+public sealed class PayoutCrashOnSqlite() : PayoutCrashSpec(Store.Sqlite);
+
+public sealed class PayoutCrashOnPostgres() : PayoutCrashSpec(Store.Postgres);
