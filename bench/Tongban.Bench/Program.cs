@@ -1,17 +1,19 @@
 using Tongban.Bench;
 
 // dotnet run -c Release --project bench/Tongban.Bench -- intake [sqlite|postgres|both] [applications] [clients]
+// dotnet run -c Release --project bench/Tongban.Bench -- payout [sqlite|postgres|both] [entitlements]
 // PostgreSQL: set TONGBAN_BENCH_POSTGRES (or TONGBAN_TEST_POSTGRES) to a server where databases may be created.
 var what = args.ElementAtOrDefault(0) ?? "intake";
 var provider = args.ElementAtOrDefault(1) ?? "both";
-var applications = int.Parse(args.ElementAtOrDefault(2) ?? "10000");
-var clients = int.Parse(args.ElementAtOrDefault(3) ?? "16");
 var postgres = Environment.GetEnvironmentVariable("TONGBAN_BENCH_POSTGRES") ?? Environment.GetEnvironmentVariable("TONGBAN_TEST_POSTGRES");
 
-if (what != "intake") { Console.Error.WriteLine("Benchmarks: intake"); return 2; }
+if (what is not ("intake" or "payout")) { Console.Error.WriteLine("Benchmarks: intake, payout"); return 2; }
 foreach (var p in provider == "both" ? ["sqlite", "postgres"] : new[] { provider })
 {
     if (p == "postgres" && postgres is null) { Console.Error.WriteLine("Set TONGBAN_BENCH_POSTGRES for the PostgreSQL run."); return 2; }
-    await IntakeBenchmark.RunAsync(p, applications, clients, postgres);
+    if (what == "payout")
+        await PayoutBenchmark.RunAsync(p, int.Parse(args.ElementAtOrDefault(2) ?? "100000"), postgres);
+    else
+        await IntakeBenchmark.RunAsync(p, int.Parse(args.ElementAtOrDefault(2) ?? "10000"), int.Parse(args.ElementAtOrDefault(3) ?? "16"), postgres);
 }
 return 0;

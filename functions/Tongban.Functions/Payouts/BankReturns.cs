@@ -87,8 +87,9 @@ public sealed class BankReturns(Database database, ClaimStore store, PersonalDat
         var payments = (await c.QueryAsync<PaymentState>(
             $"""
              SELECT p.id, p.application_id, p.city_code, p.period, p.kind, p.attempt, p.status, p.amount_fen, p.deducted_fen,
-                    p.run_id, p.bank_file, p.paid_at, a.end_month, per.bank_account_enc
+                    p.run_id, p.held, p.paid_at, a.end_month, per.bank_account_enc, f.archived AS in_bank
              FROM payments p JOIN applications a ON a.id = p.application_id LEFT JOIN persons per ON per.person_key = a.person_key
+             LEFT JOIN payout_files f ON f.run_id = p.run_id AND f.city_code = p.city_code
              WHERE {database.In("p.id", "ids")} ORDER BY p.id {(database.Provider == DatabaseProvider.Postgres ? "FOR UPDATE OF p" : "")}
              """, new { ids }, t)).ToDictionary(p => p.Id);
 
@@ -107,15 +108,17 @@ public sealed class BankReturns(Database database, ClaimStore store, PersonalDat
             PaymentState? p = null;
             if (line.Reference.Length > 0 && (!payments.TryGetValue(line.Reference, out p) || p.RunId != runId))
                 errors.Add($"unknown reference {line.Reference}: no payment of this run has it");
-            else if (p is { BankFile: null })
-                errors.Add($"payment {p.Id} was not in a bank file");
+            else if (p is not null && (p.Held || p.InBank != true || p.Status == "cancelled"))
+                errors.Add($"payment {p.Id} was not in a bank file sent to the bank");
             if (errors.Count > 0 || p is null)
             {
                 rejected.Add(new LineReport(line.Line, errors));
                 continue;
             }
 
-            switch (line.Status, p.Status, p.PaidAt)
+            // A scheduled payment in an archived bank file is one the bank has: sent.
+            var status = p.Status == "scheduled" ? "sent" : p.Status;
+            switch (line.Status, status, p.PaidAt)
             {
                 case ("paid", "sent", _):
                     p.Status = "paid";
@@ -138,7 +141,7 @@ public sealed class BankReturns(Database database, ClaimStore store, PersonalDat
                     unchanged++;
                     break;
                 default:
-                    rejected.Add(new LineReport(line.Line, [$"payment {p.Id} is {p.Status}{(p.PaidAt is null ? "" : " (confirmed paid)")}; it cannot now be {line.Status}"]));
+                    rejected.Add(new LineReport(line.Line, [$"payment {p.Id} is {status}{(p.PaidAt is null ? "" : " (confirmed paid)")}; it cannot now be {line.Status}"]));
                     break;
             }
         }
@@ -161,9 +164,9 @@ public sealed class BankReturns(Database database, ClaimStore store, PersonalDat
         await c.ExecuteAsync(
             """
             INSERT INTO payments (id, application_id, city_code, period, kind, attempt, reissue_of, amount_fen, medical_fen,
-                                  deducted_fen, status, run_id, bank_file, return_reason, flagged, created_at, updated_at)
+                                  deducted_fen, status, run_id, return_reason, flagged, held, created_at, updated_at)
             SELECT @newId, application_id, city_code, period, kind, attempt + 1, id, amount_fen, 0,
-                   deducted_fen, 'scheduled', NULL, NULL, NULL, FALSE, @at, @at
+                   deducted_fen, 'scheduled', NULL, NULL, FALSE, FALSE, @at, @at
             FROM payments WHERE id = @id
             ON CONFLICT (id) DO NOTHING
             """,
@@ -221,7 +224,8 @@ public sealed class BankReturns(Database database, ClaimStore store, PersonalDat
         public long AmountFen { get; init; }
         public long DeductedFen { get; init; }
         public string? RunId { get; init; }
-        public string? BankFile { get; init; }
+        public bool Held { get; init; }
+        public bool? InBank { get; init; }
         public long? PaidAt { get; set; }
         public string? EndMonth { get; init; }
         public string? BankAccountEnc { get; init; }

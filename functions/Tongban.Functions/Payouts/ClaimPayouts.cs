@@ -61,14 +61,18 @@ public sealed class ClaimPayouts(Database database, ProvinceConfig province)
         var id = stopped.Id.ToString();
         var city = stopped.InsuringCity!;
         var died = eventType == StopEvents.Died;
-        // Locks the claim's payments against a bank file or return file being processed at the same moment.
+        // No run step is in flight while this settles (see PayoutLocks), and the rows are locked against a return file.
+        await PayoutLocks.SettlingAsync(database, c, t);
         var payments = (await c.QueryAsync<PaymentRow>(
             $"""
-             SELECT id, kind, period, attempt, status, amount_fen, medical_fen, deducted_fen, reissue_of
-             FROM payments WHERE application_id = @id ORDER BY id {(database.Provider == DatabaseProvider.Postgres ? "FOR UPDATE" : "")}
+             SELECT p.id, p.kind, p.period, p.attempt, p.status, p.amount_fen, p.medical_fen, p.deducted_fen, p.reissue_of,
+                    CASE WHEN f.run_id IS NULL THEN FALSE ELSE TRUE END AS issued
+             FROM payments p LEFT JOIN payout_files f ON f.run_id = p.run_id AND f.city_code = p.city_code
+             WHERE p.application_id = @id ORDER BY p.id {(database.Provider == DatabaseProvider.Postgres ? "FOR UPDATE OF p" : "")}
              """, new { id }, t))
             .Select(p => new PaymentRecord(p.Id, PaymentCodes.ParseKind(p.Kind), YearMonth.Parse(p.Period), (int)p.Attempt,
-                PaymentCodes.ParseStatus(p.Status), p.AmountFen, p.MedicalFen, p.DeductedFen, p.ReissueOf))
+                p.Status == "scheduled" && p.Issued ? PaymentStatus.Sent : PaymentCodes.ParseStatus(p.Status),
+                p.AmountFen, p.MedicalFen, p.DeductedFen, p.ReissueOf))
             .ToList();
         var settlement = StopSettlement.Decide(entitlement, date, died, province.Payouts.PartialMonth, payments);
         var at = now.ToUnixTimeMilliseconds();
@@ -124,8 +128,8 @@ public sealed class ClaimPayouts(Database database, ProvinceConfig province)
     private static Task InsertOutstandingAsync(DbConnection c, DbTransaction t, IReadOnlyList<object> rows) => c.ExecuteAsync(
         """
         INSERT INTO payments (id, application_id, city_code, period, kind, attempt, reissue_of, amount_fen, medical_fen,
-                              deducted_fen, status, run_id, bank_file, return_reason, flagged, created_at, updated_at)
-        VALUES (@id, @applicationId, @city, @period, @kind, 1, NULL, @amountFen, @medicalFen, 0, 'scheduled', NULL, NULL, NULL, FALSE, @at, @at)
+                              deducted_fen, status, run_id, return_reason, flagged, held, created_at, updated_at)
+        VALUES (@id, @applicationId, @city, @period, @kind, 1, NULL, @amountFen, @medicalFen, 0, 'scheduled', NULL, NULL, FALSE, FALSE, @at, @at)
         ON CONFLICT (id) DO NOTHING
         """, rows, t);
 
@@ -140,5 +144,6 @@ public sealed class ClaimPayouts(Database database, ProvinceConfig province)
         public long MedicalFen { get; init; }
         public long DeductedFen { get; init; }
         public string? ReissueOf { get; init; }
+        public bool Issued { get; init; }
     }
 }

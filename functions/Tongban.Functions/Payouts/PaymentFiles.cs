@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using CsvHelper;
@@ -27,18 +26,26 @@ public sealed class PayoutFileRow
 }
 
 /// <summary>
-/// Issuing a run, city by city (each city's fund pays its own): the run's scheduled payments go into one bank
-/// file per city (<c>payouts/{period}/{city}.csv</c> in the archive: reference, card account, name, amount),
-/// deductions for open recovery cases are taken, and the ledger posts the issue — all in one transaction, so
-/// the books hold exactly what the file holds. Card accounts are decrypted only to write the file.
+/// Issuing a run, city by city (each city's fund pays its own). First, per city and in one transaction: payments to
+/// people without a card account are held back for staff, deductions for open recovery cases are taken, the ledger
+/// posts the issue from the payments' sums, and the file is recorded — which is what makes its scheduled payments
+/// <c>sent</c>, with no row of theirs rewritten. Then each city's bank file (<c>payouts/{period}/{city}.csv</c>:
+/// reference, card account, name, amount, memo) is written to the archive; card accounts are decrypted only for it.
 /// </summary>
 public sealed class PaymentFiles(Database database, PersonalDataProtector protector, IArchive archive, WorkItems items,
     ProvinceConfig province, TimeProvider clock)
 {
     public static readonly string[] Header = ["reference", "account", "name", "amount", "memo"];
     public const string NoAccountReason = "无社会保障卡金融账户";
+    private const int DecryptBatch = 4096;
 
     public static string ArchivePath(string period, string cityCode) => $"payouts/{period}/{cityCode}.csv";
+
+    /// <summary>
+    /// The payments a file holds: those of its run and city issued with it, except the ones held back. Cancelled ones
+    /// never were issued; whatever happens later (paid, returned, overpaid) does not take a payment out of its file.
+    /// </summary>
+    public const string InFileSql = "p.run_id = @RunId AND p.city_code = @CityCode AND p.status <> 'cancelled' AND NOT p.held";
 
     public async Task IssueAllAsync(WorkItem item, string runId, YearMonth period, CancellationToken ct)
     {
@@ -46,44 +53,40 @@ public sealed class PaymentFiles(Database database, PersonalDataProtector protec
         await using (var connection = await database.OpenAsync(ct))
             cities = (await connection.QueryAsync<string>(
                 "SELECT DISTINCT city_code FROM payments WHERE run_id = @runId ORDER BY city_code", new { runId })).ToList();
-        foreach (var city in cities)
+        var files = new List<PayoutFileRow>();
+        foreach (var city in cities) files.Add(await IssueAsync(item, runId, period, city, ct));
+        var pending = files.Where(f => !f.Archived).ToList();
+        if (pending.Count == 0) return;
+        await WriteAsync(runId, pending, ct);
+        await database.InTransactionAsync(async (c, t) =>
         {
-            var file = await IssueAsync(item, runId, period, city, ct);
-            if (file.Archived) continue;
-            await WriteAsync(file, ct);
-            await database.InTransactionAsync(async (c, t) =>
-            {
-                await PayoutLocks.RenewLeaseAsync(c, t, item, items, clock);
-                await c.ExecuteAsync("UPDATE payout_files SET archived = TRUE WHERE run_id = @RunId AND city_code = @CityCode", file, t);
-            }, ct);
-        }
+            await PayoutLocks.RenewLeaseAsync(c, t, item, items, clock);
+            await c.ExecuteAsync("UPDATE payout_files SET archived = TRUE WHERE run_id = @RunId AND city_code = @CityCode", pending, t);
+        }, ct);
     }
 
     private Task<PayoutFileRow> IssueAsync(WorkItem item, string runId, YearMonth period, string city, CancellationToken ct) =>
         database.InTransactionAsync(async (c, t) =>
         {
             await PayoutLocks.RenewLeaseAsync(c, t, item, items, clock);
+            await PayoutLocks.PayingAsync(database, c, t);
             var existing = await c.QuerySingleOrDefaultAsync<PayoutFileRow>(
                 "SELECT * FROM payout_files WHERE run_id = @runId AND city_code = @city", new { runId, city }, t);
             if (existing is not null) return existing;
 
             var now = clock.GetUtcNow();
-            var path = ArchivePath(period.ToString(), city);
-            var args = new { runId, city, path, now = now.ToUnixTimeMilliseconds(), reason = NoAccountReason };
-            await c.ExecuteAsync(
-                """
-                UPDATE payments SET status = 'sent', bank_file = @path, updated_at = @now
-                WHERE run_id = @runId AND city_code = @city AND status = 'scheduled'
-                """, args, t);
+            var args = new { runId, city, now = now.ToUnixTimeMilliseconds(), reason = NoAccountReason };
             // Without a card account there is nowhere to send the money: held back as returned, for staff to resolve.
+            // The few such people come from their own index first, so the run's payments are not read for them.
+            var withoutAccount = (await c.QueryAsync<string>(
+                "SELECT a.id FROM persons per JOIN applications a ON a.person_key = per.person_key WHERE per.bank_account_enc IS NULL",
+                transaction: t)).ToList();
             await c.ExecuteAsync(
                 """
-                UPDATE payments SET status = 'returned', bank_file = NULL, return_reason = @reason, flagged = TRUE, updated_at = @now
-                WHERE run_id = @runId AND city_code = @city AND bank_file = @path
-                  AND NOT EXISTS (SELECT 1 FROM applications a JOIN persons p ON p.person_key = a.person_key
-                                  WHERE a.id = payments.application_id AND p.bank_account_enc IS NOT NULL)
-                """, args, t);
-            await Recoveries.DeductAsync(c, t, runId, city, path, province.Payouts, now);
+                UPDATE payments SET status = 'returned', return_reason = @reason, flagged = TRUE, held = TRUE, updated_at = @now
+                WHERE application_id = @applicationId AND run_id = @runId AND city_code = @city AND status = 'scheduled'
+                """, withoutAccount.Select(applicationId => new { applicationId, runId, city, args.now, args.reason }), t);
+            await Recoveries.DeductAsync(c, t, runId, city, province.Payouts, now);
 
             var totals = await c.QuerySingleAsync<IssueRow>(
                 """
@@ -93,11 +96,11 @@ public sealed class PaymentFiles(Database database, PersonalDataProtector protec
                   CAST(COALESCE(SUM(CASE WHEN kind <> 'benefit' AND attempt = 1 THEN amount_fen ELSE 0 END), 0) AS BIGINT) AS new_death_fen,
                   CAST(COALESCE(SUM(CASE WHEN attempt = 1 THEN deducted_fen ELSE 0 END), 0) AS BIGINT) AS deducted_fen,
                   CAST(COALESCE(SUM(CASE WHEN attempt > 1 THEN amount_fen - deducted_fen ELSE 0 END), 0) AS BIGINT) AS reissued_fen,
-                  CAST(COALESCE(SUM(CASE WHEN bank_file IS NULL THEN amount_fen - deducted_fen ELSE 0 END), 0) AS BIGINT) AS held_fen,
-                  CAST(COALESCE(SUM(CASE WHEN bank_file IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS held,
-                  CAST(COALESCE(SUM(CASE WHEN bank_file IS NULL THEN 0 ELSE 1 END), 0) AS BIGINT) AS in_file,
-                  CAST(COALESCE(SUM(CASE WHEN bank_file IS NULL THEN 0 ELSE amount_fen - deducted_fen END), 0) AS BIGINT) AS file_fen
-                FROM payments WHERE run_id = @runId AND city_code = @city AND status NOT IN ('scheduled', 'cancelled')
+                  CAST(COALESCE(SUM(CASE WHEN held THEN amount_fen - deducted_fen ELSE 0 END), 0) AS BIGINT) AS held_fen,
+                  CAST(COALESCE(SUM(CASE WHEN held THEN 1 ELSE 0 END), 0) AS BIGINT) AS held,
+                  CAST(COALESCE(SUM(CASE WHEN held THEN 0 ELSE 1 END), 0) AS BIGINT) AS in_file,
+                  CAST(COALESCE(SUM(CASE WHEN held THEN 0 ELSE amount_fen - deducted_fen END), 0) AS BIGINT) AS file_fen
+                FROM payments WHERE run_id = @runId AND city_code = @city AND status <> 'cancelled'
                 """, args, t);
             var label = $"{period.Year}年{period.Month}月";
             await LedgerStore.PostAsync(c, t, Postings.Issue($"issue:{runId}:{city}", city, $"{label}待遇发放（银行代发文件）",
@@ -106,7 +109,8 @@ public sealed class PaymentFiles(Database database, PersonalDataProtector protec
                 paidFen: 0, returnedFen: totals.HeldFen, returnedOverpaidFen: 0), runId, now);
             var file = new PayoutFileRow
             {
-                RunId = runId, CityCode = city, Path = path, Payments = totals.InFile, AmountFen = totals.FileFen, Held = totals.Held, Archived = false,
+                RunId = runId, CityCode = city, Path = ArchivePath(period.ToString(), city), Payments = totals.InFile,
+                AmountFen = totals.FileFen, Held = totals.Held, Archived = false,
             };
             await c.ExecuteAsync(
                 """
@@ -117,55 +121,107 @@ public sealed class PaymentFiles(Database database, PersonalDataProtector protec
         }, ct);
 
     /// <summary>
-    /// Streams the file's payments into a temporary file (memory stays flat however large the city) and stores it.
-    /// A retry after a crash writes the same content; if an earlier attempt stored it already, that copy stands.
+    /// Streams the run's payments once, in batches (memory stays flat however large the run; each batch's decryption
+    /// is spread over the cores), into one temporary file per city, and stores each in the archive. One pass over the
+    /// run rather than one per city: the join to names and card accounts is the expensive part. Lines come in the
+    /// order the database returns them; nothing depends on it. A retry after a crash writes the same payments; a file
+    /// an earlier attempt stored already stands.
     /// </summary>
-    private async Task WriteAsync(PayoutFileRow file, CancellationToken ct)
+    private async Task WriteAsync(string runId, IReadOnlyList<PayoutFileRow> files, CancellationToken ct)
     {
-        var temp = Path.Combine(Path.GetTempPath(), $"tongban-payout-{Guid.NewGuid():N}.csv");
+        var outputs = files.ToDictionary(f => f.CityCode, f => new CityFile(f.Path));
         try
         {
-            await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            await using (var connection = await database.OpenAsync(ct))
             {
-                await using var writer = new StreamWriter(output, new UTF8Encoding(false), 1 << 16);
-                await using var csv = CsvWriter.Create(writer, null, leaveOpen: true);
-                csv.WriteHeader(Header);
-                await using var connection = await database.OpenAsync(ct);
                 var rows = connection.QueryUnbufferedAsync<FileLine>(
                     """
-                    SELECT p.id, p.kind, p.period, p.amount_fen - p.deducted_fen AS net_fen, a.name_enc, per.bank_account_enc
+                    SELECT p.id, p.city_code, p.kind, p.period, p.amount_fen - p.deducted_fen AS net_fen, a.name_enc, per.bank_account_enc
                     FROM payments p
                     JOIN applications a ON a.id = p.application_id
                     JOIN persons per ON per.person_key = a.person_key
-                    WHERE p.run_id = @RunId AND p.city_code = @CityCode AND p.bank_file = @Path
-                    ORDER BY p.id
-                    """, file);
+                    WHERE p.run_id = @runId AND p.status <> 'cancelled' AND NOT p.held
+                    """, new { runId });
+                var batch = new List<FileLine>(DecryptBatch);
+                var records = new string[DecryptBatch][];
                 await foreach (var row in rows.WithCancellation(ct))
                 {
-                    var month = YearMonth.Parse(row.Period);
-                    csv.WriteRecord([
-                        row.Id,
-                        protector.Decrypt(row.BankAccountEnc ?? throw new InvalidOperationException(
-                            $"Payment {row.Id} was issued to a card account that has since been removed: restore it in the registry.")),
-                        protector.Decrypt(row.NameEnc),
-                        (row.NetFen / 100m).ToString("0.00", CultureInfo.InvariantCulture),
-                        $"{month.Year}年{month.Month}月{PaymentCodes.ParseKind(row.Kind).Name()}",
-                    ]);
+                    if (!outputs.ContainsKey(row.CityCode)) continue;
+                    batch.Add(row);
+                    if (batch.Count < DecryptBatch) continue;
+                    Write(outputs, batch, records);
+                    batch.Clear();
                 }
+                Write(outputs, batch, records);
             }
-            await using var content = new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
-            try
+            foreach (var output in outputs.Values)
             {
-                await archive.PutAsync(file.Path, content, "text/csv", ct);
-            }
-            catch (ArchiveConflictException)
-            {
-                // Stored by an attempt that crashed before recording it: the archived file is the one the bank gets.
+                await output.DisposeAsync();
+                await using var content = new FileStream(output.Temp, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+                try
+                {
+                    await archive.PutAsync(output.ArchivePath, content, "text/csv", ct);
+                }
+                catch (ArchiveConflictException)
+                {
+                    // Stored by an attempt that crashed before recording it: the archived file is the one the bank gets.
+                }
             }
         }
         finally
         {
-            File.Delete(temp);
+            foreach (var output in outputs.Values)
+            {
+                await output.DisposeAsync();
+                File.Delete(output.Temp);
+            }
+        }
+    }
+
+    private void Write(Dictionary<string, CityFile> outputs, List<FileLine> batch, string[][] records)
+    {
+        Parallel.For(0, batch.Count, i =>
+        {
+            var row = batch[i];
+            var month = YearMonth.Parse(row.Period);
+            records[i] =
+            [
+                row.Id,
+                protector.Decrypt(row.BankAccountEnc ?? throw new InvalidOperationException(
+                    $"Payment {row.Id} was issued to a card account that has since been removed: restore it in the registry.")),
+                protector.Decrypt(row.NameEnc),
+                (row.NetFen / 100m).ToString("0.00", CultureInfo.InvariantCulture),
+                $"{month.Year}年{month.Month}月{PaymentCodes.ParseKind(row.Kind).Name()}",
+            ];
+        });
+        for (var i = 0; i < batch.Count; i++) outputs[batch[i].CityCode].Csv.WriteRecord(records[i]);
+    }
+
+    /// <summary>A city's bank file being written: a temporary file in the machine's temp folder until it is archived.</summary>
+    private sealed class CityFile : IAsyncDisposable
+    {
+        private readonly StreamWriter _writer;
+        private bool _disposed;
+
+        public CityFile(string archivePath)
+        {
+            ArchivePath = archivePath;
+            Temp = Path.Combine(Path.GetTempPath(), $"tongban-payout-{Guid.NewGuid():N}.csv");
+            _writer = new StreamWriter(new FileStream(Temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16), new UTF8Encoding(false), 1 << 16);
+            Csv = CsvWriter.Create(_writer, null, leaveOpen: true);
+            Csv.WriteHeader(Header);
+        }
+
+        public string ArchivePath { get; }
+        public string Temp { get; }
+        public CsvWriter Csv { get; }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_disposed) return;
+            _disposed = true;
+            await Csv.DisposeAsync();
+            await _writer.DisposeAsync();
         }
     }
 
@@ -185,6 +241,7 @@ public sealed class PaymentFiles(Database database, PersonalDataProtector protec
     private sealed class FileLine
     {
         public string Id { get; init; } = "";
+        public string CityCode { get; init; } = "";
         public string Kind { get; init; } = "";
         public string Period { get; init; } = "";
         public long NetFen { get; init; }

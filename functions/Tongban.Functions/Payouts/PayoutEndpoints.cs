@@ -98,9 +98,9 @@ public static class PayoutEndpoints
             return Problems.NotFound($"The bank file of run {runId} for city {cityCode}");
         // Full card accounts and names leave the system here: each person in the file is a reveal (个人信息保护法 art. 51).
         await database.InTransactionAsync((c, t) => c.ExecuteAsync(
-            """
+            $"""
             INSERT INTO personal_data_reveals (at, actor, application_id, reason)
-            SELECT @now, @actor, application_id, @reason FROM payments WHERE run_id = @RunId AND city_code = @CityCode AND bank_file = @Path
+            SELECT @now, @actor, p.application_id, @reason FROM payments p WHERE {PaymentFiles.InFileSql}
             """, new { file.RunId, file.CityCode, file.Path, now = clock.GetUtcNow().ToUnixTimeMilliseconds(), actor = http.User.Identity!.Name,
                 reason = $"下载银行代发文件 {file.Path}" }, t), http.RequestAborted);
         return TypedResults.Stream(content, "text/csv; charset=utf-8", file.Path.Replace('/', '-'));
@@ -142,9 +142,9 @@ public static class PayoutEndpoints
             await c.ExecuteAsync(
                 """
                 INSERT INTO payments (id, application_id, city_code, period, kind, attempt, reissue_of, amount_fen, medical_fen,
-                                      deducted_fen, status, run_id, bank_file, return_reason, flagged, created_at, updated_at)
+                                      deducted_fen, status, run_id, return_reason, flagged, held, created_at, updated_at)
                 SELECT @newId, application_id, city_code, period, kind, attempt + 1, id, amount_fen, 0,
-                       deducted_fen, 'scheduled', NULL, NULL, NULL, FALSE, @at, @at
+                       deducted_fen, 'scheduled', NULL, NULL, FALSE, FALSE, @at, @at
                 FROM payments WHERE id = @paymentId
                 """, new { paymentId, newId, at = now.ToUnixTimeMilliseconds() }, t);
             await c.ExecuteAsync("UPDATE payments SET flagged = FALSE, updated_at = @at WHERE id = @paymentId",

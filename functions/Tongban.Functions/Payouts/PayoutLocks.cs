@@ -8,8 +8,9 @@ namespace Tongban.Payouts;
 /// <summary>Coordination a run needs beyond unique keys: with approvals, and with its own work item's lease.</summary>
 public static class PayoutLocks
 {
-    // Names "payout runs" for PostgreSQL's advisory locks; any constant would do.
+    // Name "payout runs" and "payments in flight" for PostgreSQL's advisory locks; any constants would do.
     private const long RunsLockKey = 0x5041594F55545331;
+    private const long PaymentsLockKey = 0x5041594F55545332;
 
     /// <summary>
     /// An approval takes this (shared) before it looks for runs it must back-pay. A transaction that creates a run
@@ -25,6 +26,22 @@ public static class PayoutLocks
     public static Task NewRunAsync(Database database, DbConnection c, DbTransaction t) =>
         database.Provider == DatabaseProvider.Postgres
             ? c.ExecuteAsync("SELECT pg_advisory_xact_lock(@key)", new { key = RunsLockKey }, t)
+            : Task.CompletedTask;
+
+    /// <summary>
+    /// Taken (shared) by every transaction of a run that creates, adopts or issues payments, and exclusively by a stop
+    /// event's settlement. A stop then sees each payment either before a run touched it or after the run's step has
+    /// committed — never a chunk inserting a month the stop is excluding, or a file being issued with a payment the
+    /// stop is cancelling. Runs do not wait for each other; stops are rare and short. SQLite serialises writers anyway.
+    /// </summary>
+    public static Task PayingAsync(Database database, DbConnection c, DbTransaction t) =>
+        database.Provider == DatabaseProvider.Postgres
+            ? c.ExecuteAsync("SELECT pg_advisory_xact_lock_shared(@key)", new { key = PaymentsLockKey }, t)
+            : Task.CompletedTask;
+
+    public static Task SettlingAsync(Database database, DbConnection c, DbTransaction t) =>
+        database.Provider == DatabaseProvider.Postgres
+            ? c.ExecuteAsync("SELECT pg_advisory_xact_lock(@key)", new { key = PaymentsLockKey }, t)
             : Task.CompletedTask;
 
     /// <summary>

@@ -28,7 +28,6 @@ public sealed class RunRow
     public string Status { get; init; } = "";
     public string? Cursor { get; init; }
     public long Chunks { get; init; }
-    public long? Planned { get; init; }
     public string RequestedBy { get; init; } = "";
     public long CreatedAt { get; init; }
     public long? StartedAt { get; init; }
@@ -42,8 +41,11 @@ public sealed class RunRow
 /// <list type="number">
 /// <item>rates: the insuring cities' standards in force for the month and the medical-insurance contribution;</item>
 /// <item>paying: one <c>INSERT … SELECT</c> per chunk of applications, over every entitlement that covers the
-/// month; the payment id (bank reference) is derived from month and application, so its primary key makes a
-/// repeated chunk insert nothing; then outstanding payments (back pay, reissues, death benefits) join the run;</item>
+/// month. The payment id (bank reference) is derived from month and application: a month already paid (back pay
+/// of a late approval) is skipped, and the primary key refuses a second payment outright — should an approval's
+/// back pay commit in the same instant, the chunk fails and its retry skips it. Rows go in in key order, appended
+/// to the key's index rather than scattered over it. Then outstanding payments (back pay, reissues, death benefits)
+/// join the run;</item>
 /// <item>issuing: per city, the bank file and its ledger posting (<see cref="PaymentFiles"/>).</item>
 /// </list>
 /// </summary>
@@ -102,13 +104,13 @@ public sealed class PayoutRuns(Database database, ProvinceConfig province, WorkI
         var id = Guid.NewGuid().ToString();
         await c.ExecuteAsync(
             """
-            INSERT INTO payout_runs (id, period, status, cursor, chunks, planned, requested_by, created_at)
-            VALUES (@id, @period, 'requested', NULL, 0, NULL, @actor, @now)
+            INSERT INTO payout_runs (id, period, status, cursor, chunks, requested_by, created_at)
+            VALUES (@id, @period, 'requested', NULL, 0, @actor, @now)
             """, new { id, period = period.ToString(), actor, now = now.ToUnixTimeMilliseconds() }, t);
         return (await c.QuerySingleAsync<RunRow>("SELECT * FROM payout_runs WHERE id = @id", new { id }, t), true);
     }
 
-    /// <summary>Fixes the run's rates per city and counts what it will pay; refuses a month some city has no standard for.</summary>
+    /// <summary>Fixes the run's rates per city; refuses a month some city has no standard for while someone there is to be paid.</summary>
     private Task<RunRow> StartAsync(WorkItem item, YearMonth period, CancellationToken ct) => database.InTransactionAsync(async (c, t) =>
     {
         var now = clock.GetUtcNow();
@@ -116,27 +118,25 @@ public sealed class PayoutRuns(Database database, ProvinceConfig province, WorkI
         var (run, _) = await EnsureRunAsync(c, t, period, ClaimWorkflow.SystemActor, now);
         if (run.Status != RunStatus.Requested) return run;
 
-        var rates = province.Cities
-            .Select(city => (city.Code, Amounts: PaymentAmounts.For(city, province.Payouts, period)))
-            .Where(r => r.Amounts is not null)
-            .Select(r => new { runId = run.Id, city = r.Code, benefit = r.Amounts!.BenefitFen, medical = r.Amounts.MedicalFen });
+        var rates = province.Cities.Select(city => (city.Code, Amounts: PaymentAmounts.For(city, province.Payouts, period))).ToList();
+        // Verification only admits insuring cities of the province, so a city without a rate is the one gap to look for.
+        foreach (var (city, _) in rates.Where(r => r.Amounts is null))
+        {
+            if (await c.ExecuteScalarAsync<long>(
+                    $"SELECT COUNT(*) FROM (SELECT 1 FROM applications a WHERE a.insuring_city = @city AND {PayableSql("a")} LIMIT 1) x",
+                    new { city, period = period.ToString() }, t) > 0)
+                throw new InvalidOperationException(
+                    $"City {city} has no benefit standard in force for {period} but has entitlements to pay: fix the province configuration.");
+        }
         await c.ExecuteAsync(
             """
             INSERT INTO payout_run_cities (run_id, city_code, benefit_fen, medical_fen) VALUES (@runId, @city, @benefit, @medical)
             ON CONFLICT (run_id, city_code) DO NOTHING
-            """, rates, t);
-        var counts = await c.QuerySingleAsync<(long Planned, long Unrated)>(
-            $"""
-             SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN r.city_code IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT)
-             FROM applications a LEFT JOIN payout_run_cities r ON r.run_id = @runId AND r.city_code = a.insuring_city
-             WHERE {PayableSql("a")}
-             """, new { runId = run.Id, period = period.ToString() }, t);
-        if (counts.Unrated > 0)
-            throw new InvalidOperationException(
-                $"{counts.Unrated} entitlement(s) covering {period} are insured in a city without a benefit standard in force for it: fix the province configuration.");
-        await c.ExecuteAsync(
-            "UPDATE payout_runs SET status = 'paying', cursor = '', planned = @planned, started_at = @now WHERE id = @id",
-            new { id = run.Id, planned = counts.Planned, now = now.ToUnixTimeMilliseconds() }, t);
+            """,
+            rates.Where(r => r.Amounts is not null)
+                .Select(r => new { runId = run.Id, city = r.Code, benefit = r.Amounts!.BenefitFen, medical = r.Amounts.MedicalFen }), t);
+        await c.ExecuteAsync("UPDATE payout_runs SET status = 'paying', cursor = '', started_at = @now WHERE id = @id",
+            new { id = run.Id, now = now.ToUnixTimeMilliseconds() }, t);
         return await c.QuerySingleAsync<RunRow>("SELECT * FROM payout_runs WHERE id = @id", new { id = run.Id }, t);
     }, ct);
 
@@ -144,6 +144,7 @@ public sealed class PayoutRuns(Database database, ProvinceConfig province, WorkI
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         await PayoutLocks.RenewLeaseAsync(c, t, item, items, clock);
+        await PayoutLocks.PayingAsync(database, c, t);
         var current = await c.QuerySingleAsync<RunRow>(
             database.Provider == DatabaseProvider.Postgres
                 ? "SELECT * FROM payout_runs WHERE id = @id FOR UPDATE"
@@ -162,12 +163,13 @@ public sealed class PayoutRuns(Database database, ProvinceConfig province, WorkI
         await c.ExecuteAsync(
             $"""
              INSERT INTO payments (id, application_id, city_code, period, kind, attempt, reissue_of, amount_fen, medical_fen,
-                                   deducted_fen, status, run_id, bank_file, return_reason, flagged, created_at, updated_at)
+                                   deducted_fen, status, run_id, return_reason, flagged, held, created_at, updated_at)
              SELECT @prefix || replace(a.id, '-', ''), a.id, a.insuring_city, @period, 'benefit', 1, NULL, r.benefit_fen, r.medical_fen,
-                    0, 'scheduled', @runId, NULL, NULL, FALSE, @now, @now
+                    0, 'scheduled', @runId, NULL, FALSE, FALSE, @now, @now
              FROM applications a JOIN payout_run_cities r ON r.run_id = @runId AND r.city_code = a.insuring_city
              WHERE a.id > @after {(upto is null ? "" : "AND a.id <= @upto")} AND {PayableSql("a")}
-             ON CONFLICT (id) DO NOTHING
+               AND NOT EXISTS (SELECT 1 FROM payments x WHERE x.id = @prefix || replace(a.id, '-', ''))
+             ORDER BY a.id
              """, args, t);
         if (upto is not null)
         {

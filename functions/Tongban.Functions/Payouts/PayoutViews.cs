@@ -10,7 +10,7 @@ public sealed record PayoutFileView(string CityCode, string Path, long Payments,
 public sealed record PayoutRunView(
     string RunId, string Period, string Status, long Payments, decimal TotalAmount,
     decimal BenefitAmount, decimal MedicalContribution, decimal DeathBenefits, decimal Reissued, decimal Deducted,
-    long? Planned, long Chunks, string RequestedBy, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt,
+    long Chunks, string RequestedBy, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt,
     IReadOnlyList<PayoutFileView> Files);
 
 public sealed record PaymentView(
@@ -49,14 +49,21 @@ public static class PayoutViews
         var files = await c.QueryAsync<PayoutFileRow>("SELECT * FROM payout_files WHERE run_id = @runId ORDER BY city_code", new { runId });
         return new PayoutRunView(run.Id, run.Period, run.Status, totals.Payments, Yuan(totals.TotalFen), Yuan(totals.BenefitFen),
             Yuan(totals.MedicalFen), Yuan(totals.DeathFen), Yuan(totals.ReissuedFen), Yuan(totals.DeductedFen),
-            run.Planned, run.Chunks, run.RequestedBy, ApplicationViews.Time(run.CreatedAt),
+            run.Chunks, run.RequestedBy, ApplicationViews.Time(run.CreatedAt),
             run.CompletedAt is { } done ? ApplicationViews.Time(done) : null,
             files.Select(f => new PayoutFileView(f.CityCode, f.Path, f.Payments, Yuan(f.AmountFen), f.Held, f.Archived)).ToList());
     }
 
+    /// <summary>A scheduled payment whose bank file is issued shows as <c>sent</c>.</summary>
+    public const string StatusSql = "CASE WHEN p.status = 'scheduled' AND f.run_id IS NOT NULL THEN 'sent' ELSE p.status END";
+
     public static async Task<IReadOnlyList<PaymentView>> OfApplicationAsync(DbConnection c, string applicationId) =>
         (await c.QueryAsync<PaymentRow>(
-            "SELECT * FROM payments WHERE application_id = @applicationId ORDER BY period, kind, attempt", new { applicationId }))
+            $"""
+             SELECT p.id, p.period, p.kind, p.attempt, p.amount_fen, p.deducted_fen, {StatusSql} AS status, p.run_id, p.return_reason, p.flagged
+             FROM payments p LEFT JOIN payout_files f ON f.run_id = p.run_id AND f.city_code = p.city_code
+             WHERE p.application_id = @applicationId ORDER BY p.period, p.kind, p.attempt
+             """, new { applicationId }))
         .Select(p => new PaymentView(p.Id, p.Period, p.Kind, Yuan(p.AmountFen), Yuan(p.DeductedFen), p.Status, (int)p.Attempt,
             p.RunId, p.ReturnReason, p.Flagged)).ToList();
 

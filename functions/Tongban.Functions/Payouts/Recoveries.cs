@@ -83,13 +83,16 @@ public static class Recoveries
     }
 
     /// <summary>
-    /// At issue: payments in this bank file to people with open recovery cases give up the province's share to
+    /// At issue: payments going into this bank file to people with open recovery cases give up the province's share to
     /// them (instalment plans agreed with the person are left alone). Few people owe anything, so this starts from
     /// the open cases, not from the file.
     /// </summary>
-    public static async Task DeductAsync(DbConnection c, DbTransaction t, string runId, string city, string path, PayoutRules rules, DateTimeOffset now)
+    public static async Task DeductAsync(DbConnection c, DbTransaction t, string runId, string city, PayoutRules rules, DateTimeOffset now)
     {
         if (rules.MaxDeductionPercent == 0) return;
+        if (await c.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM recovery_cases WHERE status = 'open' AND method <> 'instalments' LIMIT 1) x",
+                transaction: t) == 0) return;
         var candidates = (await c.QueryAsync<(string PaymentId, long AmountFen, string PersonKey)>(
             """
             SELECT DISTINCT p.id, p.amount_fen, a.person_key
@@ -97,9 +100,9 @@ public static class Recoveries
             JOIN applications a ON a.person_key = rc.person_key
             JOIN payments p ON p.application_id = a.id
             WHERE rc.status = 'open' AND rc.method <> 'instalments'
-              AND p.run_id = @runId AND p.city_code = @city AND p.bank_file = @path AND p.attempt = 1 AND p.deducted_fen = 0
+              AND p.run_id = @runId AND p.city_code = @city AND p.status = 'scheduled' AND p.attempt = 1 AND p.deducted_fen = 0
             ORDER BY p.id
-            """, new { runId, city, path }, t)).ToList();
+            """, new { runId, city }, t)).ToList();
         if (candidates.Count == 0) return;
         var persons = candidates.Select(x => x.PersonKey).ToHashSet();
         var open = (await c.QueryAsync<RecoveryCaseRow>(

@@ -8,7 +8,6 @@ CREATE TABLE payout_runs (
     status        TEXT NOT NULL,
     cursor        TEXT,
     chunks        BIGINT NOT NULL,
-    planned       BIGINT,
     requested_by  TEXT NOT NULL,
     created_at    BIGINT NOT NULL,
     started_at    BIGINT,
@@ -26,6 +25,9 @@ CREATE TABLE payout_run_cities (
 
 -- The id is the bank reference and encodes (period, kind, attempt, application): the primary key is the
 -- guard that a month is paid once per application; a reissue is a new attempt of a returned payment.
+-- 'sent' is never stored: a scheduled payment is sent once its run's bank file for its city exists (payout_files),
+-- so issuing a file of a million payments writes one row, not a million. held: kept out of the bank file (no card
+-- account), returned and flagged for staff. paid_at: when the bank confirmed it.
 -- No foreign key to applications: rows come from INSERT ... SELECT over applications, and a million
 -- per-row key checks would double the run's cost.
 CREATE TABLE payments (
@@ -41,9 +43,9 @@ CREATE TABLE payments (
     deducted_fen    BIGINT NOT NULL,
     status          TEXT NOT NULL,
     run_id          TEXT,
-    bank_file       TEXT,
     return_reason   TEXT,
     flagged         BOOLEAN NOT NULL,
+    held            BOOLEAN NOT NULL,
     paid_at         BIGINT,
     created_at      BIGINT NOT NULL,
     updated_at      BIGINT NOT NULL
@@ -52,6 +54,8 @@ CREATE INDEX ix_payments_application ON payments (application_id, period);
 CREATE INDEX ix_payments_run ON payments (run_id, city_code);
 CREATE UNIQUE INDEX ux_payments_reissue ON payments (reissue_of) WHERE reissue_of IS NOT NULL;
 CREATE INDEX ix_payments_flagged ON payments (flagged) WHERE flagged;
+-- The few people without a card account, found without reading everyone's.
+CREATE INDEX ix_persons_without_account ON persons (person_key) WHERE bank_account_enc IS NULL;
 
 -- One bank payment file per run and city, written once to the archive.
 CREATE TABLE payout_files (
