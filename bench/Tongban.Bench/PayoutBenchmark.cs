@@ -184,7 +184,7 @@ public static class PayoutBenchmark
                 await Task.Delay(20);
             }
         });
-        var (runId, _) = await services.GetRequiredService<PayoutRuns>().RequestAsync(period, "bench", CancellationToken.None);
+        var (runId, _, _) = await services.GetRequiredService<PayoutRuns>().RequestAsync(period, "bench", CancellationToken.None);
         await services.GetRequiredService<WorkPump>().DrainAsync(CancellationToken.None);
         var wall = watch.Elapsed;
         await sampling.CancelAsync();

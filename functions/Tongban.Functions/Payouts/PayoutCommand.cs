@@ -35,7 +35,7 @@ public static class PayoutCommand
                 return 2;
             }
             var runs = app.Services.GetRequiredService<PayoutRuns>();
-            var (runId, created) = await runs.RequestAsync(month, $"cli:{Environment.UserName}", ct);
+            var (runId, _, created) = await runs.RequestAsync(month, $"cli:{Environment.UserName}", ct);
             Console.WriteLine(created ? $"已创建 {month} 发放批次 {runId}" : $"{month} 发放批次已存在：{runId}（不会重复发放）");
             return await WorkWithProgressAsync(app.Services, runId, month, ct);
         });

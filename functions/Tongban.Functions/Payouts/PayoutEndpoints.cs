@@ -61,15 +61,13 @@ public static class PayoutEndpoints
         if (!YearMonth.TryParse(request!.Period, out var period)) return Problems.Invalid("period", "Required, as YYYY-MM.");
         if (period > YearMonth.Of(Deadlines.LocalDate(clock.GetUtcNow())))
             return Problems.Invalid("period", "The month has not begun: a month is paid from its first day on.");
-        var (runId, created) = await runs.RequestAsync(period, http.User.Identity!.Name!, http.RequestAborted);
+        var (runId, status, created) = await runs.RequestAsync(period, http.User.Identity!.Name!, http.RequestAborted);
         pump.Wake();
         var location = $"/api/v1/admin/payout-runs/{runId}";
-        if (!created)
-        {
-            http.Response.Headers.Location = location;
-            return TypedResults.Ok(new PayoutRunAccepted(runId, "existing"));
-        }
-        return TypedResults.Accepted(location, new PayoutRunAccepted(runId, RunStatus.Requested));
+        if (created) return TypedResults.Accepted(location, new PayoutRunAccepted(runId, status));
+        // The month has its run already: that run, as it stands, and nothing started twice.
+        http.Response.Headers.Location = location;
+        return TypedResults.Ok(new PayoutRunAccepted(runId, status));
     }
 
     private static async Task<IResult> ListRunsAsync(HttpContext http, Database database)

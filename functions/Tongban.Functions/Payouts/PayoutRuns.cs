@@ -64,7 +64,7 @@ public sealed class PayoutRuns(Database database, ProvinceConfig province, WorkI
     /// the schedule's key, so the timer and the administrator can never start two. A run whose work was dead-lettered
     /// (a configuration gap, since fixed) is given a fresh set of attempts. The caller wakes the work pump.
     /// </summary>
-    public Task<(string RunId, bool Created)> RequestAsync(YearMonth period, string actor, CancellationToken ct) =>
+    public Task<(string RunId, string Status, bool Created)> RequestAsync(YearMonth period, string actor, CancellationToken ct) =>
         database.InTransactionAsync(async (c, t) =>
         {
             var now = clock.GetUtcNow();
@@ -75,7 +75,7 @@ public sealed class PayoutRuns(Database database, ProvinceConfig province, WorkI
                 await c.ExecuteAsync(
                     "UPDATE work_items SET status = 'pending', attempts = 0, due_at = @now, last_error = NULL WHERE dedupe_key = @key AND status = 'dead'",
                     new { key, now = now.ToUnixTimeMilliseconds() }, t);
-            return (run.Id, created);
+            return (run.Id, run.Status, created);
         }, ct);
 
     public async Task HandleAsync(WorkItem item, CancellationToken ct)

@@ -122,7 +122,10 @@ public abstract class PayoutRunSpec(Store store) : IAsyncLifetime
         var again = await _d.Admin.PostJsonAsync("/api/v1/admin/payout-runs", new { period = "2026-11" });
 
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
-        Assert.Equal(first.GetProperty("runId").GetString(), (await again.JsonAsync()).GetProperty("runId").GetString());
+        var existing = await again.JsonAsync();
+        Assert.Equal(first.GetProperty("runId").GetString(), existing.GetProperty("runId").GetString());
+        Assert.Equal("completed", existing.GetProperty("status").GetString());
+        Assert.EndsWith(first.GetProperty("runId").GetString()!, again.Headers.Location!.ToString());
         Assert.Equal(2, (await _d.PaymentsAsync(wang)).Count);
         Assert.Equal(first.GetProperty("totalAmount").GetDecimal(),
             (await _d.WaitForRunAsync(first.GetProperty("runId").GetString()!)).GetProperty("totalAmount").GetDecimal());

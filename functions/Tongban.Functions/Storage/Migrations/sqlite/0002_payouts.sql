@@ -28,8 +28,8 @@ CREATE TABLE payout_run_cities (
 -- 'sent' is never stored: a scheduled payment is sent once its run's bank file for its city exists (payout_files),
 -- so issuing a file of a million payments writes one row, not a million. held: kept out of the bank file (no card
 -- account), returned and flagged for staff. paid_at: when the bank confirmed it.
--- No foreign key to applications: rows come from INSERT ... SELECT over applications, and a million
--- per-row key checks would double the run's cost.
+-- No foreign key to applications: every row comes from an INSERT ... SELECT over applications, and the key
+-- would cost the run one more index probe per payment.
 CREATE TABLE payments (
     id              TEXT PRIMARY KEY,
     application_id  TEXT NOT NULL,
