@@ -1,8 +1,9 @@
 namespace Tongban.Domain.Payouts;
 
 /// <summary>
-/// Where a payment stands (contract: Payouts). <c>cancelled</c> is an addition for a payment that never left:
-/// stopped before it went into a bank file, or a returned one whose month the entitlement no longer covers.
+/// Where a payment stands (contract: Payouts). <c>sent</c> means it is in a bank file (the store derives it from the
+/// file rather than rewriting every payment the file holds). <c>cancelled</c> is an addition for a payment a stop
+/// event caught before it went into a bank file.
 /// </summary>
 public enum PaymentStatus { Scheduled, Sent, Paid, Returned, Overpaid, Cancelled }
 

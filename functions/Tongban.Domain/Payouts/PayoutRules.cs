@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Tongban.Domain.Payouts;
 
 /// <summary>
@@ -70,7 +68,4 @@ public sealed record PayoutRules(
 
     /// <summary>The most that may be deducted from one later payment to recover an overpayment (rounded down to the fen).</summary>
     public long MaxDeductionFrom(long paymentFen) => paymentFen * MaxDeductionPercent / 100;
-
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{PartialMonth.Code()}, medical {MedicalContribution.Count} step(s), funeral {FuneralGrantFen} fen, deduction ≤ {MaxDeductionPercent}%");
 }

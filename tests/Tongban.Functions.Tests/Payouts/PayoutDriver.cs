@@ -29,7 +29,6 @@ public sealed class PayoutDriver(TestApp app, ManualClock clock, HttpClient admi
 
     public TestApp App => app;
     public HttpClient Admin => admin;
-    public ManualClock Clock => clock;
     public ProvinceConfig Province { get; } = ProvinceLoader.Load(app.Services.GetRequiredService<IConfiguration>()["Province:Name"] ?? "hainan");
 
     public static async Task<PayoutDriver> StartAsync(Store store, DateTimeOffset start, params string[] settings)
