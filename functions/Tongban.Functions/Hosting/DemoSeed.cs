@@ -11,12 +11,14 @@ namespace Tongban.Hosting;
 
 /// <summary>
 /// Seeds an empty database with the demo province's portal key, staff accounts (admin, {city}-sup,
-/// {office}-r1/-r2) and a generated population (Demo:People, deterministic from Demo:RandomSeed).
+/// {office}-r1/-r2), a generated population (Demo:People, deterministic from Demo:RandomSeed) and last month's
+/// applications from it (Demo:Applications; <see cref="DemoCaseload"/>).
 /// </summary>
 public sealed class DemoSeed(Database database, ProvinceConfig province, RegistryImport import, IConfiguration configuration,
     TimeProvider clock, ILogger<DemoSeed> log)
 {
-    public async Task SeedIfEmptyAsync(CancellationToken ct)
+    /// <param name="servicesAt">The app's services, not started, on another clock: the caseload replays last month on them.</param>
+    public async Task SeedIfEmptyAsync(Func<TimeProvider, WebApplication> servicesAt, CancellationToken ct)
     {
         var password = configuration["Demo:Password"];
         var portalKey = configuration["Demo:PortalKey"];
@@ -49,9 +51,18 @@ public sealed class DemoSeed(Database database, ProvinceConfig province, Registr
 
         var people = configuration.GetValue("Demo:People", 2000);
         var randomSeed = configuration.GetValue("Demo:RandomSeed", 20261122);
-        var rows = DemoPopulation.Generate(people, randomSeed, province.Cities.Select(c => c.Code).ToList(),
-            YearMonth.Of(Deadlines.LocalDate(clock.GetUtcNow())));
+        var month = YearMonth.Of(Deadlines.LocalDate(clock.GetUtcNow()));
+        var rows = DemoPopulation.Generate(people, randomSeed, province.Cities.Select(c => c.Code).ToList(), month).ToList();
         var result = await import.ImportAsync(rows.Select((row, i) => (i + 2, row)).ToAsyncEnumerable(), ct);
-        log.LogInformation("演示数据已生成：门户 1 个，工作人员账号若干，参保人 {People} 人（缴费记录 {Spells} 条）", people, result.Imported);
+
+        var applications = Math.Min(configuration.GetValue("Demo:Applications", 120), people);
+        if (applications > 0)
+        {
+            var pastClock = new DemoClock(clock.GetUtcNow());
+            await using var past = servicesAt(pastClock);
+            await DemoCaseload.FileAsync(past.Services, pastClock, rows, applications, month, ct);
+        }
+        log.LogInformation("演示数据已生成：门户 1 个，工作人员账号若干，参保人 {People} 人（缴费记录 {Spells} 条），上月申请 {Applications} 件",
+            people, result.Imported, applications);
     }
 }

@@ -47,9 +47,19 @@ public static class TongbanApp
         WarnOfUnpublishedCalendar(app);
         await Migrator.MigrateAsync(app.Services.GetRequiredService<Database>());
         if (app.Configuration.GetValue("Demo:Enabled", false))
-            await app.Services.GetRequiredService<DemoSeed>().SeedIfEmptyAsync(CancellationToken.None);
+            await app.Services.GetRequiredService<DemoSeed>().SeedIfEmptyAsync(clock => BuildAt(args, configure, clock), CancellationToken.None);
         UsePipeline(app);
         return app;
+    }
+
+    /// <summary>The same app on another clock, never started: the demo seed replays last month with it.</summary>
+    private static WebApplication BuildAt(string[] args, Action<WebApplicationBuilder>? configure, TimeProvider clock)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        AddServices(builder);
+        configure?.Invoke(builder);
+        builder.Services.AddSingleton(clock);
+        return builder.Build();
     }
 
     /// <summary>Deadlines in a year without the State Council notice count Monday–Friday only: operators must know.</summary>

@@ -44,7 +44,7 @@ public static class SubmitApplication
             .WithSummary("Submit an application (portals)");
 
     private static async Task<IResult> HandleAsync(HttpContext http, Database database, PersonalDataProtector protector,
-        ProvinceConfig province, ClaimStore store, WorkPump pump, TimeProvider clock)
+        ProvinceConfig province, WorkPump pump, TimeProvider clock)
     {
         var portalId = http.User.PortalId()!;
         var key = http.Request.Headers["Idempotency-Key"].ToString();
@@ -64,50 +64,61 @@ public static class SubmitApplication
         if (errors.Count > 0)
             return await ReplayAsync(database, portalId, key, requestHash) ?? Problems.Invalid(errors);
 
-        var id = Guid.NewGuid();
-        var caseNumber = NewCaseNumber(province, now);
-        var transition = ClaimWorkflow.Submit(id, caseNumber, request!.ServiceItem!, request.Channel!, request.AcceptingOffice, portalId);
-        var response = new SubmitApplicationResponse(id.ToString(), caseNumber, transition.Claim.Status.Code());
-        var personKey = protector.PersonKey(applicant.IdNumber);
+        SubmitApplicationResponse response;
         try
         {
-            // One batch, one round trip. The key goes in first: a retry or a concurrent twin fails there,
-            // before any other work, and on PostgreSQL waits for the first request to commit.
-            var sql = new StringBuilder("""
-                INSERT INTO idempotency_keys (portal_id, key, request_hash, status_code, response_json, created_at)
-                VALUES (@portalId, @key, @requestHash, 202, @json, @at);
-                INSERT INTO applications (id, case_number, service_item, channel, status, is_open, person_key,
-                    id_number_enc, name_enc, mobile_enc, details_json, portal_id, accepting_office, assigned_office,
-                    received_at, due_at, updated_at, version)
-                VALUES (@id, @caseNumber, @serviceItem, @channel, @status, 1, @personKey,
-                    @idNumber, @name, @mobile, @details, @portalId, @acceptingOffice, @acceptingOffice,
-                    @at, @dueAt, @at, @version);
-
-                """);
-            var claim = transition.Claim;
-            var args = new DynamicParameters(new
-            {
-                portalId, key, requestHash, json = JsonSerializer.Serialize(response, JsonBody.Options),
-                caseNumber, serviceItem = claim.ServiceItem, channel = claim.Channel, status = claim.Status.Code(), personKey,
-                idNumber = protector.Encrypt(applicant.IdNumber), name = protector.Encrypt(applicant.Name),
-                mobile = protector.Encrypt(applicant.Mobile),
-                details = request.Details is { ValueKind: JsonValueKind.Object } d ? d.GetRawText() : null,
-                acceptingOffice = claim.AcceptingOffice,
-                dueAt = Deadlines.DueAt(claim.Status, now, province)?.ToUnixTimeMilliseconds(), version = claim.Version,
-                verifyKind = VerifyApplicationHandler.Kind, verifyKey = "verify:" + id, verifyAttempts = WorkItems.DefaultMaxAttempts,
-            });
-            ClaimStore.AppendTo(sql, args, transition, now);
-            sql.Append(WorkItems.EnqueueSql("@verifyKind", "@id", "@verifyKey", "@at", "@at", "@verifyAttempts"));
-            await database.InTransactionAsync((c, t) => c.ExecuteAsync(sql.ToString(), args, t), http.RequestAborted);
+            response = await StoreAsync(database, protector, province, portalId, key, requestHash, request!, applicant, now, http.RequestAborted);
         }
         catch (Exception e) when (Database.IsUniqueViolation(e))
         {
             // A retry or concurrent twin with the same key, or the person already has an open application.
             if (await ReplayAsync(database, portalId, key, requestHash) is { } replayed) return replayed;
-            return await ConflictAsync(database, personKey, request.ServiceItem!);
+            return await ConflictAsync(database, protector.PersonKey(applicant.IdNumber), request!.ServiceItem!);
         }
         pump.Wake();
-        return TypedResults.Accepted($"/api/v1/applications/{id}", response);
+        return TypedResults.Accepted($"/api/v1/applications/{response.ApplicationId}", response);
+    }
+
+    /// <summary>
+    /// Stores a validated application in one batch, one round trip. The key goes in first: a retry or a concurrent twin
+    /// fails there with a unique violation, before any other work, and on PostgreSQL waits for the first request to commit.
+    /// </summary>
+    internal static async Task<SubmitApplicationResponse> StoreAsync(Database database, PersonalDataProtector protector,
+        ProvinceConfig province, string portalId, string key, string requestHash, SubmitApplicationRequest request,
+        (string IdNumber, string Name, string Mobile) applicant, DateTimeOffset now, CancellationToken ct)
+    {
+        var id = Guid.NewGuid();
+        var caseNumber = NewCaseNumber(province, now);
+        var transition = ClaimWorkflow.Submit(id, caseNumber, request.ServiceItem!, request.Channel!, request.AcceptingOffice, portalId);
+        var response = new SubmitApplicationResponse(id.ToString(), caseNumber, transition.Claim.Status.Code());
+        var personKey = protector.PersonKey(applicant.IdNumber);
+        var sql = new StringBuilder("""
+            INSERT INTO idempotency_keys (portal_id, key, request_hash, status_code, response_json, created_at)
+            VALUES (@portalId, @key, @requestHash, 202, @json, @at);
+            INSERT INTO applications (id, case_number, service_item, channel, status, is_open, person_key,
+                id_number_enc, name_enc, mobile_enc, details_json, portal_id, accepting_office, assigned_office,
+                received_at, due_at, updated_at, version)
+            VALUES (@id, @caseNumber, @serviceItem, @channel, @status, 1, @personKey,
+                @idNumber, @name, @mobile, @details, @portalId, @acceptingOffice, @acceptingOffice,
+                @at, @dueAt, @at, @version);
+
+            """);
+        var claim = transition.Claim;
+        var args = new DynamicParameters(new
+        {
+            portalId, key, requestHash, json = JsonSerializer.Serialize(response, JsonBody.Options),
+            caseNumber, serviceItem = claim.ServiceItem, channel = claim.Channel, status = claim.Status.Code(), personKey,
+            idNumber = protector.Encrypt(applicant.IdNumber), name = protector.Encrypt(applicant.Name),
+            mobile = protector.Encrypt(applicant.Mobile),
+            details = request.Details is { ValueKind: JsonValueKind.Object } d ? d.GetRawText() : null,
+            acceptingOffice = claim.AcceptingOffice,
+            dueAt = Deadlines.DueAt(claim.Status, now, province)?.ToUnixTimeMilliseconds(), version = claim.Version,
+            verifyKind = VerifyApplicationHandler.Kind, verifyKey = "verify:" + id, verifyAttempts = WorkItems.DefaultMaxAttempts,
+        });
+        ClaimStore.AppendTo(sql, args, transition, now);
+        sql.Append(WorkItems.EnqueueSql("@verifyKind", "@id", "@verifyKey", "@at", "@at", "@verifyAttempts"));
+        await database.InTransactionAsync((c, t) => c.ExecuteAsync(sql.ToString(), args, t), ct);
+        return response;
     }
 
     private static async Task<IResult?> ReplayAsync(Database database, string portalId, string key, string requestHash)
@@ -134,7 +145,7 @@ public static class SubmitApplication
             new Dictionary<string, object?> { ["existingApplicationId"] = existing });
     }
 
-    private static Dictionary<string, string[]> Validate(SubmitApplicationRequest request, ProvinceConfig province,
+    internal static Dictionary<string, string[]> Validate(SubmitApplicationRequest request, ProvinceConfig province,
         DateOnly today, out (string IdNumber, string Name, string Mobile) applicant)
     {
         var errors = new Dictionary<string, string[]>();

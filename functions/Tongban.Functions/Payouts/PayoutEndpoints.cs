@@ -42,7 +42,8 @@ public static class PayoutEndpoints
         admin.MapPost("/payout-runs/{runId}/returns", ImportReturnsAsync)
             .WithMetadata(new RequestSizeLimitAttribute(RegistryEndpoints.MaxCsvBytes)).Accepts<string>("text/csv").Produces<ReturnImportResult>()
             .WithSummary("Import the bank's return file (reference,status,reason): payments paid or returned");
-        admin.MapGet("/payments", FlaggedAsync).WithSummary("Payments flagged for staff: returned twice, or no card account (flagged=true)");
+        admin.MapGet("/payments", PaymentsForStaffAsync)
+            .WithSummary("Payments flagged for staff (flagged=true: returned twice, or no card account), or the one with a bank reference (reference=…)");
         admin.MapPost("/payments/{paymentId}/reissue", ReissueAsync)
             .WithSummary("Reissue a flagged payment in the next run, once its card account has been put right");
         admin.MapGet("/recovery-cases", RecoveryCasesAsync).WithSummary("Overpayments being recovered, with every amount recovered");
@@ -120,11 +121,13 @@ public static class PayoutEndpoints
         }
     }
 
-    private static async Task<IResult> FlaggedAsync(bool? flagged, HttpContext http, Database database)
+    private static async Task<IResult> PaymentsForStaffAsync(bool? flagged, string? reference, HttpContext http, Database database)
     {
-        if (flagged != true) return Problems.Invalid("flagged", "Only flagged=true is supported: the payments waiting for staff.");
+        if ((flagged == true) == (reference is not null))
+            return Problems.Invalid(reference is null ? "flagged" : "reference",
+                "Give either flagged=true (the payments waiting for staff) or reference (a bank file's reference).");
         await using var c = await database.OpenAsync(http.RequestAborted);
-        return TypedResults.Ok(await PayoutViews.FlaggedAsync(c));
+        return TypedResults.Ok(await PayoutViews.ForStaffAsync(c, flagged == true, reference));
     }
 
     private static async Task<IResult> ReissueAsync(string paymentId, HttpContext http, Database database, TimeProvider clock)

@@ -17,9 +17,9 @@ public sealed record PaymentView(
     string PaymentId, string Period, string Kind, decimal Amount, decimal Deducted, string Status, int Attempt,
     string? RunId, string? ReturnReason, bool Flagged);
 
-public sealed record FlaggedPaymentView(
+public sealed record StaffPaymentView(
     string PaymentId, string ApplicationId, string CaseNumber, string CityCode, string Period, string Kind, decimal Amount,
-    int Attempt, string Status, string? ReturnReason, string? RunId);
+    int Attempt, string Status, string? ReturnReason, string? RunId, bool Flagged);
 
 public sealed record RecoveryView(string Method, decimal Amount, string? PaymentId, string? Reference, string Actor, DateTimeOffset At);
 
@@ -67,17 +67,21 @@ public static class PayoutViews
         .Select(p => new PaymentView(p.Id, p.Period, p.Kind, Yuan(p.AmountFen), Yuan(p.DeductedFen), p.Status, (int)p.Attempt,
             p.RunId, p.ReturnReason, p.Flagged)).ToList();
 
-    /// <summary>Returned twice, or held for want of a card account: waiting for staff to fix the account and reissue.</summary>
-    public static async Task<IReadOnlyList<FlaggedPaymentView>> FlaggedAsync(DbConnection c) =>
-        (await c.QueryAsync<FlaggedRow>(
-            """
-            SELECT p.id, p.application_id, a.case_number, p.city_code, p.period, p.kind, p.amount_fen, p.deducted_fen, p.attempt,
-                   p.status, p.return_reason, p.run_id
-            FROM payments p JOIN applications a ON a.id = p.application_id
-            WHERE p.flagged ORDER BY p.updated_at DESC, p.id LIMIT 500
-            """))
-        .Select(p => new FlaggedPaymentView(p.Id, p.ApplicationId, p.CaseNumber, p.CityCode, p.Period, p.Kind, Yuan(p.AmountFen - p.DeductedFen),
-            (int)p.Attempt, p.Status, p.ReturnReason, p.RunId)).ToList();
+    /// <summary>
+    /// Payments for staff: those flagged (returned twice, or held for want of a card account: waiting for staff to fix
+    /// the account and reissue), or the one with a bank reference (the payment id).
+    /// </summary>
+    public static async Task<IReadOnlyList<StaffPaymentView>> ForStaffAsync(DbConnection c, bool flagged, string? reference) =>
+        (await c.QueryAsync<StaffPaymentRow>(
+            $"""
+             SELECT p.id, p.application_id, a.case_number, p.city_code, p.period, p.kind, p.amount_fen, p.deducted_fen, p.attempt,
+                    {StatusSql} AS status, p.return_reason, p.run_id, p.flagged
+             FROM payments p JOIN applications a ON a.id = p.application_id
+             LEFT JOIN payout_files f ON f.run_id = p.run_id AND f.city_code = p.city_code
+             WHERE {(flagged ? "p.flagged" : "p.id = @reference")} ORDER BY p.updated_at DESC, p.id LIMIT 500
+             """, new { reference }))
+        .Select(p => new StaffPaymentView(p.Id, p.ApplicationId, p.CaseNumber, p.CityCode, p.Period, p.Kind, Yuan(p.AmountFen - p.DeductedFen),
+            (int)p.Attempt, p.Status, p.ReturnReason, p.RunId, p.Flagged)).ToList();
 
     public static async Task<IReadOnlyList<RecoveryCaseView>> RecoveryCasesAsync(DbConnection c, string? applicationId, string? status,
         string? caseId = null)
@@ -132,7 +136,7 @@ public static class PayoutViews
         public bool Flagged { get; init; }
     }
 
-    private sealed class FlaggedRow
+    private sealed class StaffPaymentRow
     {
         public string Id { get; init; } = "";
         public string ApplicationId { get; init; } = "";
@@ -146,6 +150,7 @@ public static class PayoutViews
         public string Status { get; init; } = "";
         public string? ReturnReason { get; init; }
         public string? RunId { get; init; }
+        public bool Flagged { get; init; }
     }
 
     private sealed class RecoveryRow
