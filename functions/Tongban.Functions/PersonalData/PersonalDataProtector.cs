@@ -10,14 +10,20 @@ namespace Tongban.PersonalData;
 public sealed class PersonalDataProtector
 {
     private const string Version = "v1:";
-    private readonly byte[] _encryptionKey;
     private readonly byte[] _indexKey;
+
+    /// <summary>
+    /// One cipher per thread: <see cref="AesGcm"/> is not thread-safe, and setting up its key on every call took
+    /// nearly half of each decryption of a bank file's million names and card accounts.
+    /// </summary>
+    private readonly ThreadLocal<AesGcm> _aes;
 
     public PersonalDataProtector(byte[] encryptionKey, byte[] indexKey)
     {
         if (encryptionKey.Length != 32 || indexKey.Length < 32)
             throw new ArgumentException("PersonalData keys must be 32 bytes (base64 in configuration).");
-        _encryptionKey = encryptionKey;
+        var key = encryptionKey.ToArray();
+        _aes = new ThreadLocal<AesGcm>(() => new AesGcm(key, 16));
         _indexKey = indexKey;
     }
 
@@ -49,8 +55,7 @@ public sealed class PersonalDataProtector
         var output = new byte[12 + plain.Length + 16];
         var nonce = output.AsSpan(0, 12);
         RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(_encryptionKey, 16);
-        aes.Encrypt(nonce, plain, output.AsSpan(12, plain.Length), output.AsSpan(12 + plain.Length, 16));
+        _aes.Value!.Encrypt(nonce, plain, output.AsSpan(12, plain.Length), output.AsSpan(12 + plain.Length, 16));
         return Version + Convert.ToBase64String(output);
     }
 
@@ -60,8 +65,7 @@ public sealed class PersonalDataProtector
             throw new CryptographicException("Unknown ciphertext version.");
         var data = Convert.FromBase64String(ciphertext[Version.Length..]);
         var plain = new byte[data.Length - 28];
-        using var aes = new AesGcm(_encryptionKey, 16);
-        aes.Decrypt(data.AsSpan(0, 12), data.AsSpan(12, plain.Length), data.AsSpan(12 + plain.Length), plain);
+        _aes.Value!.Decrypt(data.AsSpan(0, 12), data.AsSpan(12, plain.Length), data.AsSpan(12 + plain.Length), plain);
         return Encoding.UTF8.GetString(plain);
     }
 
