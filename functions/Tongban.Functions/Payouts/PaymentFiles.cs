@@ -57,7 +57,7 @@ public sealed class PaymentFiles(Database database, PersonalDataProtector protec
         foreach (var city in cities) files.Add(await IssueAsync(item, runId, period, city, ct));
         var pending = files.Where(f => !f.Archived).ToList();
         if (pending.Count == 0) return;
-        await WriteAsync(runId, pending, ct);
+        await WriteAsync(item, runId, pending, ct);
         await database.InTransactionAsync(async (c, t) =>
         {
             await PayoutLocks.RenewLeaseAsync(c, t, item, items, clock);
@@ -125,10 +125,19 @@ public sealed class PaymentFiles(Database database, PersonalDataProtector protec
     /// is spread over the cores), into one temporary file per city, and stores each in the archive. One pass over the
     /// run rather than one per city: the join to names and card accounts is the expensive part. Lines come in the
     /// order the database returns them; nothing depends on it. A retry after a crash writes the same payments; a file
-    /// an earlier attempt stored already stands.
+    /// an earlier attempt stored already stands. Writing a province's files outlasts a lease, so the lease is extended
+    /// every third of one as the lines go by: another worker does not start writing them too.
     /// </summary>
-    private async Task WriteAsync(string runId, IReadOnlyList<PayoutFileRow> files, CancellationToken ct)
+    private async Task WriteAsync(WorkItem item, string runId, IReadOnlyList<PayoutFileRow> files, CancellationToken ct)
     {
+        var renewed = clock.GetUtcNow();
+        async Task KeepLeaseAsync()
+        {
+            if (clock.GetUtcNow() - renewed < items.LeaseDuration / 3) return;
+            await database.InTransactionAsync((c, t) => PayoutLocks.RenewLeaseAsync(c, t, item, items, clock), ct);
+            renewed = clock.GetUtcNow();
+        }
+
         var outputs = files.ToDictionary(f => f.CityCode, f => new CityFile(f.Path));
         try
         {
@@ -151,12 +160,14 @@ public sealed class PaymentFiles(Database database, PersonalDataProtector protec
                     if (batch.Count < DecryptBatch) continue;
                     Write(outputs, batch, records);
                     batch.Clear();
+                    await KeepLeaseAsync();
                 }
                 Write(outputs, batch, records);
             }
             foreach (var output in outputs.Values)
             {
                 await output.DisposeAsync();
+                await KeepLeaseAsync();
                 await using var content = new FileStream(output.Temp, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
                 try
                 {
