@@ -52,6 +52,7 @@ public static class DemoCaseload
             var date = month.FirstDay.AddDays(day);
             var midnight = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), Deadlines.ChinaStandardTime);
             clock.Now = midnight + Morning;
+            // Applicant i files on day i % Days; the last day only finishes the reviews.
             for (var i = day; day < Days && i < applicants.Count; i += Days)
             {
                 clock.Now = clock.Now.AddMinutes(3);
