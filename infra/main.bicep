@@ -190,18 +190,17 @@ module functionApp 'modules/functionapp.bicep' = {
       Sms__AcsEndpoint: communication.outputs.endpoint
       Sms__From: smsFrom
       Sms__AcsAccessKey: ''
-      // The app folder is read-only on Flex Consumption; the local SMS sink (without a sender number) writes
-      // to the instance's temp space.
-      Sms__OutboxPath: '/tmp/tongban/sms-outbox.jsonl'
+      // The app folder is read-only on Flex Consumption: under the Functions host relative paths are in the
+      // instance's temp folder, where the local SMS sink (without a sender number) writes.
+      Sms__OutboxPath: 'tongban/sms-outbox.jsonl'
       Archive__Provider: 'azure-blob'
       Archive__BlobServiceUri: archiveStorage.outputs.blobEndpoint
       Archive__Container: archiveContainerName
       // Empty key: the archive adapter uses the managed identity (Entra ID), as the account has Shared Key off.
       Archive__AccountName: archiveStorage.outputs.name
       Archive__AccountKey: ''
-      // Only read by the filesystem archive, which Azure does not use; set so a switch back fails loudly
-      // on a read-only folder rather than silently.
-      Archive__Path: '/tmp/tongban/archive'
+      // Only read by the filesystem archive, which Azure does not use (in the temp folder, like the SMS sink).
+      Archive__Path: 'tongban/archive'
     }
   }
 }

@@ -1,4 +1,5 @@
 using Azure.Identity;
+using Tongban.Hosting;
 
 namespace Tongban.Archive;
 
@@ -6,7 +7,7 @@ public static class ArchiveRegistration
 {
     /// <summary>
     /// Archive:Provider picks the adapter: <c>filesystem</c> (default; Archive:Path, else
-    /// &lt;contentRoot&gt;/data/archive) or <c>azure-blob</c> (Archive:BlobServiceUri, Archive:Container,
+    /// data/archive; see <see cref="FunctionsHost.FilePath"/>) or <c>azure-blob</c> (Archive:BlobServiceUri, Archive:Container,
     /// and Archive:AccountName + Archive:AccountKey for Azurite; without a key, Entra ID).
     /// </summary>
     public static IServiceCollection AddArchive(this IServiceCollection services, IConfiguration configuration, string contentRoot)
@@ -23,9 +24,7 @@ public static class ArchiveRegistration
         switch (provider)
         {
             case "filesystem":
-                return new FileSystemArchive(configuration["Archive:Path"] is { Length: > 0 } path
-                    ? Path.Combine(contentRoot, path)
-                    : Path.Combine(contentRoot, "data", "archive"));
+                return new FileSystemArchive(FunctionsHost.FilePath(configuration, contentRoot, configuration["Archive:Path"], "data/archive"));
             case "azure-blob":
                 var serviceUri = configuration["Archive:BlobServiceUri"] is { Length: > 0 } uri
                     ? new Uri(uri)

@@ -17,6 +17,14 @@ public static class FunctionsHost
 
     public static bool IsHosted(IConfiguration configuration) => !string.IsNullOrEmpty(configuration[PortSetting]);
 
+    /// <summary>
+    /// Where a relative file path in the settings (Sms:OutboxPath, Archive:Path) is resolved: the content root
+    /// standalone; under the Functions host the machine's temp folder, as the deployed app folder is read-only there.
+    /// An absolute path stays as it is.
+    /// </summary>
+    public static string FilePath(IConfiguration configuration, string contentRoot, string? setting, string fallback) =>
+        Path.Combine(IsHosted(configuration) ? Path.GetTempPath() : contentRoot, setting is { Length: > 0 } ? setting : fallback);
+
     public sealed record InvocationResult(Dictionary<string, object> Outputs, IReadOnlyList<string> Logs, object? ReturnValue);
 
     public static void MapTimers(IEndpointRouteBuilder app, IEnumerable<Schedule> schedules)

@@ -117,6 +117,27 @@ public sealed class FileSystemArchiveSpec : ArchiveSpec, IDisposable
         Assert.True(Directory.Exists(Path.Combine(_folder, "data", "archive")));
     }
 
+    [Fact]
+    public void Under_the_Functions_host_a_relative_folder_is_in_the_temp_folder_not_the_read_only_app_folder()
+    {
+        var relative = Path.Combine("tongban-tests", Guid.NewGuid().ToString("N"));
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["FUNCTIONS_CUSTOMHANDLER_PORT"] = "7072", ["Archive:Path"] = relative,
+        }).Build();
+        try
+        {
+            ArchiveRegistration.Create(configuration, _folder);
+
+            Assert.True(Directory.Exists(Path.Combine(Path.GetTempPath(), relative)));
+            Assert.False(Directory.Exists(Path.Combine(_folder, relative)));
+        }
+        finally
+        {
+            Directory.Delete(Path.Combine(Path.GetTempPath(), "tongban-tests"), recursive: true);
+        }
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }
 
