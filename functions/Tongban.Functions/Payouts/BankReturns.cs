@@ -161,15 +161,7 @@ public sealed class BankReturns(Database database, ClaimStore store, PersonalDat
         await c.ExecuteAsync(
             "UPDATE payments SET status = 'returned', return_reason = @reason, updated_at = @at WHERE id = @id",
             returnedOverpaid.Select(r => new { id = r.Payment.Id, reason = r.Reason, at }), t);
-        await c.ExecuteAsync(
-            """
-            INSERT INTO payments (id, application_id, city_code, period, kind, attempt, reissue_of, amount_fen, medical_fen,
-                                  deducted_fen, status, run_id, return_reason, flagged, held, created_at, updated_at)
-            SELECT @newId, application_id, city_code, period, kind, attempt + 1, id, amount_fen, 0,
-                   deducted_fen, 'scheduled', NULL, NULL, FALSE, FALSE, @at, @at
-            FROM payments WHERE id = @id
-            ON CONFLICT (id) DO NOTHING
-            """,
+        await c.ExecuteAsync(ReissueSql,
             returnedNow.Where(r => r.Payment.Attempt == 1).Select(r => new { id = r.Payment.Id, newId = ReissueId(r.Payment), at }), t);
         foreach (var (p, _) in returnedOverpaid)
         {
@@ -205,8 +197,23 @@ public sealed class BankReturns(Database database, ClaimStore store, PersonalDat
         await store.ApplyAsync(c, t, ClaimWorkflow.Complete(found.Claim), found.Claim.Version, found.ReceivedAt, now);
     }
 
-    private static string ReissueId(PaymentState p) =>
-        PaymentReference.For(Guid.Parse(p.ApplicationId), YearMonth.Parse(p.Period), PaymentCodes.ParseKind(p.Kind), (int)p.Attempt + 1);
+    /// <summary>
+    /// A returned payment's next attempt (@id the returned one, @newId from <see cref="ReissueId"/>): the same month, kind
+    /// and amount, waiting for the next run. The medical contribution went with the first attempt and is not paid again.
+    /// </summary>
+    public const string ReissueSql = """
+        INSERT INTO payments (id, application_id, city_code, period, kind, attempt, reissue_of, amount_fen, medical_fen,
+                              deducted_fen, status, run_id, return_reason, flagged, held, created_at, updated_at)
+        SELECT @newId, application_id, city_code, period, kind, attempt + 1, id, amount_fen, 0,
+               deducted_fen, 'scheduled', NULL, NULL, FALSE, FALSE, @at, @at
+        FROM payments WHERE id = @id
+        ON CONFLICT (id) DO NOTHING
+        """;
+
+    public static string ReissueId(string applicationId, string period, string kind, long attempt) =>
+        PaymentReference.For(Guid.Parse(applicationId), YearMonth.Parse(period), PaymentCodes.ParseKind(kind), (int)attempt + 1);
+
+    private static string ReissueId(PaymentState p) => ReissueId(p.ApplicationId, p.Period, p.Kind, p.Attempt);
 
     private static string Reason(ReturnLine line) => line.Reason.Length > 0 ? line.Reason : "银行退回";
 

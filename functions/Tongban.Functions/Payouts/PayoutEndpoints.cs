@@ -139,15 +139,8 @@ public static class PayoutEndpoints
                 "SELECT application_id, period, kind, attempt FROM payments WHERE id = @paymentId AND flagged AND status = 'returned'",
                 new { paymentId }, t);
             if (row.ApplicationId is null) return null;
-            var newId = PaymentReference.For(Guid.Parse(row.ApplicationId), YearMonth.Parse(row.Period), PaymentCodes.ParseKind(row.Kind), (int)row.Attempt + 1);
-            await c.ExecuteAsync(
-                """
-                INSERT INTO payments (id, application_id, city_code, period, kind, attempt, reissue_of, amount_fen, medical_fen,
-                                      deducted_fen, status, run_id, return_reason, flagged, held, created_at, updated_at)
-                SELECT @newId, application_id, city_code, period, kind, attempt + 1, id, amount_fen, 0,
-                       deducted_fen, 'scheduled', NULL, NULL, FALSE, FALSE, @at, @at
-                FROM payments WHERE id = @paymentId
-                """, new { paymentId, newId, at = now.ToUnixTimeMilliseconds() }, t);
+            var newId = BankReturns.ReissueId(row.ApplicationId, row.Period, row.Kind, row.Attempt);
+            await c.ExecuteAsync(BankReturns.ReissueSql, new { id = paymentId, newId, at = now.ToUnixTimeMilliseconds() }, t);
             await c.ExecuteAsync("UPDATE payments SET flagged = FALSE, updated_at = @at WHERE id = @paymentId",
                 new { paymentId, at = now.ToUnixTimeMilliseconds() }, t);
             return newId;

@@ -29,6 +29,10 @@ public sealed class TestStore : IAsyncDisposable
     public string Folder { get; }
     public string Provider => Kind == Store.Postgres ? "postgres" : "sqlite";
 
+    /// <summary>The store as the app opens it, for tests that read or write rows directly; the caller disposes it.</summary>
+    public Tongban.Storage.Database Open() =>
+        new(Kind == Store.Postgres ? Tongban.Storage.DatabaseProvider.Postgres : Tongban.Storage.DatabaseProvider.Sqlite, ConnectionString);
+
     public static async Task<TestStore> CreateAsync(Store kind)
     {
         var folder = Directory.CreateTempSubdirectory("tongban-test-").FullName;

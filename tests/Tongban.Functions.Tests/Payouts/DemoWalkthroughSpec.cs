@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Dapper;
-using Tongban.Storage;
 using Tongban.Tests.Infrastructure;
 
 namespace Tongban.Tests.Payouts;
@@ -25,8 +24,7 @@ public abstract class DemoWalkthroughSpec(Store store) : IAsyncLifetime
 
     private async Task<List<Filed>> FiledAsync()
     {
-        await using var database = new Database(store == Store.Postgres ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite,
-            _d.App.Store.ConnectionString);
+        await using var database = _d.App.Store.Open();
         await using var c = await database.OpenAsync();
         return (await c.QueryAsync<Filed>(
             "SELECT id, status, received_at, insuring_city, start_month, monthly_fen FROM applications ORDER BY received_at")).ToList();

@@ -15,7 +15,7 @@ public static class EntitlementSeed
 
     public static async Task InsertAsync(TestStore store, int count, YearMonth start, int months)
     {
-        await using var database = new Database(store.Kind == Store.Postgres ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite, store.ConnectionString);
+        await using var database = store.Open();
         await Migrator.MigrateAsync(database);
         var protector = TestApp.Protector();
         var guid = store.Kind == Store.Postgres

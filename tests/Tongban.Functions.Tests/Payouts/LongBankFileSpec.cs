@@ -1,7 +1,6 @@
 using Dapper;
 using Microsoft.Extensions.Configuration;
 using Tongban.Archive;
-using Tongban.Storage;
 using Tongban.Tests.Infrastructure;
 
 namespace Tongban.Tests.Payouts;
@@ -64,8 +63,7 @@ public abstract class LongBankFileSpec(Store store) : IAsyncLifetime
         var run = await _d.RunAsync("2026-11");
 
         Assert.Equal(EntitlementSeed.Cities.Length, run.GetProperty("files").GetArrayLength());
-        await using var database = new Database(store == Store.Postgres ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite,
-            _d.App.Store.ConnectionString);
+        await using var database = _d.App.Store.Open();
         await using var c = await database.OpenAsync();
         var (attempts, status) = await c.QuerySingleAsync<(long, string)>(
             "SELECT attempts, status FROM work_items WHERE kind = 'payout-run' AND payload = '2026-11'");

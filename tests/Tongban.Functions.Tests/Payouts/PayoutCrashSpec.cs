@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using Dapper;
 using Tongban.Domain;
 using Tongban.Domain.Claims;
-using Tongban.Storage;
 using Tongban.Tests.Infrastructure;
 
 namespace Tongban.Tests.Payouts;
@@ -132,7 +131,7 @@ public abstract class PayoutCrashSpec(Store kind) : IAsyncLifetime
 
     private async Task<long> CountAsync(string sql)
     {
-        await using var database = new Database(kind == Store.Postgres ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite, _store.ConnectionString);
+        await using var database = _store.Open();
         await using var connection = await database.OpenAsync();
         return await connection.ExecuteScalarAsync<long?>(sql) ?? 0;
     }

@@ -4,7 +4,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using Dapper;
-using Tongban.Storage;
 using Tongban.Tests.Infrastructure;
 
 namespace Tongban.Tests.Reliability;
@@ -138,7 +137,7 @@ public abstract class CrashRecoverySpec(Store kind) : IAsyncLifetime
 
     private async Task<long> CountAsync(string sql)
     {
-        await using var database = new Database(kind == Store.Postgres ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite, _store.ConnectionString);
+        await using var database = _store.Open();
         await using var connection = await database.OpenAsync();
         return await connection.ExecuteScalarAsync<long>(sql);
     }

@@ -17,7 +17,7 @@ public abstract class WorkItemsSpec(Store kind) : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _store = await TestStore.CreateAsync(kind);
-        _database = new Database(kind == Store.Postgres ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite, _store.ConnectionString);
+        _database = _store.Open();
         await Migrator.MigrateAsync(_database);
         _items = new WorkItems(_database, _clock, TimeSpan.FromSeconds(30));
     }
