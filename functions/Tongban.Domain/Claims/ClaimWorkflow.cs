@@ -144,12 +144,13 @@ public static class ClaimWorkflow
     }
 
     /// <summary>
-    /// A stop event reported at any office (就近报告) ends an active entitlement from its date. A death also opens
-    /// the family's funeral grant and survivors' pension (<paramref name="death"/>, fixed by the caller from the
-    /// province's rules), recorded on the event and announced by SMS.
+    /// A stop event reported at any office (就近报告) ends an active entitlement from its date, which lies between the
+    /// first day of the entitlement and today. A death also opens the family's funeral grant and survivors' pension
+    /// (<paramref name="deathBenefits"/>, fixed by the caller from the province's rules once the event is accepted),
+    /// recorded on the event and announced by SMS.
     /// </summary>
     public static Transition ReportStop(Claim claim, StaffMember reporter, string eventType, DateOnly date, DateOnly today,
-        Payouts.DeathBenefits? death = null)
+        Func<Payouts.DeathBenefits>? deathBenefits = null)
     {
         if (!StopEvents.Descriptions.TryGetValue(eventType, out var description))
             throw new TransitionRefused(RefusalKind.Invalid, $"Unknown event type '{eventType}'.");
@@ -158,8 +159,13 @@ public static class ClaimWorkflow
         if (claim.Status is not (ClaimStatus.Approved or ClaimStatus.Suspended))
             throw new TransitionRefused(RefusalKind.Conflict,
                 $"Only an approved or suspended application can be stopped; this one is {claim.Status.Code()}.");
-        if (death is not null && eventType != StopEvents.Died)
-            throw new ArgumentException("Death benefits go with a death only.", nameof(death));
+        if (deathBenefits is not null && eventType != StopEvents.Died)
+            throw new ArgumentException("Death benefits go with a death only.", nameof(deathBenefits));
+        var start = (claim.Entitlement ?? throw new InvalidOperationException("An approved claim has an entitlement.")).StartMonth.FirstDay;
+        if (date < start)
+            throw new TransitionRefused(RefusalKind.Invalid,
+                $"The event date is before the benefit began ({start:yyyy-MM-dd}); a claim that should not have been approved is revoked, not stopped.");
+        var death = deathBenefits?.Invoke();
         var data = new Dictionary<string, string>
         {
             ["event"] = eventType,

@@ -44,13 +44,10 @@ public sealed class ReviewCommands(Database database, ClaimStore store, Province
     public Task<ClaimStatus?> ReportStopAsync(string id, StaffMember staff, string eventType, DateOnly date, int dependants, CancellationToken ct)
     {
         DeathBenefits? death = null;
-        return ExecuteAsync(id, (_, _, claim) =>
-        {
-            death = eventType == StopEvents.Died && claim.Status is ClaimStatus.Approved or ClaimStatus.Suspended
-                ? payouts.DeathBenefitsFor(claim, date, dependants)
-                : null;
-            return Task.FromResult(ClaimWorkflow.ReportStop(claim, staff, eventType, date, Deadlines.LocalDate(clock.GetUtcNow()), death));
-        }, ct, then: (c, t, transition, now) => payouts.SettleStopAsync(c, t, transition.Claim, eventType, date, death, now));
+        return ExecuteAsync(id, (_, _, claim) => Task.FromResult(ClaimWorkflow.ReportStop(claim, staff, eventType, date,
+            Deadlines.LocalDate(clock.GetUtcNow()),
+            eventType == StopEvents.Died ? () => death = payouts.DeathBenefitsFor(claim, date, dependants) : null)),
+            ct, then: (c, t, transition, now) => payouts.SettleStopAsync(c, t, transition.Claim, eventType, date, death, now));
     }
 
     private async Task<ClaimStatus?> ExecuteAsync(string id, Func<DbConnection, DbTransaction, Claim, Task<Transition>> decide,

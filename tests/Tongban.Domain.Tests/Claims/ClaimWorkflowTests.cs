@@ -385,6 +385,18 @@ public class ClaimWorkflowTests
     }
 
     [Fact]
+    public void Stop_dated_before_the_benefit_began_is_invalid_and_fixes_no_death_benefits()
+    {
+        var asked = false;
+
+        Assert.Equal(RefusalKind.Invalid, Refusal(() => ClaimWorkflow.ReportStop(Approved(), SanyaReviewer, StopEvents.Died,
+            new DateOnly(2026, 10, 31), Today, () => { asked = true; return new Tongban.Domain.Payouts.DeathBenefits(80000, 6, 6 * 183000); })));
+        Assert.False(asked);
+        Assert.Equal(ClaimStatus.Terminated,
+            ClaimWorkflow.ReportStop(Approved(), SanyaReviewer, "reemployed", new DateOnly(2026, 11, 1), Today).Claim.Status);
+    }
+
+    [Fact]
     public void Unknown_stop_event_is_invalid()
     {
         Assert.Equal(RefusalKind.Invalid,

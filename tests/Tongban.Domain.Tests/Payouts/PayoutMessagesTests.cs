@@ -67,12 +67,12 @@ public class PayoutMessagesTests
         var reporter = new StaffMember("460100-01-r1", StaffRole.Reviewer, "460100-01", "460100");
 
         var t = ClaimWorkflow.ReportStop(approved, reporter, StopEvents.Died, new DateOnly(2026, 5, 3), new DateOnly(2026, 5, 6),
-            new DeathBenefits(80000, 9, 9 * 183000));
+            () => new DeathBenefits(80000, 9, 9 * 183000));
 
         Assert.Equal("1647000", t.Events.Single().Data!["survivorsPensionFen"]);
         Assert.Equal(["stopped", "death-benefits"], t.Sms.Select(s => s.Template));
         Assert.Contains("丧葬补助金800.00元、抚恤金16470.00元", t.Sms[1].Body);
         Assert.Throws<ArgumentException>(() => ClaimWorkflow.ReportStop(approved, reporter, "reemployed", new DateOnly(2026, 5, 3),
-            new DateOnly(2026, 5, 6), new DeathBenefits(80000, 9, 1)));
+            new DateOnly(2026, 5, 6), () => new DeathBenefits(80000, 9, 1)));
     }
 }

@@ -184,6 +184,20 @@ public abstract class StopEventSpec(Store store) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_stop_dated_before_the_benefit_began_is_a_400_and_changes_nothing()
+    {
+        var before = await _d.PaymentsAsync(_wang);
+
+        var response = await ReportAsync("died", "1990-01-01");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("approved", (await _d.App.Portal.GetJsonAsync($"/api/v1/applications/{_wang}")).GetProperty("status").GetString());
+        Assert.Equal(before.Select(p => p.GetProperty("status").GetString()),
+            (await _d.PaymentsAsync(_wang)).Select(p => p.GetProperty("status").GetString()));
+    }
+
+    [Fact]
     public async Task Dependants_only_go_with_a_death()
     {
         var response = await ReportAsync("reemployed", "2026-11-20", dependants: 2);
