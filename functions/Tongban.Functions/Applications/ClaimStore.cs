@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Data.Common;
 using System.Text;
 using System.Text.Json;
@@ -32,7 +33,7 @@ public sealed class ClaimStore(ProvinceConfig province)
             : null;
         var claim = new Claim(Guid.Parse(row.Id), row.CaseNumber, row.ServiceItem, row.Channel, ClaimStatuses.Parse(row.Status),
             row.AcceptingOffice, row.InsuringCity, row.AssignedOffice, row.FirstReviewer, entitlement,
-            row.StoppedOn is null ? null : DateOnly.Parse(row.StoppedOn), (int)row.Version);
+            row.StoppedOn is null ? null : DateOnly.ParseExact(row.StoppedOn, "yyyy-MM-dd", CultureInfo.InvariantCulture), (int)row.Version);
         return (claim, DateTimeOffset.FromUnixTimeMilliseconds(row.ReceivedAt));
     }
 
@@ -55,7 +56,7 @@ public sealed class ClaimStore(ProvinceConfig province)
                 assignedOffice = c.AssignedOffice, firstReviewer = c.FirstReviewer,
                 months = c.Entitlement?.Months, monthlyFen = c.Entitlement?.MonthlyFen,
                 startMonth = c.Entitlement?.StartMonth.ToString(), endMonth = c.Entitlement?.EndMonth.ToString(),
-                stoppedOn = c.StoppedOn?.ToString("yyyy-MM-dd"),
+                stoppedOn = c.StoppedOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 dueAt = Deadlines.DueAt(c.Status, receivedAt, province)?.ToUnixTimeMilliseconds(),
                 version = c.Version, expectedVersion, now = now.ToUnixTimeMilliseconds(),
             }, transaction);

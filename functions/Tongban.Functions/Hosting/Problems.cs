@@ -17,13 +17,6 @@ public static class Problems
     public static ValidationProblem Invalid(IDictionary<string, string[]> errors) =>
         TypedResults.ValidationProblem(errors, detail: "The request has invalid fields.", title: "Invalid request");
 
-    public static IResult From(TransitionRefused refused) => refused.Kind switch
-    {
-        RefusalKind.Invalid => Of(400, "Invalid request", refused.Message),
-        RefusalKind.Forbidden => Of(403, "Outside your scope", refused.Message),
-        _ => Of(409, "Not allowed in the application's current state", refused.Message),
-    };
-
     public static ProblemHttpResult NotFound(string what) => Of(404, "Not found", $"{what} does not exist.");
 }
 

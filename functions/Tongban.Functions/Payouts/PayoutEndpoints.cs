@@ -162,8 +162,9 @@ public static class PayoutEndpoints
         var (request, problem) = await JsonBody.ReadAsync<RepaymentRequest>(http.Request);
         if (problem is not null) return problem;
         var errors = new Dictionary<string, string[]>();
-        if (request!.Amount is not { } amount || amount <= 0 || decimal.Round(amount, 2) != amount)
-            errors["amount"] = ["A positive amount in yuan, at most two decimals."];
+        // Capped far above any overpayment, so the amount in fen always fits; what is owed is checked against the case.
+        if (request!.Amount is not { } amount || amount is <= 0 or > 10_000_000 || decimal.Round(amount, 2) != amount)
+            errors["amount"] = ["A positive amount in yuan, at most two decimals and at most 10,000,000."];
         if (request.Reference is not { Length: >= 1 and <= 64 } reference || reference.Any(char.IsControl))
             errors["reference"] = ["The receipt reference of the repayment, 1 to 64 characters."];
         if (errors.Count > 0) return Problems.Invalid(errors);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Tongban.Domain.Claims;
 using Tongban.Hosting;
 using Tongban.Security;
@@ -18,7 +19,7 @@ public static class ReportEvent
         var (request, problem) = await JsonBody.ReadAsync<ReportEventRequest>(http.Request);
         if (problem is not null) return problem;
         if (string.IsNullOrWhiteSpace(request!.Type)) return Problems.Invalid("type", "Required.");
-        if (!DateOnly.TryParseExact(request.Date, "yyyy-MM-dd", out var date))
+        if (!DateOnly.TryParseExact(request.Date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
             return Problems.Invalid("date", "Required, as YYYY-MM-DD.");
         // Dependants set the survivors' pension after a death (one unless stated); they mean nothing for other events.
         if (request.Dependants is { } dependants && (request.Type != StopEvents.Died || dependants is < 0 or > 20))

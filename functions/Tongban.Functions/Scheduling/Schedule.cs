@@ -1,3 +1,4 @@
+using System.Globalization;
 using Tongban.Domain;
 using Tongban.Domain.Claims;
 
@@ -24,5 +25,5 @@ public sealed record Schedule(string Name, string Kind, Func<DateTimeOffset, IEn
     };
 
     /// <summary>Hourly, China time ("2026-11-22T09").</summary>
-    public static IEnumerable<string> Hourly(DateTimeOffset now) => [now.ToOffset(Deadlines.ChinaStandardTime).ToString("yyyy-MM-dd'T'HH")];
+    public static IEnumerable<string> Hourly(DateTimeOffset now) => [now.ToOffset(Deadlines.ChinaStandardTime).ToString("yyyy-MM-dd'T'HH", CultureInfo.InvariantCulture)];
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Data.Common;
 using Dapper;
 using Tongban.Domain;
@@ -43,7 +44,7 @@ public sealed class ClaimFactsLoader(RegistryStore registry, PersonalDataProtect
         if (prior is null) return null;
         var entitlement = new Entitlement((int)prior.EntitlementMonths, prior.MonthlyFen,
             YearMonth.Parse(prior.StartMonth), YearMonth.Parse(prior.EndMonth));
-        var unused = prior.StoppedOn is null ? 0 : entitlement.UnusedMonthsAfter(DateOnly.Parse(prior.StoppedOn), province.Payouts.PartialMonth);
+        var unused = prior.StoppedOn is null ? 0 : entitlement.UnusedMonthsAfter(DateOnly.ParseExact(prior.StoppedOn, "yyyy-MM-dd", CultureInfo.InvariantCulture), province.Payouts.PartialMonth);
         return new PriorEntitlement(entitlement.StartMonth, unused);
     }
 

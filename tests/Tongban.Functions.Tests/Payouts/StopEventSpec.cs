@@ -82,6 +82,7 @@ public abstract class StopEventSpec(Store store) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, tooMuch.StatusCode);
         Assert.True((await tooMuch.JsonAsync()).GetProperty("errors").TryGetProperty("amount", out _));
         Assert.Equal(HttpStatusCode.BadRequest, (await _d.Admin.PostJsonAsync(path + "/repayments", new { amount = 1.001m, reference = "x" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _d.Admin.PostJsonAsync(path + "/repayments", new { amount = 1e20m, reference = "y" })).StatusCode);
 
         var plan = await (await _d.Admin.PostJsonAsync(path + "/instalments", new { instalments = 2 })).JsonAsync();
         Assert.Equal("instalments", plan.GetProperty("method").GetString());
