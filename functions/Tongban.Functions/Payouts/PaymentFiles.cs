@@ -77,15 +77,14 @@ public sealed class PaymentFiles(Database database, PersonalDataProtector protec
             var now = clock.GetUtcNow();
             var args = new { runId, city, now = now.ToUnixTimeMilliseconds(), reason = NoAccountReason };
             // Without a card account there is nowhere to send the money: held back as returned, for staff to resolve.
-            // The few such people come from their own index first, so the run's payments are not read for them.
-            var withoutAccount = (await c.QueryAsync<string>(
-                "SELECT a.id FROM persons per JOIN applications a ON a.person_key = per.person_key WHERE per.bank_account_enc IS NULL",
-                transaction: t)).ToList();
+            // The few such people come from their own index, so the run's payments are not read for them.
             await c.ExecuteAsync(
                 """
                 UPDATE payments SET status = 'returned', return_reason = @reason, flagged = TRUE, held = TRUE, updated_at = @now
-                WHERE application_id = @applicationId AND run_id = @runId AND city_code = @city AND status = 'scheduled'
-                """, withoutAccount.Select(applicationId => new { applicationId, runId, city, args.now, args.reason }), t);
+                WHERE application_id IN (SELECT a.id FROM persons per JOIN applications a ON a.person_key = per.person_key
+                                         WHERE per.bank_account_enc IS NULL)
+                  AND run_id = @runId AND city_code = @city AND status = 'scheduled'
+                """, args, t);
             await Recoveries.DeductAsync(c, t, runId, city, province.Payouts, now);
 
             var totals = await c.QuerySingleAsync<IssueRow>(

@@ -19,6 +19,14 @@ public sealed class SlaSweep(Database database, WorkItems items, TimeProvider cl
 
     public Task HandleAsync(WorkItem item, CancellationToken ct) => database.InTransactionAsync(async (c, t) =>
     {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        // An event's seq is the next after the application's last one: on PostgreSQL the overdue rows are locked first,
+        // as every transition locks its row, so a review committing meanwhile cannot take the same seq. (SQLite has
+        // one writer at a time.) The insert below then reads what such a review committed.
+        if (database.Provider == DatabaseProvider.Postgres)
+            await c.ExecuteAsync(
+                "SELECT id FROM applications WHERE status IN ('first-review', 'final-review') AND due_at < @now ORDER BY id FOR UPDATE",
+                new { now }, t);
         await c.ExecuteAsync(
             """
             INSERT INTO application_events (application_id, seq, at, type, actor, office, opinion, data_json)
@@ -29,7 +37,7 @@ public sealed class SlaSweep(Database database, WorkItems items, TimeProvider cl
               AND NOT EXISTS (SELECT 1 FROM application_events e
                               WHERE e.application_id = a.id AND e.type = 'deadline-missed'
                                 AND e.data_json = '{"stage":"' || a.status || '"}')
-            """, new { now = clock.GetUtcNow().ToUnixTimeMilliseconds() }, t);
+            """, new { now }, t);
         await items.CompleteAsync(c, t, item);
     }, ct);
 }
