@@ -25,9 +25,9 @@ public sealed class DemoSeed(Database database, ProvinceConfig province, Registr
         if (string.IsNullOrEmpty(password) || string.IsNullOrEmpty(portalKey))
             throw new InvalidOperationException("Demo:Enabled needs Demo:Password and Demo:PortalKey.");
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var seeded = await database.InTransactionAsync(async (c, t) =>
+        await database.InTransactionAsync(async (c, t) =>
         {
-            if (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM staff", transaction: t) > 0) return false;
+            if (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM staff", transaction: t) > 0) return;
             await c.ExecuteAsync("INSERT INTO portals (id, name, key_hash, created_at) VALUES ('demo-portal', '演示门户', @hash, @now)",
                 new { hash = Secrets.Hash(portalKey), now }, t);
             // One hash for every demo account: the demo password is shared anyway, and hashing is deliberately slow.
@@ -45,9 +45,12 @@ public sealed class DemoSeed(Database database, ProvinceConfig province, Registr
             await c.ExecuteAsync(
                 "INSERT INTO staff (username, password_hash, role, office_code, city_code, created_at) VALUES (@Username, @hash, @role, @Office, @City, @now)",
                 accounts.Select(a => new { a.Username, hash, role = a.Role.RoleCode(), a.Office, a.City, now }), t);
-            return true;
         }, ct);
-        if (!seeded) return;
+
+        // Until there are applications the rest is (re)done: a start interrupted after the accounts finishes here,
+        // and the import changes nothing it already holds.
+        await using (var connection = await database.OpenAsync(ct))
+            if (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM (SELECT 1 FROM applications LIMIT 1) x") > 0) return;
 
         var people = configuration.GetValue("Demo:People", 2000);
         var randomSeed = configuration.GetValue("Demo:RandomSeed", 20261122);

@@ -1,0 +1,40 @@
+using Dapper;
+using Tongban.Tests.Infrastructure;
+
+namespace Tongban.Tests.Hosting;
+
+/// <summary>A demo seed that stopped after the accounts (a crash, or a start without people) is finished by the next start.</summary>
+public abstract class DemoSeedSpec(Store store)
+{
+    [Fact]
+    public async Task A_start_after_an_interrupted_seed_adds_the_people_and_last_months_applications_once()
+    {
+        await using var first = await TestApp.StartAsync(store);
+        await using var database = first.Store.Open();
+
+        async Task<(long People, long Applications, long Staff)> CountAsync()
+        {
+            await using var c = await database.OpenAsync();
+            return (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM persons"),
+                await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM applications"),
+                await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM staff"));
+        }
+
+        var accountsOnly = await CountAsync();
+        Assert.Equal(0, accountsOnly.People);
+        Assert.Equal(0, accountsOnly.Applications);
+
+        await using (await TestApp.StartOnAsync(first.Store, null, "--Demo:People=48", "--Demo:Applications=12")) { }
+        var seeded = await CountAsync();
+        Assert.Equal(48, seeded.People);
+        Assert.Equal(12, seeded.Applications);
+        Assert.Equal(accountsOnly.Staff, seeded.Staff);
+
+        await using (await TestApp.StartOnAsync(first.Store, null, "--Demo:People=48", "--Demo:Applications=12")) { }
+        Assert.Equal(seeded, await CountAsync());
+    }
+}
+
+public sealed class DemoSeedOnSqlite() : DemoSeedSpec(Store.Sqlite);
+
+public sealed class DemoSeedOnPostgres() : DemoSeedSpec(Store.Postgres);
