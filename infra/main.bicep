@@ -1,6 +1,7 @@
-// Tongban on Azure: a Flex Consumption function app running the app as a custom handler, PostgreSQL with
-// Entra authentication, an archive container, Key Vault for the personal-data keys, Communication
-// Services, and Application Insights. Deployed with `azd up` (azure.yaml); one azd environment per stage.
+// Tongban on Azure: a Flex Consumption function app (.NET 10 isolated worker, Durable Functions with the Azure
+// Storage provider on the host's storage account), PostgreSQL with Entra authentication, an archive container,
+// Key Vault for the personal-data keys, Communication Services, and Application Insights. Deployed with
+// `azd up` (azure.yaml); one azd environment per stage.
 
 targetScope = 'subscription'
 
@@ -63,6 +64,9 @@ var functionAppName = 'func-tongban-${resourceToken}'
 var databaseName = 'tongban'
 var archiveContainerName = 'tongban'
 var deploymentContainerName = 'app-package'
+// The Durable task hub in the host's storage account (its queues, tables and blob containers are named after
+// it). Each environment has its own storage account, so one fixed name serves every stage.
+var taskHubName = 'TongbanHub'
 // Secret names in Key Vault; infra/hooks/ensure-keys.* creates them once per environment.
 var encryptionKeySecret = 'personal-data-encryption-key'
 var indexKeySecret = 'personal-data-index-key'
@@ -158,8 +162,9 @@ module functionApp 'modules/functionapp.bicep' = {
     hostStorageName: hostStorage.outputs.name
     deploymentContainerName: deploymentContainerName
     appInsightsConnectionString: monitoring.outputs.connectionString
+    taskHubName: taskHubName
     maximumInstanceCount: functionMaximumInstanceCount
-    // Every setting the app reads (tests/Tongban.Functions.Tests/Archive/SettingsDeclaredTests.cs checks
+    // Every setting the app reads (tests/Tongban.Functions.Tests/Archive/SettingsDeclaredSpec.cs checks
     // this list against the code). Secrets are Key Vault references, never values.
     appSettings: {
       Database__Provider: 'postgres'
@@ -167,16 +172,17 @@ module functionApp 'modules/functionapp.bicep' = {
       ConnectionStrings__Tongban: 'Host=${postgres.outputs.fqdn};Port=5432;Database=${databaseName};Username=${functionAppName};Ssl Mode=Require;Max Auto Prepare=32;No Reset On Close=true'
       // The managed identity signs in to PostgreSQL with an Entra token (no password anywhere).
       Database__EntraAuthentication: 'true'
-      // Azure China: https://ossrdbms-aad.database.chinacloudapi.cn/.default
-      Database__EntraTokenScope: 'https://ossrdbms-aad.${environment().suffixes.sqlServerHostname == '.database.windows.net' ? 'database.windows.net' : 'database.chinacloudapi.cn'}/.default'
+      // The cloud's own database suffix: the public cloud's ossrdbms-aad.database.windows.net, Azure China's
+      // ossrdbms-aad.database.chinacloudapi.cn.
+      Database__EntraTokenScope: 'https://ossrdbms-aad${environment().suffixes.sqlServerHostname}/.default'
       PersonalData__EncryptionKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${encryptionKeySecret}/)'
       PersonalData__IndexKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${indexKeySecret}/)'
       Province__Name: provinceName
       Demo__Enabled: 'false'
       RateLimit__PortalPerSecond: '2000'
-      // The Functions host drives the work pump (WorkPump timer, every minute) and the schedules, so the
-      // in-process loop is off. NCRONTAB schedules in functions/*/function.json are evaluated in UTC:
-      // WEBSITE_TIME_ZONE is not honoured on Linux consumption plans. MonthlyPayout at 01:00 UTC on the 1st
+      // Under the Functions host its timer triggers and Durable orchestrations drive the work and the
+      // schedules, so the in-process loop is off. NCRONTAB schedules in the app's timer triggers are
+      // evaluated in UTC: WEBSITE_TIME_ZONE is not honoured on Linux consumption plans. 01:00 UTC on the 1st
       // is 09:00 on the 1st in China (UTC+8, no daylight saving); the app claims each (job, period) once
       // and catches up a missed period at the next run, so the hour is not critical.
       Work__InProcess: 'false'

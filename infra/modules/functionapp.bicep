@@ -1,6 +1,7 @@
-// The Flex Consumption plan and the function app that runs Tongban as a custom handler
-// (functions/host.json starts functions/app/Tongban.Functions). System-assigned identity for everything:
-// host storage, the deployment package, Key Vault references, the archive, PostgreSQL and telemetry.
+// The Flex Consumption plan and the function app: Tongban.Functions on the .NET 10 isolated worker, with the
+// Durable Functions extension (Azure Storage provider) in the host. System-assigned identity for everything:
+// host storage and the task hub, the deployment package, Key Vault references, the archive, PostgreSQL and
+// telemetry.
 
 param name string
 param planName string
@@ -9,6 +10,10 @@ param tags object
 param hostStorageName string
 param deploymentContainerName string
 param appInsightsConnectionString string
+@description('Durable task hub (host.json: "hubName": "%TaskHubName%"). Alphanumeric, 3 to 45 characters, starting with a letter.')
+@minLength(3)
+@maxLength(45)
+param taskHubName string
 @description('The app\'s own settings (see main.bicep); the host\'s settings are added here.')
 param appSettings object
 @maxValue(1000)
@@ -67,11 +72,11 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: instanceMemoryMB
       }
-      // On Flex Consumption the runtime lives here, not in FUNCTIONS_WORKER_RUNTIME (which the plan
-      // rejects as an app setting). The app is published self-contained, so no .NET stack is needed.
+      // On Flex Consumption the language stack lives here, not in FUNCTIONS_WORKER_RUNTIME or
+      // FUNCTIONS_WORKER_RUNTIME_VERSION (the plan rejects both as app settings).
       runtime: {
-        name: 'custom'
-        version: '1.0'
+        name: 'dotnet-isolated'
+        version: '10.0'
       }
     }
   }
@@ -81,9 +86,16 @@ resource settings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: site
   name: 'appsettings'
   properties: union(appSettings, {
-    // Identity-based connection to the host's storage account: no connection string, no key.
-    AzureWebJobsStorage__accountName: hostStorage.name
+    // Identity-based connection to the host's storage account: no connection string, no key. The host keeps
+    // its locks and timer schedules there, and Durable's Azure Storage provider (host.json: connectionName
+    // AzureWebJobsStorage) its task hub: blobs, queues and tables, hence three endpoints (roles.bicep grants
+    // the three data roles). Endpoints from the account rather than __accountName, which assumes the public
+    // cloud's host names.
+    AzureWebJobsStorage__blobServiceUri: hostStorage.properties.primaryEndpoints.blob
+    AzureWebJobsStorage__queueServiceUri: hostStorage.properties.primaryEndpoints.queue
+    AzureWebJobsStorage__tableServiceUri: hostStorage.properties.primaryEndpoints.table
     AzureWebJobsStorage__credential: 'managedidentity'
+    TaskHubName: taskHubName
     APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
   })

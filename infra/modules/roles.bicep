@@ -50,7 +50,8 @@ resource communication 'Microsoft.Communication/communicationServices@2023-04-01
 }
 
 // The Functions host keeps its locks, timer schedules and the deployment package in its storage account
-// (blobs), and uses queues and tables for its own bookkeeping.
+// (blobs); Durable's Azure Storage provider keeps the task hub there too: control and work-item queues,
+// history and instance tables, lease and large-message blobs.
 var hostStorageRoles = [
   roles.storageBlobDataOwner
   roles.storageQueueDataContributor
