@@ -1,4 +1,8 @@
 using System.Text;
+using Azure.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.Configuration;
 using Tongban.Archive;
 
@@ -83,7 +87,7 @@ public abstract class ArchiveSpec
     }
 
     /// <summary>Like a request body or a zip entry: readable once, front to back.</summary>
-    private sealed class ForwardOnlyStream(byte[] bytes) : MemoryStream(bytes)
+    protected sealed class ForwardOnlyStream(byte[] bytes) : MemoryStream(bytes)
     {
         public override bool CanSeek => false;
     }
@@ -164,6 +168,31 @@ public sealed class AzureBlobArchiveSpec(AzuriteFixture azurite) : ArchiveSpec, 
         }).Build();
 
         Assert.IsType<AzureBlobArchive>(ArchiveRegistration.Create(configuration, Path.GetTempPath()));
+    }
+
+    [Fact]
+    public async Task Content_larger_than_a_block_is_staged_block_by_block_and_still_written_once()
+    {
+        azurite.Require();
+        var container = new BlobServiceClient(azurite.BlobServiceUri,
+                new StorageSharedKeyCredential(AzuriteFixture.AccountName, AzuriteFixture.AccountKey))
+            .GetBlobContainerClient("t" + Guid.NewGuid().ToString("N"));
+        var archive = new AzureBlobArchive(container);
+        var bytes = new byte[9 * 1024 * 1024];
+        new Random(11).NextBytes(bytes);
+
+        await archive.PutAsync("payouts/2026-11/large.csv", new ForwardOnlyStream(bytes), "text/csv", CancellationToken.None);
+        await Assert.ThrowsAsync<ArchiveConflictException>(() =>
+            archive.PutAsync("payouts/2026-11/large.csv", new ForwardOnlyStream(new byte[bytes.Length]), "text/csv", CancellationToken.None));
+
+        // 4 + 4 + 1 MiB: a stream that cannot seek was read a block at a time, never held whole.
+        var blocks = await container.GetBlockBlobClient("payouts/2026-11/large.csv")
+            .GetBlockListAsync(BlockListTypes.Committed, cancellationToken: CancellationToken.None);
+        Assert.Equal(3, blocks.Value.CommittedBlocks.Count());
+        await using var stored = await archive.OpenReadAsync("payouts/2026-11/large.csv", CancellationToken.None);
+        using var copy = new MemoryStream();
+        await stored!.CopyToAsync(copy, CancellationToken.None);
+        Assert.Equal(bytes, copy.ToArray());
     }
 
     [Fact]
