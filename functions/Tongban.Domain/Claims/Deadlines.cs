@@ -24,4 +24,13 @@ public static class Deadlines
         var dueDay = province.Calendar.AddWorkingDays(LocalDate(receivedAt), days.Value);
         return new DateTimeOffset(dueDay.ToDateTime(new TimeOnly(23, 59, 59)), ChinaStandardTime);
     }
+
+    /// <summary>
+    /// When the office is reminded of a stage: 09:00 China time on its due day, the morning its last working day
+    /// begins (the same day as receipt when the deadline is that day). Null for statuses without a deadline.
+    /// </summary>
+    public static DateTimeOffset? RemindAt(ClaimStatus status, DateTimeOffset receivedAt, ProvinceConfig province) =>
+        DueAt(status, receivedAt, province) is { } due
+            ? new DateTimeOffset(DateOnly.FromDateTime(due.DateTime).ToDateTime(new TimeOnly(9, 0)), ChinaStandardTime)
+            : null;
 }

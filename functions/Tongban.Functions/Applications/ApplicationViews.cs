@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
 using Dapper;
+using Microsoft.DurableTask.Client;
 using Tongban.Domain.Claims;
 using Tongban.Domain.PersonalData;
 using Tongban.Domain.Verification;
@@ -19,19 +20,21 @@ public sealed record HistoryView(DateTimeOffset At, string Type, string Actor, s
 public sealed record ApplicationView(
     string ApplicationId, string CaseNumber, string ServiceItem, string Status, string Channel,
     string? AcceptingOffice, string? InsuringCity, string? AssignedOffice, DateTimeOffset ReceivedAt, DateTimeOffset? DueAt,
-    ApplicantView Applicant, VerificationView? Verification, EntitlementView? Entitlement, IReadOnlyList<HistoryView> History);
+    ApplicantView Applicant, VerificationView? Verification, EntitlementView? Entitlement, IReadOnlyList<HistoryView> History,
+    WorkflowView? Workflow = null);
 
 /// <summary>Reads an application for portals and staff: personal data masked, history in order.</summary>
 public static class ApplicationViews
 {
     public static void Map(IEndpointRouteBuilder api) =>
-        api.MapGet("/applications/{id}", GetAsync).RequireAuthorization(Principals.PortalOrStaffPolicy)
+        api.MapGet("/applications/{id}", GetAsync).RequireAuthorization(Principals.PortalOrStaffPolicy).WithName("GetApplication")
             .WithSummary("An application with its verification, entitlement and history (personal data masked)");
 
     public static DateTimeOffset Time(long epochMilliseconds) =>
         DateTimeOffset.FromUnixTimeMilliseconds(epochMilliseconds).ToOffset(Deadlines.ChinaStandardTime);
 
-    private static async Task<IResult> GetAsync(string id, HttpContext http, Database database, PersonalDataProtector protector)
+    private static async Task<IResult> GetAsync(string id, HttpContext http, Database database, PersonalDataProtector protector,
+        DurableTaskClient durable)
     {
         if (!Guid.TryParse(id, out _)) return Problems.NotFound($"Application {id}");
         await using var connection = await database.OpenAsync(http.RequestAborted);
@@ -39,7 +42,7 @@ public static class ApplicationViews
         // A portal sees only what it submitted; staff anywhere in the province see every case (全省通办).
         if (found is not { } application || (http.User.PortalId() is { } portal && portal != application.PortalId))
             return Problems.NotFound($"Application {id}");
-        return TypedResults.Ok(application.View);
+        return TypedResults.Ok(application.View with { Workflow = await WorkflowView.ForAsync(durable, id, http.RequestAborted) });
     }
 
     /// <summary>The masked view of an application and the portal that submitted it; null when there is none.</summary>

@@ -7,18 +7,17 @@ using Tongban.Domain;
 using Tongban.Domain.Claims;
 using Tongban.Domain.Entitlements;
 using Tongban.Domain.Province;
-using Tongban.Work;
+using Tongban.Storage;
 
 namespace Tongban.Applications;
 
 /// <summary>
 /// Loads a claim's state and commits a transition: the new state (optimistic concurrency on the
-/// version), its history events, its SMS and their delivery work — all in the caller's transaction.
+/// version), its history events and its SMS (an outbox: <see cref="Notifications.SmsDelivery"/> sends them) — all in
+/// the caller's transaction.
 /// </summary>
-public sealed class ClaimStore(ProvinceConfig province)
+public sealed class ClaimStore(Database database, ProvinceConfig province)
 {
-    public const string SendSmsKind = "send-sms";
-
     public static async Task<(Claim Claim, DateTimeOffset ReceivedAt)?> LoadAsync(DbConnection connection, DbTransaction? transaction, string id)
     {
         var row = await connection.QuerySingleOrDefaultAsync<ClaimRow>(
@@ -62,12 +61,27 @@ public sealed class ClaimStore(ProvinceConfig province)
             }, transaction);
         if (updated != 1) throw new ConcurrentChangeException();
         await AppendAsync(connection, transaction, transition, now);
-        if (!c.Status.IsOpen())
-            await WorkItems.EnqueueAsync(connection, transaction, CaseArchive.WorkKind, c.Id.ToString(), $"archive:{c.Id}:{c.Version}", now, now);
+    }
+
+    /// <summary>The claim as its orchestration sees it (<see cref="ClaimSnapshot"/>); throws when there is no such application.</summary>
+    public async Task<ClaimSnapshot> SnapshotAsync(string id, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await SnapshotAsync(connection, null, id);
+    }
+
+    public async Task<ClaimSnapshot> SnapshotAsync(DbConnection connection, DbTransaction? transaction, string id)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<(string Status, long ReceivedAt)?>(
+            "SELECT status, received_at FROM applications WHERE id = @id", new { id }, transaction)
+            ?? throw new InvalidOperationException($"Application {id} does not exist.");
+        var status = ClaimStatuses.Parse(row.Status);
+        var receivedAt = DateTimeOffset.FromUnixTimeMilliseconds(row.ReceivedAt);
+        return new ClaimSnapshot(row.Status, Deadlines.RemindAt(status, receivedAt, province), Deadlines.DueAt(status, receivedAt, province));
     }
 
     /// <summary>
-    /// Appends the transition's history events, SMS and SMS delivery work, as one batch of statements
+    /// Appends the transition's history events and SMS, as one batch of statements
     /// (one round trip: intake runs this hundreds of times a second).
     /// </summary>
     public static Task AppendAsync(DbConnection connection, DbTransaction transaction, Transition transition, DateTimeOffset now)
@@ -106,17 +120,13 @@ public sealed class ClaimStore(ProvinceConfig province)
                 INSERT INTO notifications (application_id, dedupe_key, template, to_enc, body, status, created_at)
                 SELECT id, @smsKey{i}, @template{i}, mobile_enc, @body{i}, 'queued', @at FROM applications WHERE id = @id
                 ON CONFLICT (dedupe_key) DO NOTHING;
-                {WorkItems.EnqueueSql("@smsKind", $"@smsKey{i}", $"@smsWorkKey{i}", "@at", "@at", "@smsAttempts")};
 
                 """);
             var key = $"{transition.Claim.Id}:{transition.Claim.Version}:{sms.Template}";
             args.Add($"smsKey{i}", key);
             args.Add($"template{i}", sms.Template);
             args.Add($"body{i}", sms.Body);
-            args.Add($"smsWorkKey{i}", "sms:" + key);
         }
-        args.Add("smsKind", SendSmsKind);
-        args.Add("smsAttempts", WorkItems.DefaultMaxAttempts);
     }
 
     private sealed class ClaimRow

@@ -18,7 +18,7 @@ public sealed record RevealedApplicant(string IdNumber, string Name, string Mobi
 public static class RevealPersonalData
 {
     public static void Map(IEndpointRouteBuilder api) =>
-        api.MapPost("/applications/{id}/reveal", HandleAsync).RequireAuthorization(Principals.StaffPolicy)
+        api.MapPost("/applications/{id}/reveal", HandleAsync).RequireAuthorization(Principals.StaffPolicy).WithName("RevealPersonalData")
             .WithSummary("Full personal data of an application, for staff handling it; audited");
 
     private static async Task<IResult> HandleAsync(string id, HttpContext http, Database database, PersonalDataProtector protector, TimeProvider clock)

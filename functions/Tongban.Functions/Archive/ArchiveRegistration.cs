@@ -7,7 +7,7 @@ public static class ArchiveRegistration
 {
     /// <summary>
     /// Archive:Provider picks the adapter: <c>filesystem</c> (default; Archive:Path, else
-    /// data/archive; see <see cref="FunctionsHost.FilePath"/>) or <c>azure-blob</c> (Archive:BlobServiceUri, Archive:Container,
+    /// data/archive; see <see cref="FunctionsWorker.FilePath"/>) or <c>azure-blob</c> (Archive:BlobServiceUri, Archive:Container,
     /// and Archive:AccountName + Archive:AccountKey for Azurite; without a key, Entra ID).
     /// </summary>
     public static IServiceCollection AddArchive(this IServiceCollection services, IConfiguration configuration, string contentRoot)
@@ -24,7 +24,7 @@ public static class ArchiveRegistration
         switch (provider)
         {
             case "filesystem":
-                return new FileSystemArchive(FunctionsHost.FilePath(configuration, contentRoot, configuration["Archive:Path"], "data/archive"));
+                return new FileSystemArchive(FunctionsWorker.FilePath(configuration, contentRoot, configuration["Archive:Path"], "data/archive"));
             case "azure-blob":
                 var serviceUri = configuration["Archive:BlobServiceUri"] is { Length: > 0 } uri
                     ? new Uri(uri)

@@ -10,7 +10,6 @@ using Tongban.PersonalData;
 using Tongban.Scheduling;
 using Tongban.Security;
 using Tongban.Storage;
-using Tongban.Work;
 
 namespace Tongban.CrossChecks;
 
@@ -19,21 +18,14 @@ namespace Tongban.CrossChecks;
 /// to find people insured in another province (Shijiazhuang's 跨省比对, seed 001). Full identity numbers
 /// leave the system here, so every exported person is written to the reveal audit (个人信息保护法 art. 51).
 /// </summary>
-public sealed class RecipientExport(Database database, PersonalDataProtector protector, IArchive archive,
-    WorkItems items, TimeProvider clock) : IWorkHandler
+public sealed class RecipientExport(Database database, PersonalDataProtector protector, IArchive archive, TimeProvider clock)
 {
-    public const string JobName = "CrossProvinceExport";
-    public const string WorkKind = "cross-check-export";
     private static readonly string[] Header = ["idNumber", "name", "insuringCity", "startMonth", "endMonth"];
-
-    public static Schedule Schedule { get; } = new(JobName, WorkKind, Schedule.Monthly(2));
-
-    public string Kind => WorkKind;
 
     public static string ArchivePath(string period) => $"cross-checks/{period}/recipients.csv";
 
     public static void Map(IEndpointRouteBuilder api) =>
-        api.MapGet("/admin/cross-checks/export", ExportAsync).RequireAuthorization(Principals.AdministratorPolicy)
+        api.MapGet("/admin/cross-checks/export", ExportAsync).RequireAuthorization(Principals.AdministratorPolicy).WithName("ExportRecipients")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .WithSummary("Active recipients of a month, as CSV for the national comparison system");
 
@@ -45,27 +37,29 @@ public sealed class RecipientExport(Database database, PersonalDataProtector pro
         return TypedResults.File(csv, "text/csv; charset=utf-8", $"recipients-{month}.csv");
     }
 
-    /// <summary>The scheduled run: the same file, written once to the archive.</summary>
-    public async Task HandleAsync(WorkItem item, CancellationToken ct)
+    /// <summary>
+    /// The scheduled export, from the 2nd of each month (China time) for the month begun and the one before (a month
+    /// missed while everything was down): the same file, written once to the archive; a month already there is skipped.
+    /// </summary>
+    public async Task ExportDueAsync(CancellationToken ct)
     {
-        var month = YearMonth.Parse(item.Payload);
-        if (await archive.OpenReadAsync(ArchivePath(item.Payload), ct) is not { } existing)
+        foreach (var period in Schedule.Monthly(2)(clock.GetUtcNow()))
         {
-            var csv = await WriteAsync(month, ClaimWorkflow.SystemActor, ct);
+            if (await archive.OpenReadAsync(ArchivePath(period), ct) is { } existing)
+            {
+                await existing.DisposeAsync();
+                continue;
+            }
+            var csv = await WriteAsync(YearMonth.Parse(period), ClaimWorkflow.SystemActor, ct);
             try
             {
-                await archive.PutAsync(ArchivePath(item.Payload), new MemoryStream(csv), "text/csv", ct);
+                await archive.PutAsync(ArchivePath(period), new MemoryStream(csv), "text/csv", ct);
             }
             catch (ArchiveConflictException)
             {
                 // A previous attempt stored it and lost the answer: the export exists, which is what counts.
             }
         }
-        else
-        {
-            await existing.DisposeAsync();
-        }
-        await database.InTransactionAsync((c, t) => items.CompleteAsync(c, t, item), ct);
     }
 
     public async Task<byte[]> WriteAsync(YearMonth month, string actor, CancellationToken ct)

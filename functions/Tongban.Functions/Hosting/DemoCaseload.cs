@@ -9,7 +9,9 @@ using Tongban.Intake;
 using Tongban.PersonalData;
 using Tongban.Review;
 using Tongban.Storage;
-using Tongban.Work;
+using Tongban.Applications;
+using Tongban.Notifications;
+using Tongban.Verification;
 
 namespace Tongban.Hosting;
 
@@ -23,7 +25,7 @@ public sealed class DemoClock(DateTimeOffset now) : TimeProvider
 
 /// <summary>
 /// Last month's caseload, so that a demo has claims to pay: generated people apply during the first ten days of last
-/// month, online or at an office counter; each day the work pump verifies the day's applications, the demo reviewers
+/// month, online or at an office counter; each day the day's applications are verified, the demo reviewers
 /// approve yesterday's final reviews and today's first reviews, and the SMS go out. Everything runs through the app's
 /// own services on a <see cref="DemoClock"/> set back to each moment, before the app serves anyone, so the history,
 /// findings, entitlements and messages are what the pipeline would have written. Those the data rule out are rejected
@@ -41,7 +43,9 @@ public static class DemoCaseload
         var database = services.GetRequiredService<Database>();
         var protector = services.GetRequiredService<PersonalDataProtector>();
         var province = services.GetRequiredService<ProvinceConfig>();
-        var pump = services.GetRequiredService<WorkPump>();
+        var verification = services.GetRequiredService<ClaimVerification>();
+        var sms = services.GetRequiredService<SmsDelivery>();
+        var archive = services.GetRequiredService<CaseArchive>();
         var reviews = services.GetRequiredService<ReviewCommands>();
         var offices = province.Cities.SelectMany(c => c.Offices).ToList();
         var applicants = population.DistinctBy(r => r.IdNumber).Take(count).ToList();
@@ -67,14 +71,30 @@ public static class DemoCaseload
                 await SubmitApplication.StoreAsync(database, protector, province, "demo-portal", $"demo-caseload-{i}",
                     Convert.ToHexString(SHA256.HashData(body)), request, applicant, clock.Now, ct);
             }
-            await pump.DrainAsync(ct);
+            foreach (var id in await IdsAsync(database, "status = 'verifying'", ct))
+                await verification.VerifyAsync(id, ct);
+            await FinishAsync(database, sms, archive, ct);
 
             clock.Now = midnight + Afternoon;
             await ReviewAllAsync(database, reviews, ClaimStatus.FinalReview, "-r2", "经复核，符合领取条件，同意。", ct);
             await ReviewAllAsync(database, reviews, ClaimStatus.FirstReview, "-r1", "信息核验无误，同意，转参保地复核。", ct);
-            await pump.DrainAsync(ct);
+            await FinishAsync(database, sms, archive, ct);
         }
         return applicants.Count;
+    }
+
+    /// <summary>What the claims' orchestrations would do after each step: send the SMS, archive the closed cases.</summary>
+    private static async Task FinishAsync(Database database, SmsDelivery sms, CaseArchive archive, CancellationToken ct)
+    {
+        await sms.DeliverQueuedAsync(TimeSpan.Zero, int.MaxValue, ct);
+        foreach (var id in await IdsAsync(database, "is_open = 0 AND archived_at IS NULL", ct))
+            await archive.ArchiveAsync(id, ct);
+    }
+
+    private static async Task<IReadOnlyList<string>> IdsAsync(Database database, string where, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return (await c.QueryAsync<string>($"SELECT id FROM applications WHERE {where} ORDER BY received_at")).ToList();
     }
 
     /// <summary>Approves every application at <paramref name="stage"/>, as a demo reviewer of the office it sits at.</summary>

@@ -12,14 +12,21 @@ public static partial class RequestIdMiddleware
 
     public static IApplicationBuilder UseRequestId(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        var incoming = context.Request.Headers[Header].ToString();
-        var id = Sane().IsMatch(incoming) ? incoming : context.TraceIdentifier;
-        context.TraceIdentifier = id;
-        context.Response.Headers[Header] = id;
+        var id = Apply(context);
         using (context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Tongban.Request")
                    .BeginScope(new Dictionary<string, object> { ["RequestId"] = id }))
         {
             await next();
         }
     });
+
+    /// <summary>Sets the request's id and the response header; returns the id.</summary>
+    public static string Apply(HttpContext context)
+    {
+        var incoming = context.Request.Headers[Header].ToString();
+        var id = Sane().IsMatch(incoming) ? incoming : context.TraceIdentifier;
+        context.TraceIdentifier = id;
+        context.Response.Headers[Header] = id;
+        return id;
+    }
 }

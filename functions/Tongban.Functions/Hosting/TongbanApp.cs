@@ -21,12 +21,17 @@ using Tongban.Review;
 using Tongban.Scheduling;
 using Tongban.Security;
 using Tongban.Storage;
+using Tongban.Hosting.Durable;
 using Tongban.Verification;
 using Tongban.Work;
 
 namespace Tongban.Hosting;
 
-/// <summary>The composition root: the same app runs standalone, in tests and under the Functions host.</summary>
+/// <summary>
+/// The composition root. Standalone (<c>dotnet run</c>, tests, one server): an ASP.NET Core app serving the API, with
+/// the orchestrators and activities on an in-process Durable Task worker and the timer functions on their schedules.
+/// Under the Functions host (<see cref="FunctionsWorker"/>) the same services back the same functions.
+/// </summary>
 public static class TongbanApp
 {
     public const string DefaultUrl = "http://localhost:7071";
@@ -35,12 +40,10 @@ public static class TongbanApp
     public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
-        if (FunctionsHost.IsHosted(builder.Configuration))
-            builder.WebHost.UseUrls($"http://127.0.0.1:{builder.Configuration[FunctionsHost.PortSetting]}");
-        else if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
             builder.WebHost.UseUrls(DefaultUrl);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
-        AddServices(builder);
+        AddStandaloneServices(builder);
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -56,7 +59,7 @@ public static class TongbanApp
     private static WebApplication BuildAt(string[] args, Action<WebApplicationBuilder>? configure, TimeProvider clock)
     {
         var builder = WebApplication.CreateBuilder(args);
-        AddServices(builder);
+        AddServices(builder.Services, builder.Configuration, builder.Environment);
         configure?.Invoke(builder);
         builder.Services.AddSingleton(clock);
         return builder.Build();
@@ -71,15 +74,26 @@ public static class TongbanApp
             app.Logger.LogWarning("{Year} 年节假日安排尚未录入（Province/Data/calendar/{Year}.json），审核期限暂按周一至周五计算工作日", year, year);
     }
 
-    public static void AddServices(WebApplicationBuilder builder)
+    /// <summary>
+    /// Standalone only: the Durable Task worker and its task hub in process, the timer functions on their schedules
+    /// (<c>Durable:InProcess=false</c> leaves both out, as the command-line tools do), and per-portal rate limits.
+    /// </summary>
+    public static void AddStandaloneServices(WebApplicationBuilder builder)
     {
-        var services = builder.Services;
-        var configuration = builder.Configuration;
-        var contentRoot = builder.Environment.ContentRootPath;
+        AddServices(builder.Services, builder.Configuration, builder.Environment);
+        if (!builder.Configuration.GetValue("Durable:InProcess", true)) return;
+        builder.Services.AddStandaloneDurable(builder.Configuration);
+        builder.Services.AddHostedService<StandaloneTimers>();
+    }
+
+    /// <summary>The services both hosts share: storage, rules, capabilities, authentication, problem details.</summary>
+    public static void AddServices(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        var contentRoot = environment.ContentRootPath;
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(_ => ProvinceLoader.Load(configuration["Province:Name"] ?? "hainan"));
         services.AddSingleton(_ => Database.FromConfiguration(configuration, contentRoot));
-        services.AddSingleton(_ => PersonalDataProtector.FromConfiguration(configuration, builder.Environment.IsDevelopment(), contentRoot));
+        services.AddSingleton(_ => PersonalDataProtector.FromConfiguration(configuration, environment.IsDevelopment(), contentRoot));
         services.AddSingleton<ClaimStore>();
         services.AddSingleton<RegistryStore>();
         services.AddSingleton<RegistryImport>();
@@ -89,25 +103,18 @@ public static class TongbanApp
             TimeSpan.FromSeconds(configuration.GetValue("Work:LeaseSeconds", 60))));
         services.AddSingleton<WorkPump>();
         services.AddSingleton<ClaimFactsLoader>();
-        services.AddSingleton<IWorkHandler, VerifyApplicationHandler>();
-        services.AddSingleton<IWorkHandler, RecheckApplicationHandler>();
-        services.AddSingleton<IWorkHandler, SendSmsHandler>();
-        services.AddSingleton<IWorkHandler, CaseArchive>();
+        services.AddSingleton<ClaimVerification>();
+        services.AddSingleton<DeadlineAlerts>();
+        services.AddSingleton<SmsDelivery>();
+        services.AddSingleton<CaseArchive>();
+        services.AddSingleton<WorkflowReconciler>();
+        services.AddSingleton<HttpFunctions>();
         services.AddSms(configuration, contentRoot);
         services.AddArchive(configuration, contentRoot);
-        services.AddSingleton(SlaSweep.Schedule);
-        services.AddSingleton<IWorkHandler, SlaSweep>();
-        services.AddSingleton(RecipientExport.Schedule);
         services.AddSingleton<RecipientExport>();
-        services.AddSingleton<IWorkHandler>(sp => sp.GetRequiredService<RecipientExport>());
         services.AddPayouts(configuration);
-        services.AddSingleton<Scheduler>();
-        // Under the Functions host, timers drive the work pump and the schedules; standalone, the app does.
-        if (configuration.GetValue("Work:InProcess", true) && !FunctionsHost.IsHosted(configuration))
-        {
+        if (configuration.GetValue("Work:InProcess", true) && !FunctionsWorker.IsHosted(configuration))
             services.AddHostedService<WorkPumpService>();
-            services.AddHostedService<SchedulerService>();
-        }
 
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, PortalKeyAuthentication>(Principals.PortalScheme, null)
@@ -154,9 +161,17 @@ public static class TongbanApp
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
+        MapApi(app);
+    }
 
-        app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapHealthChecks("/health", new HealthCheckOptions { ResultStatusCodes = { [HealthStatus.Unhealthy] = 503 } });
+    /// <summary>
+    /// Every route of the contract, each named after the HTTP function that serves it under the Functions host
+    /// (<see cref="HttpFunctions"/>).
+    /// </summary>
+    public static void MapApi(IEndpointRouteBuilder app)
+    {
+        app.MapOpenApi("/openapi/{documentName}.json").WithName("OpenApiDocument");
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResultStatusCodes = { [HealthStatus.Unhealthy] = 503 } }).WithName("Health");
         var api = app.MapGroup("/api/v1");
         AuthEndpoints.Map(api);
         ReferenceEndpoints.Map(api);
@@ -169,8 +184,7 @@ public static class TongbanApp
         NotificationEndpoints.Map(api);
         RecipientExport.Map(api);
         PayoutEndpoints.Map(api);
-        if (FunctionsHost.IsHosted(app.Configuration))
-            FunctionsHost.MapTimers(app, app.Services.GetServices<Schedule>());
+        WorkflowEndpoints.Map(api);
     }
 }
 

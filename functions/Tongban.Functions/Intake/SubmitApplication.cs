@@ -11,8 +11,7 @@ using Tongban.Hosting;
 using Tongban.PersonalData;
 using Tongban.Security;
 using Tongban.Storage;
-using Tongban.Verification;
-using Tongban.Work;
+using Microsoft.DurableTask.Client;
 
 namespace Tongban.Intake;
 
@@ -24,15 +23,16 @@ public sealed record SubmitApplicationRequest(
 public sealed record SubmitApplicationResponse(string ApplicationId, string CaseNumber, string Status);
 
 /// <summary>
-/// Portal intake (受理): validates, then in one transaction stores the application, its history, the
-/// "received" SMS and the verification work. Idempotent per portal and Idempotency-Key.
+/// Portal intake (受理): validates, then in one transaction stores the application, its history and the "received"
+/// SMS, and starts the claim's orchestration (<see cref="ClaimOrchestrator"/>), which verifies it. Idempotent per portal
+/// and Idempotency-Key; should the start be lost, the reconciler starts it from the stored claim.
 /// </summary>
 public static class SubmitApplication
 {
     public const int MaxBodyBytes = 64 * 1024;
 
     public static void Map(IEndpointRouteBuilder api) =>
-        api.MapPost("/applications", HandleAsync)
+        api.MapPost("/applications", HandleAsync).WithName("SubmitApplication")
             .RequireAuthorization(Principals.PortalPolicy)
             .RequireRateLimiting(Principals.PortalPolicy)
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
@@ -44,7 +44,7 @@ public static class SubmitApplication
             .WithSummary("Submit an application (portals)");
 
     private static async Task<IResult> HandleAsync(HttpContext http, Database database, PersonalDataProtector protector,
-        ProvinceConfig province, WorkPump pump, TimeProvider clock)
+        ProvinceConfig province, DurableTaskClient durable, TimeProvider clock)
     {
         var portalId = http.User.PortalId()!;
         var key = http.Request.Headers["Idempotency-Key"].ToString();
@@ -75,7 +75,7 @@ public static class SubmitApplication
             if (await ReplayAsync(database, portalId, key, requestHash) is { } replayed) return replayed;
             return await ConflictAsync(database, protector.PersonKey(applicant.IdNumber), request!.ServiceItem!);
         }
-        pump.Wake();
+        await ClaimWorkflows.StartAsync(durable, new ClaimInput(response.ApplicationId), http.RequestAborted);
         return TypedResults.Accepted($"/api/v1/applications/{response.ApplicationId}", response);
     }
 
@@ -113,10 +113,8 @@ public static class SubmitApplication
             details = request.Details is { ValueKind: JsonValueKind.Object } d ? d.GetRawText() : null,
             acceptingOffice = claim.AcceptingOffice,
             dueAt = Deadlines.DueAt(claim.Status, now, province)?.ToUnixTimeMilliseconds(), version = claim.Version,
-            verifyKind = VerifyApplicationHandler.Kind, verifyKey = "verify:" + id, verifyAttempts = WorkItems.DefaultMaxAttempts,
         });
         ClaimStore.AppendTo(sql, args, transition, now);
-        sql.Append(WorkItems.EnqueueSql("@verifyKind", "@id", "@verifyKey", "@at", "@at", "@verifyAttempts"));
         await database.InTransactionAsync((c, t) => c.ExecuteAsync(sql.ToString(), args, t), ct);
         return response;
     }

@@ -12,7 +12,7 @@ public sealed record NotificationView(string Template, string To, string Body, s
 public static class NotificationEndpoints
 {
     public static void Map(IEndpointRouteBuilder api) =>
-        api.MapGet("/admin/notifications", ListAsync).RequireAuthorization(Principals.AdministratorPolicy)
+        api.MapGet("/admin/notifications", ListAsync).RequireAuthorization(Principals.AdministratorPolicy).WithName("ListNotifications")
             .WithSummary("The SMS log of an application (numbers masked); without applicationId, the latest 200");
 
     private static async Task<IResult> ListAsync(string? applicationId, HttpContext http, Database database, PersonalDataProtector protector)

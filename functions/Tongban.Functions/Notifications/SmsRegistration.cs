@@ -8,7 +8,7 @@ public static class SmsRegistration
 {
     /// <summary>
     /// Sms:Provider picks the gateway: <c>local</c> (default; Sms:OutboxPath, else
-    /// data/sms-outbox.jsonl; see <see cref="FunctionsHost.FilePath"/>) or <c>acs</c> (Sms:AcsEndpoint, Sms:From, and
+    /// data/sms-outbox.jsonl; see <see cref="FunctionsWorker.FilePath"/>) or <c>acs</c> (Sms:AcsEndpoint, Sms:From, and
     /// Sms:AcsAccessKey for access-key signing; without a key, Entra ID).
     /// </summary>
     public static IServiceCollection AddSms(this IServiceCollection services, IConfiguration configuration, string contentRoot)
@@ -19,7 +19,7 @@ public static class SmsRegistration
         switch (provider)
         {
             case "local":
-                var path = FunctionsHost.FilePath(configuration, contentRoot, configuration["Sms:OutboxPath"], "data/sms-outbox.jsonl");
+                var path = FunctionsWorker.FilePath(configuration, contentRoot, configuration["Sms:OutboxPath"], "data/sms-outbox.jsonl");
                 services.AddSingleton<ISmsGateway>(new LocalSmsSink(path));
                 return services;
             case "acs":

@@ -1,16 +1,14 @@
 using System.Data.Common;
 using System.Text;
 using Dapper;
-using Tongban.Applications;
 using Tongban.Domain.Notifications;
-using Tongban.Work;
 
 namespace Tongban.Payouts;
 
 /// <summary>An SMS about a payment, to the applicant's mobile; its key makes it once-only however often the cause is retried.</summary>
 public sealed record PaymentSms(string ApplicationId, string Key, SmsMessage Message);
 
-/// <summary>Queues payment SMS through the same outbox as the claim's own (notifications + send-sms work items).</summary>
+/// <summary>Queues payment SMS in the same outbox as the claim's own; <see cref="Notifications.SmsDelivery"/> sends them.</summary>
 public static class PaymentNotifications
 {
     private const int PerCommand = 200;
@@ -22,8 +20,6 @@ public static class PaymentNotifications
             var sql = new StringBuilder();
             var args = new DynamicParameters();
             args.Add("at", now.ToUnixTimeMilliseconds());
-            args.Add("smsKind", ClaimStore.SendSmsKind);
-            args.Add("smsAttempts", WorkItems.DefaultMaxAttempts);
             for (var i = 0; i < batch.Length; i++)
             {
                 var m = batch[i];
@@ -31,12 +27,10 @@ public static class PaymentNotifications
                     INSERT INTO notifications (application_id, dedupe_key, template, to_enc, body, status, created_at)
                     SELECT id, @key{i}, @template{i}, mobile_enc, @body{i}, 'queued', @at FROM applications WHERE id = @app{i}
                     ON CONFLICT (dedupe_key) DO NOTHING;
-                    {WorkItems.EnqueueSql("@smsKind", $"@key{i}", $"@workKey{i}", "@at", "@at", "@smsAttempts")};
 
                     """);
                 args.Add($"app{i}", m.ApplicationId);
                 args.Add($"key{i}", m.Key);
-                args.Add($"workKey{i}", "sms:" + m.Key);
                 args.Add($"template{i}", m.Message.Template);
                 args.Add($"body{i}", m.Message.Body);
             }

@@ -32,26 +32,26 @@ public static class PayoutEndpoints
     public static void Map(IEndpointRouteBuilder api)
     {
         var admin = api.MapGroup("/admin").RequireAuthorization(Principals.AdministratorPolicy);
-        admin.MapPost("/payout-runs", RequestRunAsync)
+        admin.MapPost("/payout-runs", RequestRunAsync).WithName("StartPayoutRun")
             .Produces<PayoutRunAccepted>(StatusCodes.Status202Accepted).Produces<PayoutRunAccepted>().ProducesValidationProblem()
             .WithSummary("Start the payout run of a month (or find the one already started: a month is never paid twice)");
-        admin.MapGet("/payout-runs", ListRunsAsync).WithSummary("The latest payout runs");
-        admin.MapGet("/payout-runs/{runId}", GetRunAsync).WithSummary("A payout run: status, payments, totals, bank files");
-        admin.MapGet("/payout-runs/{runId}/files/{cityCode}", DownloadFileAsync).Produces(StatusCodes.Status200OK, contentType: "text/csv")
+        admin.MapGet("/payout-runs", ListRunsAsync).WithName("ListPayoutRuns").WithSummary("The latest payout runs");
+        admin.MapGet("/payout-runs/{runId}", GetRunAsync).WithName("GetPayoutRun").WithSummary("A payout run: status, payments, totals, bank files");
+        admin.MapGet("/payout-runs/{runId}/files/{cityCode}", DownloadFileAsync).WithName("DownloadBankFile").Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .WithSummary("A city's bank payment file of a run (full card accounts: every download is audited)");
-        admin.MapPost("/payout-runs/{runId}/returns", ImportReturnsAsync)
+        admin.MapPost("/payout-runs/{runId}/returns", ImportReturnsAsync).WithName("ImportBankReturns")
             .WithMetadata(new RequestSizeLimitAttribute(RegistryEndpoints.MaxCsvBytes)).Accepts<string>("text/csv").Produces<ReturnImportResult>()
             .WithSummary("Import the bank's return file (reference,status,reason): payments paid or returned");
-        admin.MapGet("/payments", PaymentsForStaffAsync)
+        admin.MapGet("/payments", PaymentsForStaffAsync).WithName("ListFlaggedPayments")
             .WithSummary("Payments flagged for staff (flagged=true: returned twice, or no card account), or the one with a bank reference (reference=…)");
-        admin.MapPost("/payments/{paymentId}/reissue", ReissueAsync)
+        admin.MapPost("/payments/{paymentId}/reissue", ReissueAsync).WithName("ReissuePayment")
             .WithSummary("Reissue a flagged payment in the next run, once its card account has been put right");
-        admin.MapGet("/recovery-cases", RecoveryCasesAsync).WithSummary("Overpayments being recovered, with every amount recovered");
-        admin.MapPost("/recovery-cases/{caseId}/repayments", RepayAsync).WithSummary("Record a repayment received (once per receipt reference)");
-        admin.MapPost("/recovery-cases/{caseId}/instalments", InstalmentsAsync).WithSummary("Agree repayment in instalments");
-        admin.MapGet("/funds/{cityCode}", FundAsync).WithSummary("A city fund's books: balance by account");
-        admin.MapGet("/funds/{cityCode}/movements", MovementsAsync).WithSummary("A city fund's ledger transactions, newest first (runId: one run's)");
-        api.MapGet("/applications/{id}/payments", PaymentsAsync).RequireAuthorization(Principals.PortalOrStaffPolicy)
+        admin.MapGet("/recovery-cases", RecoveryCasesAsync).WithName("ListRecoveryCases").WithSummary("Overpayments being recovered, with every amount recovered");
+        admin.MapPost("/recovery-cases/{caseId}/repayments", RepayAsync).WithName("RecordRepayment").WithSummary("Record a repayment received (once per receipt reference)");
+        admin.MapPost("/recovery-cases/{caseId}/instalments", InstalmentsAsync).WithName("AgreeInstalments").WithSummary("Agree repayment in instalments");
+        admin.MapGet("/funds/{cityCode}", FundAsync).WithName("GetFund").WithSummary("A city fund's books: balance by account");
+        admin.MapGet("/funds/{cityCode}/movements", MovementsAsync).WithName("ListFundMovements").WithSummary("A city fund's ledger transactions, newest first (runId: one run's)");
+        api.MapGet("/applications/{id}/payments", PaymentsAsync).WithName("ListApplicationPayments").RequireAuthorization(Principals.PortalOrStaffPolicy)
             .WithSummary("An application's payments: month, amount, status");
     }
 

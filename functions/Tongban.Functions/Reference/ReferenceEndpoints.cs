@@ -16,5 +16,5 @@ public static class ReferenceEndpoints
             return TypedResults.Ok(province.Cities.Select(c => new CityView(c.Code, c.Name,
                 c.StandardOn(today) / 100m,
                 c.Offices.Select(o => new OfficeView(o.Code, o.Name, o.Reviewers)).ToList())));
-        }).AllowAnonymous().WithSummary("Cities, their offices and the monthly benefit standard in force today");
+        }).AllowAnonymous().WithName("ListCities").WithSummary("Cities, their offices and the monthly benefit standard in force today");
 }

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.DurableTask.Client;
+using Tongban.Applications;
 using Tongban.Hosting;
 using Tongban.Security;
 
@@ -9,19 +11,22 @@ public static class RegistryEndpoints
     public const long MaxCsvBytes = 200L * 1024 * 1024;
 
     public static void Map(IEndpointRouteBuilder api) =>
-        api.MapPost("/admin/insured-persons/import", ImportAsync).RequireAuthorization(Principals.AdministratorPolicy)
+        api.MapPost("/admin/insured-persons/import", ImportAsync).RequireAuthorization(Principals.AdministratorPolicy).WithName("ImportInsuredPersons")
             .WithMetadata(new RequestSizeLimitAttribute(MaxCsvBytes))
             .Accepts<string>("text/csv")
             .Produces<ImportResult>()
             .WithSummary("Import contribution spells from the core insurance system (CSV)");
 
-    private static async Task<IResult> ImportAsync(HttpContext http, RegistryImport import)
+    /// <summary>Imports the file, then gives each automatic rejection it asked to recheck (二次审核) an orchestration.</summary>
+    private static async Task<IResult> ImportAsync(HttpContext http, RegistryImport import, WorkflowReconciler reconciler, DurableTaskClient durable)
     {
         if (!(http.Request.ContentType ?? "").StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
             return Problems.Of(415, "Unsupported media type", "Send the file as text/csv.");
         try
         {
-            return TypedResults.Ok(await import.ImportCsvAsync(http.Request.Body, http.RequestAborted));
+            var result = await import.ImportCsvAsync(http.Request.Body, http.RequestAborted);
+            await reconciler.ReconcileAsync(durable, http.RequestAborted);
+            return TypedResults.Ok(result);
         }
         catch (InvalidCsvException e)
         {

@@ -9,7 +9,6 @@ using Tongban.Domain.Registry;
 using Tongban.PersonalData;
 using Tongban.Storage;
 using Tongban.Verification;
-using Tongban.Work;
 
 namespace Tongban.Registry;
 
@@ -160,17 +159,16 @@ public sealed class RegistryImport(Database database, PersonalDataProtector prot
             }
         }
         // 二次审核: contributions changed, so what verification ruled out may pass now.
-        var cutoff = now - (long)RecheckApplicationHandler.Window.TotalMilliseconds;
+        // The request commits with the data; the reconciler gives each such claim an orchestration that rechecks it.
+        var cutoff = now - (long)ClaimVerification.RecheckWindow.TotalMilliseconds;
         foreach (var personKey in spellsChanged)
         {
             await c.ExecuteAsync(
-                $"""
-                 INSERT INTO work_items (kind, payload, dedupe_key, status, due_at, attempts, max_attempts, created_at)
-                 SELECT @kind, id, 'recheck:' || id || ':' || @now, 'pending', @now, 0, @maxAttempts, @now FROM applications
-                 WHERE person_key = @personKey AND status = 'rejected' AND first_reviewer IS NULL AND received_at > @cutoff
-                 ON CONFLICT (dedupe_key) DO NOTHING
-                 """,
-                new { kind = RecheckApplicationHandler.WorkKind, personKey, now, cutoff, maxAttempts = WorkItems.DefaultMaxAttempts }, t);
+                """
+                UPDATE applications SET recheck_requested_at = @now
+                WHERE person_key = @personKey AND status = 'rejected' AND first_reviewer IS NULL AND received_at > @cutoff
+                """,
+                new { personKey, now, cutoff }, t);
         }
         return (imported, updated);
     }

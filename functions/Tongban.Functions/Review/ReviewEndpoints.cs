@@ -1,4 +1,5 @@
 using Dapper;
+using Microsoft.DurableTask.Client;
 using Tongban.Applications;
 using Tongban.Domain.Claims;
 using Tongban.Hosting;
@@ -21,14 +22,14 @@ public static class ReviewEndpoints
 {
     public static void Map(IEndpointRouteBuilder api)
     {
-        api.MapGet("/review-queue", QueueAsync).RequireAuthorization(Principals.StaffPolicy)
+        api.MapGet("/review-queue", QueueAsync).RequireAuthorization(Principals.StaffPolicy).WithName("ReviewQueue")
             .WithSummary("Applications awaiting review: the caller's office (first review) or city (final review)");
-        api.MapPost("/applications/{id}/first-review", (string id, HttpContext http, ReviewCommands commands) =>
-                ReviewAsync(id, http, commands, ClaimStatus.FirstReview))
-            .RequireAuthorization(Principals.StaffPolicy).WithSummary("First review (初审)");
-        api.MapPost("/applications/{id}/final-review", (string id, HttpContext http, ReviewCommands commands) =>
-                ReviewAsync(id, http, commands, ClaimStatus.FinalReview))
-            .RequireAuthorization(Principals.StaffPolicy).WithSummary("Final review (复核)");
+        api.MapPost("/applications/{id}/first-review", (string id, HttpContext http, ReviewCommands commands, DurableTaskClient durable,
+                ILogger<ReviewCommands> log) => ReviewAsync(id, http, commands, durable, log, ClaimStatus.FirstReview))
+            .RequireAuthorization(Principals.StaffPolicy).WithName("FirstReview").WithSummary("First review (初审)");
+        api.MapPost("/applications/{id}/final-review", (string id, HttpContext http, ReviewCommands commands, DurableTaskClient durable,
+                ILogger<ReviewCommands> log) => ReviewAsync(id, http, commands, durable, log, ClaimStatus.FinalReview))
+            .RequireAuthorization(Principals.StaffPolicy).WithName("FinalReview").WithSummary("Final review (复核)");
     }
 
     private static async Task<IResult> QueueAsync(string? stage, HttpContext http, Database database, TimeProvider clock)
@@ -53,7 +54,8 @@ public static class ReviewEndpoints
             ApplicationViews.Time(r.ReceivedAt), r.DueAt is { } due ? ApplicationViews.Time(due) : null, r.DueAt < now)));
     }
 
-    private static async Task<IResult> ReviewAsync(string id, HttpContext http, ReviewCommands commands, ClaimStatus stage)
+    private static async Task<IResult> ReviewAsync(string id, HttpContext http, ReviewCommands commands, DurableTaskClient durable,
+        ILogger log, ClaimStatus stage)
     {
         var (request, problem) = await JsonBody.ReadAsync<ReviewRequest>(http.Request);
         if (problem is not null) return problem;
@@ -68,7 +70,10 @@ public static class ReviewEndpoints
         if (decision == ReviewDecision.Reject && string.IsNullOrWhiteSpace(request.Opinion))
             return Problems.Invalid("opinion", "An opinion is required to reject.");
         var status = await commands.ReviewAsync(id, http.User.Staff()!, stage, decision.Value, request.Opinion, http.RequestAborted);
-        return status is null ? Problems.NotFound($"Application {id}") : TypedResults.Ok(new ReviewResponse(status.Value.Code()));
+        if (status is null) return Problems.NotFound($"Application {id}");
+        // The decision has committed: the answer stands whatever happens next; the orchestration moves the claim on.
+        await ClaimWorkflows.SignalAsync(durable, id, log, CancellationToken.None);
+        return TypedResults.Ok(new ReviewResponse(status.Value.Code()));
     }
 
     private sealed class QueueRow

@@ -18,7 +18,7 @@ public static class AuthEndpoints
     public static string HashPassword(string username, string password) => Hasher.HashPassword(username, password);
 
     public static void Map(IEndpointRouteBuilder api) =>
-        api.MapPost("/auth/token", IssueAsync).AllowAnonymous().RequireRateLimiting(Principals.LoginRateLimit)
+        api.MapPost("/auth/token", IssueAsync).WithName("IssueToken").AllowAnonymous().RequireRateLimiting(Principals.LoginRateLimit)
             .Produces<TokenResponse>().ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithSummary("Exchange a staff username and password for a bearer token");
 

@@ -1,0 +1,52 @@
+using Grpc.Core;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+
+namespace Tongban.Applications;
+
+/// <summary>
+/// The client side of the claim orchestrations: starting one after intake, and telling one that a decision about
+/// its claim has committed. Both are safe to repeat, and a failure here loses nothing — the decision is already in
+/// the database, and the reconciler or the orchestration's own daily look finds it.
+/// </summary>
+public static class ClaimWorkflows
+{
+    /// <summary>An orchestration in these states is live: starting another for its claim would run the journey twice.</summary>
+    public static readonly OrchestrationRuntimeStatus[] Live =
+        [OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended];
+
+    /// <summary>Starts the claim's orchestration (instance id = application id), or signals the live one.</summary>
+    public static async Task StartAsync(DurableTaskClient client, ClaimInput input, CancellationToken ct)
+    {
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(ClaimOrchestrator.Name, input,
+                new StartOrchestrationOptions(input.ApplicationId).WithDedupeStatuses(Live), ct);
+        }
+        catch (Exception e) when (AlreadyLive(e))
+        {
+            await client.RaiseEventAsync(input.ApplicationId, ClaimOrchestrator.ClaimChanged, "changed", ct);
+        }
+    }
+
+    /// <summary>After a decision committed: the live orchestration reads the claim again, or a new one takes it from here.</summary>
+    public static async Task SignalAsync(DurableTaskClient client, string applicationId, ILogger log, CancellationToken ct)
+    {
+        try
+        {
+            var instance = await client.GetInstanceAsync(applicationId, getInputsAndOutputs: false, ct);
+            if (instance is not null && Live.Contains(instance.RuntimeStatus))
+                await client.RaiseEventAsync(applicationId, ClaimOrchestrator.ClaimChanged, "changed", ct);
+            else
+                await StartAsync(client, new ClaimInput(applicationId), ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning(e, "Claim {ApplicationId} changed but its orchestration was not told; the reconciler will pick it up", applicationId);
+        }
+    }
+
+    private static bool AlreadyLive(Exception e) =>
+        e is RpcException { StatusCode: StatusCode.AlreadyExists } || e.InnerException is RpcException { StatusCode: StatusCode.AlreadyExists }
+        || e.GetType().Name == "OrchestrationAlreadyExistsException";
+}

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Dapper;
+using Microsoft.DurableTask.Client;
+using Tongban.Hosting;
+using Tongban.Security;
+using Tongban.Storage;
+
+namespace Tongban.Applications;
+
+/// <summary>
+/// A claim's Durable orchestration as operators see it (contract v1.1): <c>runtimeStatus</c> is Durable's
+/// (<c>Running</c>, <c>Completed</c>, <c>Failed</c>, …, or <c>None</c> when the task hub has no such instance) and
+/// <c>customStatus</c> the step it is at (<see cref="ClaimStep"/>), when it has set one.
+/// </summary>
+public sealed record WorkflowView(string InstanceId, string RuntimeStatus, JsonElement? CustomStatus)
+{
+    public static async Task<WorkflowView> ForAsync(DurableTaskClient client, string instanceId, CancellationToken ct)
+    {
+        var instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, ct);
+        return new WorkflowView(instanceId, instance?.RuntimeStatus.ToString() ?? "None",
+            instance?.SerializedCustomStatus is { Length: > 0 } custom ? JsonSerializer.Deserialize<JsonElement>(custom) : null);
+    }
+}
+
+/// <summary>An orchestration an administrator should look at: failed, or missing for a claim that needs one.</summary>
+public sealed record WorkflowProblem(string InstanceId, string Kind, string RuntimeStatus, string? Failure, DateTimeOffset? LastUpdatedAt);
+
+/// <summary>Failed or stuck orchestrations, and restarting one (administrators).</summary>
+public static class WorkflowEndpoints
+{
+    public static void Map(IEndpointRouteBuilder api)
+    {
+        api.MapGet("/admin/workflows", ListAsync).RequireAuthorization(Principals.AdministratorPolicy).WithName("ListWorkflows")
+            .WithSummary("Orchestrations that failed, and claims that need one but have none (stuck)");
+        api.MapPost("/admin/workflows/{instanceId}/restart", RestartAsync).RequireAuthorization(Principals.AdministratorPolicy)
+            .WithName("RestartWorkflow")
+            .WithSummary("Start a claim's orchestration again; it continues from the database state");
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, DurableTaskClient durable, WorkflowReconciler reconciler)
+    {
+        var ct = http.RequestAborted;
+        var problems = new List<WorkflowProblem>();
+        var failed = new OrchestrationQuery { Statuses = [OrchestrationRuntimeStatus.Failed], PageSize = 500 };
+        await foreach (var instance in durable.GetAllInstancesAsync(failed).WithCancellation(ct))
+            problems.Add(new WorkflowProblem(instance.InstanceId, "failed", instance.RuntimeStatus.ToString(),
+                instance.FailureDetails?.ErrorMessage, instance.LastUpdatedAt));
+        foreach (var (id, _) in await reconciler.MissingAsync(durable, ct))
+            problems.Add(new WorkflowProblem(id, "stuck", "None", null, null));
+        return TypedResults.Ok(problems);
+    }
+
+    private static async Task<IResult> RestartAsync(string instanceId, HttpContext http, Database database, DurableTaskClient durable)
+    {
+        var ct = http.RequestAborted;
+        if (!Guid.TryParse(instanceId, out _)) return Problems.NotFound($"Workflow {instanceId}");
+        long? recheck;
+        await using (var connection = await database.OpenAsync(ct))
+        {
+            var row = await connection.QuerySingleOrDefaultAsync<(string Id, long? Recheck)?>(
+                "SELECT id, recheck_requested_at FROM applications WHERE id = @instanceId", new { instanceId });
+            if (row is null) return Problems.NotFound($"Workflow {instanceId}");
+            recheck = row.Value.Recheck;
+        }
+        await ClaimWorkflows.StartAsync(durable, new ClaimInput(instanceId, recheck is not null), ct);
+        return TypedResults.Accepted($"/api/v1/applications/{instanceId}", await WorkflowView.ForAsync(durable, instanceId, ct));
+    }
+}

@@ -1,0 +1,148 @@
+using System.Net.Sockets;
+using DurableTask.AzureStorage;
+using DurableTask.Core;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing.Sidecar;
+using Microsoft.DurableTask.Testing.Sidecar.Grpc;
+using Microsoft.DurableTask.Worker;
+
+namespace Tongban.Hosting.Durable;
+
+/// <summary>
+/// Durable Task without the Functions host: the app's orchestrators and activities (the same <c>[Function]</c> methods
+/// the host runs, <see cref="FunctionCatalog"/>) run on an in-process <c>DurableTaskWorker</c>, talking gRPC over a Unix
+/// socket to an in-process task hub sidecar (<c>TaskHubGrpcServer</c>) on the backend <c>Durable:Backend</c> names:
+/// <list type="bullet">
+/// <item><c>InMemory</c> (default): nothing external; the task hub dies with the process, and the reconciler rebuilds
+/// every open claim's orchestration from the database at the next start;</item>
+/// <item><c>AzureStorage</c>: the provider Durable Functions uses in Azure (queues, tables, blobs), on
+/// <c>Durable:StorageConnection</c> (Azurite: <c>UseDevelopmentStorage=true</c>), task hub <c>Durable:TaskHub</c>.</item>
+/// </list>
+/// </summary>
+public static class StandaloneDurable
+{
+    public const string InMemory = "InMemory";
+    public const string AzureStorage = "AzureStorage";
+
+    public static IServiceCollection AddStandaloneDurable(this IServiceCollection services, IConfiguration configuration)
+    {
+        var backend = configuration["Durable:Backend"] is { Length: > 0 } b ? b : InMemory;
+        if (!backend.Equals(InMemory, StringComparison.OrdinalIgnoreCase) && !backend.Equals(AzureStorage, StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException($"Durable:Backend '{backend}' is not {InMemory} or {AzureStorage}.");
+        var concurrency = configuration.GetValue("Durable:MaxConcurrentWorkItems", 256);
+        var socket = Path.Combine(Path.GetTempPath(), $"tongban-durable-{Environment.ProcessId}-{Guid.NewGuid():N}.sock");
+
+        services.AddSingleton<IOrchestrationService>(sp => backend.Equals(InMemory, StringComparison.OrdinalIgnoreCase)
+            ? new UnthrottledOrchestrationService(new InMemoryOrchestrationService(sp.GetService<ILoggerFactory>()), concurrency)
+            : AzureStorageBackend(configuration, concurrency, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => new DurableSidecar(socket, sp.GetRequiredService<IOrchestrationService>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddHostedService(sp => sp.GetRequiredService<DurableSidecar>());
+
+        var channel = UnixSocketChannel(socket);
+        services.AddDurableTaskWorker(worker =>
+        {
+            worker.AddTasks(registry => FunctionCatalog.RegisterDurableTasks(registry));
+            worker.UseGrpc(channel);
+            worker.Configure(o =>
+            {
+                o.Concurrency.MaximumConcurrentActivityWorkItems = concurrency;
+                o.Concurrency.MaximumConcurrentOrchestrationWorkItems = concurrency;
+            });
+        });
+        services.AddDurableTaskClient(client =>
+        {
+            client.UseGrpc(channel);
+            client.RegisterDirectly();
+        });
+        return services;
+    }
+
+    private static AzureStorageOrchestrationService AzureStorageBackend(IConfiguration configuration, int concurrency, ILoggerFactory logs)
+    {
+        var connection = configuration["Durable:StorageConnection"] is { Length: > 0 } c
+            ? c
+            : throw new InvalidOperationException("Durable:Backend is AzureStorage but Durable:StorageConnection is not set (Azurite: UseDevelopmentStorage=true).");
+        var service = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
+        {
+            TaskHubName = configuration["Durable:TaskHub"] is { Length: > 0 } hub ? hub : "TongbanHub",
+            StorageAccountClientProvider = new DurableTask.AzureStorage.StorageAccountClientProvider(connection),
+            MaxConcurrentTaskOrchestrationWorkItems = concurrency,
+            MaxConcurrentTaskActivityWorkItems = concurrency,
+            // Idle queues back off to 30 s by default: a review decision would wait that long to move the claim on.
+            MaxQueuePollingInterval = TimeSpan.FromSeconds(configuration.GetValue("Durable:MaxQueuePollingSeconds", 1.0)),
+            LoggerFactory = logs,
+        });
+        service.CreateIfNotExistsAsync().GetAwaiter().GetResult();
+        return service;
+    }
+
+    /// <summary>A gRPC channel to the sidecar's socket: no TCP port to collide with other instances or tests.</summary>
+    private static GrpcChannel UnixSocketChannel(string socket) =>
+        GrpcChannel.ForAddress("http://localhost", new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler
+            {
+                ConnectCallback = async (_, ct) =>
+                {
+                    var s = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                    try
+                    {
+                        await s.ConnectAsync(new UnixDomainSocketEndPoint(socket), ct);
+                        return new NetworkStream(s, ownsSocket: true);
+                    }
+                    catch
+                    {
+                        s.Dispose();
+                        throw;
+                    }
+                },
+            },
+        });
+}
+
+/// <summary>The task hub's gRPC sidecar, in its own small host inside the process, listening on a Unix socket.</summary>
+public sealed class DurableSidecar(string socket, IOrchestrationService service, ILoggerFactory logs) : IHostedService, IAsyncDisposable
+{
+    private IHost? _host;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (File.Exists(socket)) File.Delete(socket);
+        _host = Host.CreateDefaultBuilder()
+            .ConfigureLogging(logging =>
+            {
+                logging.ClearProviders();
+                logging.Services.AddSingleton(logs);
+            })
+            .ConfigureWebHostDefaults(web =>
+            {
+                web.UseKestrel(k => k.ListenUnixSocket(socket, listen => listen.Protocols = HttpProtocols.Http2));
+                web.ConfigureServices(s =>
+                {
+                    s.AddGrpc();
+                    s.AddSingleton(service);
+                    s.AddSingleton((IOrchestrationServiceClient)service);
+                    s.AddSingleton<TaskHubGrpcServer>();
+                });
+                web.Configure(app => app.UseRouting().UseEndpoints(e => e.MapGrpcService<TaskHubGrpcServer>()));
+            })
+            .Build();
+        await _host.StartAsync(cancellationToken);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_host is not null) await _host.StopAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_host is null) return;
+        _host.Dispose();
+        _host = null;
+        if (File.Exists(socket)) File.Delete(socket);
+        await ValueTask.CompletedTask;
+    }
+}

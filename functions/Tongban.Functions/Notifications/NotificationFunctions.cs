@@ -1,0 +1,20 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Tongban.Hosting;
+
+namespace Tongban.Notifications;
+
+public sealed class NotificationFunctions(SmsDelivery sms, HttpFunctions http)
+{
+    /// <summary>
+    /// Every minute: SMS queued over a minute ago and still not sent — payment SMS from the payout runs, and any whose
+    /// claim orchestration stopped before delivering them.
+    /// </summary>
+    [Function(nameof(DeliverQueuedSms))]
+    public Task DeliverQueuedSms([TimerTrigger("0 * * * * *")] TimerInfo timer, CancellationToken ct) =>
+        sms.DeliverQueuedAsync(TimeSpan.FromMinutes(1), 1000, ct);
+
+    [Function(nameof(ListNotifications))]
+    public Task<IResult> ListNotifications([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/admin/notifications")] HttpRequest request,
+        [DurableClient] DurableTaskClient durable) => http.InvokeAsync(request, durable);
+}

@@ -1,0 +1,72 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Tongban.Hosting;
+using Tongban.Domain;
+using Tongban.Domain.Claims;
+using Tongban.Work;
+
+namespace Tongban.Payouts;
+
+public sealed class PayoutFunctions(PayoutRuns runs, WorkPump pump, TimeProvider clock, HttpFunctions http)
+{
+    /// <summary>Daily at 00:05 China time (16:05 UTC): from the 1st, the month's run starts, once; a missed month is caught up.</summary>
+    [Function("MonthlyPayout")]
+    public async Task MonthlyPayout([TimerTrigger("0 5 16 * * *")] TimerInfo timer, CancellationToken ct)
+    {
+        foreach (var period in PayoutRuns.Schedule.DuePeriods(clock.GetUtcNow()))
+            await runs.RequestAsync(YearMonth.Parse(period), ClaimWorkflow.SystemActor, ct);
+        pump.Wake();
+    }
+
+    [Function(nameof(StartPayoutRun))]
+    public Task<IResult> StartPayoutRun([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/admin/payout-runs")] HttpRequest request,
+        [DurableClient] DurableTaskClient durable) => http.InvokeAsync(request, durable);
+
+    [Function(nameof(ListPayoutRuns))]
+    public Task<IResult> ListPayoutRuns([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/admin/payout-runs")] HttpRequest request,
+        [DurableClient] DurableTaskClient durable) => http.InvokeAsync(request, durable);
+
+    [Function(nameof(GetPayoutRun))]
+    public Task<IResult> GetPayoutRun([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/admin/payout-runs/{runId}")] HttpRequest request,
+        [DurableClient] DurableTaskClient durable) => http.InvokeAsync(request, durable);
+
+    [Function(nameof(DownloadBankFile))]
+    public Task<IResult> DownloadBankFile([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/admin/payout-runs/{runId}/files/{cityCode}")] HttpRequest request,
+        [DurableClient] DurableTaskClient durable) => http.InvokeAsync(request, durable);
+
+    [Function(nameof(ImportBankReturns))]
+    public Task<IResult> ImportBankReturns([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/admin/payout-runs/{runId}/returns")] HttpRequest request,
+        [DurableClient] DurableTaskClient durable) => http.InvokeAsync(request, durable);
+
+    [Function(nameof(ListFlaggedPayments))]
+    public Task<IResult> ListFlaggedPayments([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/admin/payments")] HttpRequest request,
+        [DurableClient] DurableTaskClient durable) => http.InvokeAsync(request, durable);
+
+    [Function(nameof(ReissuePayment))]
+    public Task<IResult> ReissuePayment([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/admin/payments/{paymentId}/reissue")] HttpRequest request,
+        [DurableClient] DurableTaskClient durable) => http.InvokeAsync(request, durable);
+
+    [Function(nameof(ListRecoveryCases))]
+    public Task<IResult> ListRecoveryCases([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/admin/recovery-cases")] HttpRequest request,
+        [DurableClient] DurableTaskClient durable) => http.InvokeAsync(request, durable);
+
+    [Function(nameof(RecordRepayment))]
+    public Task<IResult> RecordRepayment([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/admin/recovery-cases/{caseId}/repayments")] HttpRequest request,
+        [DurableClient] DurableTaskClient durable) => http.InvokeAsync(request, durable);
+
+    [Function(nameof(AgreeInstalments))]
+    public Task<IResult> AgreeInstalments([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/admin/recovery-cases/{caseId}/instalments")] HttpRequest request,
+        [DurableClient] DurableTaskClient durable) => http.InvokeAsync(request, durable);
+
+    [Function(nameof(GetFund))]
+    public Task<IResult> GetFund([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/admin/funds/{cityCode}")] HttpRequest request,
+        [DurableClient] DurableTaskClient durable) => http.InvokeAsync(request, durable);
+
+    [Function(nameof(ListFundMovements))]
+    public Task<IResult> ListFundMovements([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/admin/funds/{cityCode}/movements")] HttpRequest request,
+        [DurableClient] DurableTaskClient durable) => http.InvokeAsync(request, durable);
+
+    [Function(nameof(ListApplicationPayments))]
+    public Task<IResult> ListApplicationPayments([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/applications/{id}/payments")] HttpRequest request,
+        [DurableClient] DurableTaskClient durable) => http.InvokeAsync(request, durable);
+}

@@ -1,0 +1,25 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Tongban.Hosting;
+
+namespace Tongban.Review;
+
+/// <summary>The review queue, first and final review and stop events, as functions. Each runs the standalone endpoint of the same name (<see cref="HttpFunctions"/>).</summary>
+public sealed class ReviewFunctions(HttpFunctions http)
+{
+    [Function(nameof(ReviewQueue))]
+    public Task<IResult> ReviewQueue([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/review-queue")] HttpRequest request,
+        [DurableClient] DurableTaskClient durable) => http.InvokeAsync(request, durable);
+
+    [Function(nameof(FirstReview))]
+    public Task<IResult> FirstReview([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/applications/{id}/first-review")] HttpRequest request,
+        [DurableClient] DurableTaskClient durable) => http.InvokeAsync(request, durable);
+
+    [Function(nameof(FinalReview))]
+    public Task<IResult> FinalReview([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/applications/{id}/final-review")] HttpRequest request,
+        [DurableClient] DurableTaskClient durable) => http.InvokeAsync(request, durable);
+
+    [Function(nameof(ReportEvent))]
+    public Task<IResult> ReportEvent([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/applications/{id}/events")] HttpRequest request,
+        [DurableClient] DurableTaskClient durable) => http.InvokeAsync(request, durable);
+}

@@ -1,0 +1,75 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using Tongban.Applications;
+using Tongban.Domain.Claims;
+using Tongban.Domain.Province;
+using Tongban.Domain.Verification;
+using Tongban.Storage;
+
+namespace Tongban.Verification;
+
+/// <summary>
+/// Automatic verification (零材料): checks the claim against the registry and the claims store, then rejects it with
+/// reasons or assigns it to first review, in one transaction. 二次审核 runs the same check again for an automatic
+/// rejection when a registry import changed the person's contributions. Both are idempotent: a claim no longer in the
+/// state they act on is left as it is, and they answer with the claim as it stands.
+/// </summary>
+public sealed class ClaimVerification(Database database, ClaimStore store, ClaimFactsLoader facts, ProvinceConfig province, TimeProvider clock)
+{
+    /// <summary>How far back 二次审核 reaches: automatic rejections of the last year (Gaoming, seed 000).</summary>
+    public static readonly TimeSpan RecheckWindow = TimeSpan.FromDays(365);
+
+    public Task<ClaimSnapshot> VerifyAsync(string applicationId, CancellationToken ct) => database.InTransactionAsync(async (c, t) =>
+    {
+        await LockAsync(c, t, applicationId);
+        if (await ClaimStore.LoadAsync(c, t, applicationId) is { Claim.Status: ClaimStatus.Verifying } found)
+        {
+            var (claim, receivedAt) = found;
+            var now = clock.GetUtcNow();
+            var result = Eligibility.Assess(await facts.LoadAsync(c, t, claim, now), province);
+            var office = result.Passed ? await facts.FirstReviewOfficeAsync(c, t, claim, result) : null;
+            await store.ApplyAsync(c, t, ClaimWorkflow.CompleteVerification(claim, result, office), claim.Version, receivedAt, now);
+            await SaveFindingsAsync(c, t, applicationId, result);
+        }
+        return await store.SnapshotAsync(c, t, applicationId);
+    }, ct);
+
+    /// <summary>
+    /// Verifies an automatic rejection again; one that passes now goes to first review and the person is told by SMS.
+    /// A reviewer's rejection is never reopened by data, nor an old application once the person has a newer open one.
+    /// Clears the claim's recheck request either way.
+    /// </summary>
+    public Task<ClaimSnapshot> RecheckAsync(string applicationId, CancellationToken ct) => database.InTransactionAsync(async (c, t) =>
+    {
+        await LockAsync(c, t, applicationId);
+        if (await ClaimStore.LoadAsync(c, t, applicationId) is { Claim: { Status: ClaimStatus.Rejected, FirstReviewer: null } } found)
+        {
+            var (claim, receivedAt) = found;
+            var now = clock.GetUtcNow();
+            var claimFacts = await facts.LoadAsync(c, t, claim, now);
+            if (!claimFacts.HasOtherOpenClaim)
+            {
+                var result = Eligibility.Assess(claimFacts, province);
+                var office = result.Passed ? await facts.FirstReviewOfficeAsync(c, t, claim, result) : null;
+                if (ClaimWorkflow.Recheck(claim, result, office) is { } transition)
+                {
+                    await store.ApplyAsync(c, t, transition, claim.Version, receivedAt, now);
+                    await SaveFindingsAsync(c, t, applicationId, result);
+                }
+            }
+        }
+        await c.ExecuteAsync("UPDATE applications SET recheck_requested_at = NULL WHERE id = @applicationId", new { applicationId }, t);
+        return await store.SnapshotAsync(c, t, applicationId);
+    }, ct);
+
+    private Task LockAsync(DbConnection c, DbTransaction t, string applicationId) =>
+        database.Provider == DatabaseProvider.Postgres
+            ? c.ExecuteAsync("SELECT 1 FROM applications WHERE id = @applicationId FOR UPDATE", new { applicationId }, t)
+            : Task.CompletedTask;
+
+    private static Task SaveFindingsAsync(DbConnection c, DbTransaction t, string applicationId, VerificationResult result) =>
+        c.ExecuteAsync(
+            "UPDATE applications SET findings_json = @findings, contribution_months = @months, carried_over_months = @carried WHERE id = @id",
+            new { id = applicationId, findings = JsonSerializer.Serialize(result.Findings), months = result.ContributionMonths, carried = result.CarriedOverMonths }, t);
+}
