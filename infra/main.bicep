@@ -196,6 +196,8 @@ module functionApp 'modules/functionapp.bicep' = {
       Sms__AcsEndpoint: communication.outputs.endpoint
       Sms__From: smsFrom
       Sms__AcsAccessKey: ''
+      // A message claimed by a deliverer that died is sent again after this long (the gateway drops the repeat).
+      Sms__RetryAfterSeconds: '120'
       // The app folder is read-only on Flex Consumption: under the Functions host relative paths are in the
       // instance's temp folder, where the local SMS sink (without a sender number) writes.
       Sms__OutboxPath: 'tongban/sms-outbox.jsonl'

@@ -33,18 +33,21 @@ public static class FunctionsWorker
         var host = new HostBuilder()
             .ConfigureFunctionsWebApplication()
             .ConfigureAppConfiguration(config => config.AddInMemoryCollection([new(HostedSetting, "true")]))
-            .ConfigureServices((context, services) =>
-            {
-                TongbanApp.AddServices(services, context.Configuration, context.HostingEnvironment);
-                // The host hands each invocation its Durable client through the [DurableClient] binding; HttpFunctions
-                // puts it here so the shared handlers can take a DurableTaskClient as they do standalone.
-                services.AddScoped<DurableClientScope>();
-                services.AddScoped<DurableTaskClient>(sp => sp.GetRequiredService<DurableClientScope>().Client
-                    ?? throw new InvalidOperationException("This function has no [DurableClient] binding."));
-            })
+            .ConfigureServices((context, services) => ConfigureServices(services, context.Configuration, context.HostingEnvironment))
             .Build();
         await Migrator.MigrateAsync(host.Services.GetRequiredService<Database>());
         await host.RunAsync();
+    }
+
+    /// <summary>The app's services under the host.</summary>
+    public static void ConfigureServices(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        TongbanApp.AddServices(services, configuration, environment);
+        // The host hands each invocation its Durable client through the [DurableClient] binding; HttpFunctions puts it
+        // here so the shared handlers can take a DurableTaskClient as they do standalone.
+        services.AddScoped<DurableClientScope>();
+        services.AddScoped<DurableTaskClient>(sp => sp.GetRequiredService<DurableClientScope>().Client
+            ?? throw new InvalidOperationException("This function has no [DurableClient] binding."));
     }
 }
 

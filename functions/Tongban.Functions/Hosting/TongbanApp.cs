@@ -171,7 +171,8 @@ public static class TongbanApp
     public static void MapApi(IEndpointRouteBuilder app)
     {
         app.MapOpenApi("/openapi/{documentName}.json").WithName("OpenApiDocument");
-        app.MapHealthChecks("/health", new HealthCheckOptions { ResultStatusCodes = { [HealthStatus.Unhealthy] = 503 } }).WithName("Health");
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResultStatusCodes = { [HealthStatus.Unhealthy] = 503 } })
+            .WithMetadata(new HttpMethodMetadata(["GET"])).WithName("Health");
         var api = app.MapGroup("/api/v1");
         AuthEndpoints.Map(api);
         ReferenceEndpoints.Map(api);

@@ -13,10 +13,15 @@ public interface ISmsGateway
     Task SendAsync(string mobile, string body, string messageKey, DateTimeOffset queuedAt, CancellationToken ct);
 }
 
-/// <summary>The default sink: appends each message, number masked, to data/sms-outbox.jsonl for developers to read.</summary>
+/// <summary>
+/// The default sink: appends each message, number masked, to data/sms-outbox.jsonl for developers to read. Like a
+/// gateway with repeatability, it drops a message whose key it has already written, so a resend after a crash
+/// shows once.
+/// </summary>
 public sealed class LocalSmsSink(string path) : ISmsGateway
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private HashSet<string>? _written;
 
     public async Task SendAsync(string mobile, string body, string messageKey, DateTimeOffset queuedAt, CancellationToken ct)
     {
@@ -24,6 +29,8 @@ public sealed class LocalSmsSink(string path) : ISmsGateway
         await _gate.WaitAsync(ct);
         try
         {
+            _written ??= await WrittenKeysAsync(ct);
+            if (!_written.Add(messageKey)) return;
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             await File.AppendAllTextAsync(path, line + Environment.NewLine, ct);
         }
@@ -31,5 +38,21 @@ public sealed class LocalSmsSink(string path) : ISmsGateway
         {
             _gate.Release();
         }
+    }
+
+    private async Task<HashSet<string>> WrittenKeysAsync(CancellationToken ct)
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        if (!File.Exists(path)) return keys;
+        foreach (var line in await File.ReadAllLinesAsync(path, ct))
+        {
+            // A line cut short by a crash mid-write is skipped: its message was not written whole.
+            try
+            {
+                if (JsonDocument.Parse(line).RootElement.TryGetProperty("key", out var key) && key.GetString() is { } k) keys.Add(k);
+            }
+            catch (JsonException) { }
+        }
+        return keys;
     }
 }

@@ -7,12 +7,12 @@ namespace Tongban.Notifications;
 public sealed class NotificationFunctions(SmsDelivery sms, HttpFunctions http)
 {
     /// <summary>
-    /// Every minute: SMS queued over a minute ago and still not sent — payment SMS from the payout runs, and any whose
-    /// claim orchestration stopped before delivering them.
+    /// Every ten seconds: SMS queued over ten seconds ago and still not sent — payment SMS from the payout runs, and any
+    /// whose claim orchestration stopped before delivering them. The query reads an index of unsent messages only.
     /// </summary>
     [Function(nameof(DeliverQueuedSms))]
-    public Task DeliverQueuedSms([TimerTrigger("0 * * * * *")] TimerInfo timer, CancellationToken ct) =>
-        sms.DeliverQueuedAsync(TimeSpan.FromMinutes(1), 1000, ct);
+    public Task DeliverQueuedSms([TimerTrigger("*/10 * * * * *")] TimerInfo timer, CancellationToken ct) =>
+        sms.DeliverQueuedAsync(TimeSpan.FromSeconds(10), 1000, ct);
 
     [Function(nameof(ListNotifications))]
     public Task<IResult> ListNotifications([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/admin/notifications")] HttpRequest request,

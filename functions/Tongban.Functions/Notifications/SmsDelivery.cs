@@ -8,13 +8,13 @@ namespace Tongban.Notifications;
 /// Delivers the SMS outbox. A message is claimed before it is sent (<c>queued</c> → <c>sending</c>, one conditional
 /// UPDATE), so two deliverers — an activity run twice, or the sweep beside an orchestration — never both send it; it
 /// is marked <c>sent</c> after the gateway accepted it. A deliverer that died between the two leaves it
-/// <c>sending</c>; after <see cref="ClaimTimeout"/> it is sent again with the same key and queue time, which gateways
-/// with repeatability (ACS) drop as a repeat.
+/// <c>sending</c>; after <c>Sms:RetryAfterSeconds</c> (120: longer than a gateway call may take) it is sent again with
+/// the same key and queue time, which gateways with repeatability (ACS, the local sink) drop as a repeat.
 /// </summary>
 public sealed class SmsDelivery(Database database, ISmsGateway gateway, PersonalDataProtector protector, TimeProvider clock,
-    ILogger<SmsDelivery> log)
+    IConfiguration configuration, ILogger<SmsDelivery> log)
 {
-    public static readonly TimeSpan ClaimTimeout = TimeSpan.FromMinutes(2);
+    private readonly TimeSpan _retryAfter = TimeSpan.FromSeconds(configuration.GetValue("Sms:RetryAfterSeconds", 120));
 
     /// <summary>Sends the application's queued messages in the order they were queued; returns how many this call sent.</summary>
     public async Task<int> DeliverForApplicationAsync(string applicationId, CancellationToken ct)
@@ -66,7 +66,7 @@ public sealed class SmsDelivery(Database database, ISmsGateway gateway, Personal
             WHERE dedupe_key = @key AND (status = 'queued' OR (status = 'sending' AND sending_until < @now))
             RETURNING to_enc, body, created_at
             """,
-            new { key, now, until = now + (long)ClaimTimeout.TotalMilliseconds }, t), ct);
+            new { key, now, until = now + (long)_retryAfter.TotalMilliseconds }, t), ct);
         if (message is null) return false;
         try
         {

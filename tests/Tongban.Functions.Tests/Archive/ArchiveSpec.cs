@@ -127,7 +127,7 @@ public sealed class FileSystemArchiveSpec : ArchiveSpec, IDisposable
         var relative = Path.Combine("tongban-tests", Guid.NewGuid().ToString("N"));
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["FUNCTIONS_CUSTOMHANDLER_PORT"] = "7072", ["Archive:Path"] = relative,
+            ["Hosting:FunctionsHost"] = "true", ["Archive:Path"] = relative,
         }).Build();
         try
         {

@@ -74,7 +74,7 @@ public sealed class AppProcess : IAsyncDisposable
     }
 
     /// <summary>The function app built next to this test build (same configuration).</summary>
-    private static string AppDll()
+    public static string AppDll()
     {
         var testBin = new DirectoryInfo(AppContext.BaseDirectory);
         var framework = testBin.Name.Length > 0 ? testBin.Name : testBin.Parent!.Name;
