@@ -1,8 +1,9 @@
 using Tongban.Bench;
 
-// dotnet run -c Release --project bench/Tongban.Bench -- intake [sqlite|postgres|both] [applications] [clients]
+// dotnet run -c Release --project bench/Tongban.Bench -- intake [sqlite|postgres|both] [applications] [clients] [InMemory|AzureStorage]
 // dotnet run -c Release --project bench/Tongban.Bench -- payout [sqlite|postgres|both] [entitlements]
 // PostgreSQL: set TONGBAN_BENCH_POSTGRES (or TONGBAN_TEST_POSTGRES) to a server where databases may be created.
+// AzureStorage: set TONGBAN_BENCH_AZURITE to a storage connection string (Azurite: UseDevelopmentStorage=true).
 var what = args.ElementAtOrDefault(0) ?? "intake";
 var provider = args.ElementAtOrDefault(1) ?? "both";
 var postgres = Environment.GetEnvironmentVariable("TONGBAN_BENCH_POSTGRES") ?? Environment.GetEnvironmentVariable("TONGBAN_TEST_POSTGRES");
@@ -14,6 +15,7 @@ foreach (var p in provider == "both" ? ["sqlite", "postgres"] : new[] { provider
     if (what == "payout")
         await PayoutBenchmark.RunAsync(p, int.Parse(args.ElementAtOrDefault(2) ?? "100000"), postgres);
     else
-        await IntakeBenchmark.RunAsync(p, int.Parse(args.ElementAtOrDefault(2) ?? "10000"), int.Parse(args.ElementAtOrDefault(3) ?? "16"), postgres);
+        await IntakeBenchmark.RunAsync(p, int.Parse(args.ElementAtOrDefault(2) ?? "10000"), int.Parse(args.ElementAtOrDefault(3) ?? "16"), postgres,
+            args.ElementAtOrDefault(4) ?? "InMemory");
 }
 return 0;

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.DurableTask;
 using Tongban.Domain.Claims;
 
@@ -19,8 +20,15 @@ public sealed record ClaimSnapshot(string Status, DateTimeOffset? RemindAt, Date
 /// <summary>A claim at a review stage, for the deadline activities.</summary>
 public sealed record StageInput(string ApplicationId, string Stage);
 
-/// <summary>What operators see of a running claim (the orchestration's custom status).</summary>
-public sealed record ClaimStep(string Step, DateTimeOffset? DueAt = null, bool Reminded = false, bool Overdue = false);
+/// <summary>
+/// What operators see of a running claim (the orchestration's custom status, camelCase as the API is): the step it is
+/// at (a status code, <c>verifying</c>, <c>rechecking</c> or <c>handed-to-payment</c>) and, at a review, its deadline.
+/// </summary>
+public sealed record ClaimStep(
+    [property: JsonPropertyName("step")] string Step,
+    [property: JsonPropertyName("dueAt")] DateTimeOffset? DueAt = null,
+    [property: JsonPropertyName("reminded")] bool Reminded = false,
+    [property: JsonPropertyName("overdue")] bool Overdue = false);
 
 /// <summary>
 /// A claim's journey, one orchestration per application (instance id = application id):

@@ -15,13 +15,16 @@ public static class ClaimWorkflows
     public static readonly OrchestrationRuntimeStatus[] Live =
         [OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended];
 
-    /// <summary>Starts the claim's orchestration (instance id = application id), or signals the live one.</summary>
-    public static async Task StartAsync(DurableTaskClient client, ClaimInput input, CancellationToken ct)
+    /// <summary>
+    /// Starts the claim's orchestration (instance id = application id), or signals the live one. With
+    /// <paramref name="replacePending"/> (the reconciler, for an orchestration pending too long) a pending one is replaced.
+    /// </summary>
+    public static async Task StartAsync(DurableTaskClient client, ClaimInput input, CancellationToken ct, bool replacePending = false)
     {
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(ClaimOrchestrator.Name, input,
-                new StartOrchestrationOptions(input.ApplicationId).WithDedupeStatuses(Live), ct);
+                new StartOrchestrationOptions(input.ApplicationId).WithDedupeStatuses(replacePending ? [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended] : Live), ct);
         }
         catch (Exception e) when (AlreadyLive(e))
         {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dapper;
 using Microsoft.DurableTask.Client;
 using Tongban.Hosting;
+using Tongban.Payouts;
 using Tongban.Security;
 using Tongban.Storage;
 
@@ -22,7 +23,7 @@ public sealed record WorkflowView(string InstanceId, string RuntimeStatus, JsonE
     }
 }
 
-/// <summary>An orchestration an administrator should look at: failed, or missing for a claim that needs one.</summary>
+/// <summary>An orchestration an administrator should look at: failed, or missing for a claim or payout run that needs one.</summary>
 public sealed record WorkflowProblem(string InstanceId, string Kind, string RuntimeStatus, string? Failure, DateTimeOffset? LastUpdatedAt);
 
 /// <summary>Failed or stuck orchestrations, and restarting one (administrators).</summary>
@@ -31,13 +32,14 @@ public static class WorkflowEndpoints
     public static void Map(IEndpointRouteBuilder api)
     {
         api.MapGet("/admin/workflows", ListAsync).RequireAuthorization(Principals.AdministratorPolicy).WithName("ListWorkflows")
-            .WithSummary("Orchestrations that failed, and claims that need one but have none (stuck)");
+            .WithSummary("Orchestrations that failed, and claims or payout runs that need one but have none (stuck)");
         api.MapPost("/admin/workflows/{instanceId}/restart", RestartAsync).RequireAuthorization(Principals.AdministratorPolicy)
             .WithName("RestartWorkflow")
-            .WithSummary("Start a claim's orchestration again; it continues from the database state");
+            .WithSummary("Start a claim's or payout run's orchestration again; it continues from the database state");
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, DurableTaskClient durable, WorkflowReconciler reconciler)
+    private static async Task<IResult> ListAsync(HttpContext http, DurableTaskClient durable, WorkflowReconciler reconciler,
+        PayoutRunReconciler runs)
     {
         var ct = http.RequestAborted;
         var problems = new List<WorkflowProblem>();
@@ -47,12 +49,16 @@ public static class WorkflowEndpoints
                 instance.FailureDetails?.ErrorMessage, instance.LastUpdatedAt));
         foreach (var (id, _) in await reconciler.MissingAsync(durable, ct))
             problems.Add(new WorkflowProblem(id, "stuck", "None", null, null));
+        foreach (var (_, _, id) in await runs.MissingAsync(durable, ct))
+            problems.Add(new WorkflowProblem(id, "stuck", "None", null, null));
         return TypedResults.Ok(problems);
     }
 
     private static async Task<IResult> RestartAsync(string instanceId, HttpContext http, Database database, DurableTaskClient durable)
     {
         var ct = http.RequestAborted;
+        if (PayoutRunWorkflows.TryParseInstanceId(instanceId, out var period, out var kind))
+            return await RestartRunAsync(instanceId, period, kind, database, durable, ct);
         if (!Guid.TryParse(instanceId, out _)) return Problems.NotFound($"Workflow {instanceId}");
         long? recheck;
         await using (var connection = await database.OpenAsync(ct))
@@ -64,5 +70,19 @@ public static class WorkflowEndpoints
         }
         await ClaimWorkflows.StartAsync(durable, new ClaimInput(instanceId, recheck is not null), ct);
         return TypedResults.Accepted($"/api/v1/applications/{instanceId}", await WorkflowView.ForAsync(durable, instanceId, ct));
+    }
+
+    /// <summary>A payout run's orchestration (<c>payout-2026-11-monthly</c>) unless one is live; it continues from the run's status and cursor.</summary>
+    private static async Task<IResult> RestartRunAsync(string instanceId, string period, string kind, Database database, DurableTaskClient durable,
+        CancellationToken ct)
+    {
+        string? runId;
+        await using (var connection = await database.OpenAsync(ct))
+            runId = kind == PayoutRunWorkflows.Monthly
+                ? await connection.QuerySingleOrDefaultAsync<string>("SELECT id FROM payout_runs WHERE period = @period", new { period })
+                : null;
+        if (runId is null) return Problems.NotFound($"Workflow {instanceId}");
+        await PayoutRunWorkflows.StartAsync(durable, runId, period, ct);
+        return TypedResults.Accepted($"/api/v1/admin/payout-runs/{runId}", await WorkflowView.ForAsync(durable, instanceId, ct));
     }
 }

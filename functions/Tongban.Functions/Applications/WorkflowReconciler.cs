@@ -25,10 +25,16 @@ public sealed class WorkflowReconciler(Database database, ILogger<WorkflowReconc
     {
         var missing = await MissingAsync(client, ct);
         foreach (var (id, recheck) in missing)
-            await ClaimWorkflows.StartAsync(client, new ClaimInput(id, recheck), ct);
+            await ClaimWorkflows.StartAsync(client, new ClaimInput(id, recheck), ct, replacePending: true);
         if (missing.Count > 0) log.LogInformation("Started {Count} claim orchestration(s) from the database", missing.Count);
         return missing.Count;
     }
+
+    /// <summary>
+    /// An orchestration still <c>Pending</c> this long after it was created never got its start message (an instance
+    /// killed between the task hub's two writes): it counts as missing and is replaced.
+    /// </summary>
+    public static readonly TimeSpan StalePending = TimeSpan.FromMinutes(2);
 
     /// <summary>Claims that need an orchestration and have none live or failed.</summary>
     public async Task<IReadOnlyList<(string Id, bool Recheck)>> MissingAsync(DurableTaskClient client, CancellationToken ct)
@@ -40,7 +46,8 @@ public sealed class WorkflowReconciler(Database database, ILogger<WorkflowReconc
         var known = new HashSet<string>(StringComparer.Ordinal);
         var query = new OrchestrationQuery { Statuses = [.. ClaimWorkflows.Live, OrchestrationRuntimeStatus.Failed], PageSize = 1000 };
         await foreach (var instance in client.GetAllInstancesAsync(query).WithCancellation(ct))
-            known.Add(instance.InstanceId);
+            if (instance.RuntimeStatus != OrchestrationRuntimeStatus.Pending || instance.CreatedAt > DateTimeOffset.UtcNow - StalePending)
+                known.Add(instance.InstanceId);
         return needed.Where(n => !known.Contains(n.Id)).Select(n => (n.Id, n.Recheck == 1)).ToList();
     }
 }

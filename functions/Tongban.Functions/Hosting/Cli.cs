@@ -40,7 +40,7 @@ public static class Cli
         import.SetAction(async (parse, ct) =>
         {
             // Unmatched tokens are configuration overrides, as for the service (--ConnectionStrings:Tongban=…).
-            await using var app = await TongbanApp.BuildAsync([.. parse.UnmatchedTokens, "--Work:InProcess=false", "--Durable:InProcess=false", "--Demo:Enabled=false"]);
+            await using var app = await TongbanApp.BuildAsync([.. parse.UnmatchedTokens, "--Durable:InProcess=false", "--Demo:Enabled=false"]);
             await using var stream = parse.GetValue(file)!.OpenRead();
             var result = await app.Services.GetRequiredService<RegistryImport>().ImportCsvAsync(stream, ct);
             Console.WriteLine($"新增 {result.Imported} 条，更新 {result.Updated} 条，拒绝 {result.Rejected.Count} 条，提示 {result.Flagged.Count} 条");

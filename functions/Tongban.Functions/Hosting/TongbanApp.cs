@@ -18,12 +18,10 @@ using Tongban.Province;
 using Tongban.Reference;
 using Tongban.Registry;
 using Tongban.Review;
-using Tongban.Scheduling;
 using Tongban.Security;
 using Tongban.Storage;
 using Tongban.Hosting.Durable;
 using Tongban.Verification;
-using Tongban.Work;
 
 namespace Tongban.Hosting;
 
@@ -99,9 +97,6 @@ public static class TongbanApp
         services.AddSingleton<RegistryImport>();
         services.AddSingleton<ReviewCommands>();
         services.AddSingleton<DemoSeed>();
-        services.AddSingleton(sp => new WorkItems(sp.GetRequiredService<Database>(), sp.GetRequiredService<TimeProvider>(),
-            TimeSpan.FromSeconds(configuration.GetValue("Work:LeaseSeconds", 60))));
-        services.AddSingleton<WorkPump>();
         services.AddSingleton<ClaimFactsLoader>();
         services.AddSingleton<ClaimVerification>();
         services.AddSingleton<DeadlineAlerts>();
@@ -113,8 +108,6 @@ public static class TongbanApp
         services.AddArchive(configuration, contentRoot);
         services.AddSingleton<RecipientExport>();
         services.AddPayouts(configuration);
-        if (configuration.GetValue("Work:InProcess", true) && !FunctionsWorker.IsHosted(configuration))
-            services.AddHostedService<WorkPumpService>();
 
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, PortalKeyAuthentication>(Principals.PortalScheme, null)

@@ -32,7 +32,9 @@ public sealed class LocalSmsSink(string path) : ISmsGateway
             _written ??= await WrittenKeysAsync(ct);
             if (!_written.Add(messageKey)) return;
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            await File.AppendAllTextAsync(path, line + Environment.NewLine, ct);
+            // One write per line, appended: lines from several instances sharing the file do not interleave.
+            await using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+            await file.WriteAsync(System.Text.Encoding.UTF8.GetBytes(line + "\n"), ct);
         }
         finally
         {

@@ -57,6 +57,37 @@ public sealed class SmsDelivery(Database database, ISmsGateway gateway, Personal
         return sent;
     }
 
+    /// <summary>
+    /// For a payout run's orchestration: what is queued for the people the run pays — the payment SMS its return files
+    /// queue, the completion SMS of a claim whose last month was paid — up to <paramref name="limit"/> messages after
+    /// notification id <paramref name="afterId"/>, so a million of them go out in checkpointed batches. A failed send
+    /// stays queued for the sweep. Returns the last id looked at, or null when nothing is left after it.
+    /// </summary>
+    public async Task<long?> DeliverForRunAsync(string runId, long afterId, int limit, CancellationToken ct)
+    {
+        List<(long Id, string Key)> batch;
+        await using (var connection = await database.OpenAsync(ct))
+            batch = (await connection.QueryAsync<(long, string)>(
+                """
+                SELECT n.id, n.dedupe_key FROM notifications n
+                WHERE n.status IN ('queued', 'sending') AND n.id > @afterId
+                  AND EXISTS (SELECT 1 FROM payments p WHERE p.application_id = n.application_id AND p.run_id = @runId)
+                ORDER BY n.id LIMIT @limit
+                """, new { runId, afterId, limit })).ToList();
+        foreach (var (_, key) in batch)
+        {
+            try
+            {
+                await DeliverAsync(key, ct);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                log.LogWarning(e, "SMS {Key} not delivered; the sweep tries again", key);
+            }
+        }
+        return batch.Count < limit ? null : batch[^1].Id;
+    }
+
     private async Task<bool> DeliverAsync(string key, CancellationToken ct)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();

@@ -4,8 +4,9 @@ using System.Text.RegularExpressions;
 namespace Tongban.Tests.Archive;
 
 /// <summary>
-/// Azurite's Blob service (npm package pinned in tests/azurite), started as a child process on a port the
-/// OS picks, over a temp folder, and stopped with the test class. Without it the Azure tests skip locally;
+/// Azurite (npm package pinned in tests/azurite) — Blob, Queue and Table, the services the archive and Durable's Azure
+/// Storage provider use — started as a child process on ports the OS picks, over a temp folder, and stopped with the
+/// test class. Without it the Azure tests skip locally;
 /// under CI (CI=true) they fail, because there they must run.
 /// </summary>
 public sealed partial class AzuriteFixture : IAsyncLifetime
@@ -18,11 +19,18 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
     private string? _folder;
     private string? _unavailable;
 
-    public Uri BlobServiceUri { get; private set; } = null!;
+    private readonly Dictionary<string, Uri> _services = [];
+
+    public Uri BlobServiceUri => _services["Blob"];
+
+    /// <summary>A connection string to all three services, as the Azure SDKs and Durable's provider take it.</summary>
+    public string ConnectionString =>
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
+        $"BlobEndpoint={_services["Blob"]};QueueEndpoint={_services["Queue"]};TableEndpoint={_services["Table"]};";
 
     public async ValueTask InitializeAsync()
     {
-        var main = Path.Combine(RepositoryRoot.Path, "tests", "azurite", "node_modules", "azurite", "dist", "src", "blob", "main.js");
+        var main = Path.Combine(RepositoryRoot.Path, "tests", "azurite", "node_modules", "azurite", "dist", "src", "azurite.js");
         if (!File.Exists(main))
         {
             _unavailable = $"Azurite is not installed: run `npm ci` in tests/azurite ({main} is missing).";
@@ -37,7 +45,8 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
         };
         foreach (var argument in new[]
                  {
-                     main, "--blobHost", "127.0.0.1", "--blobPort", "0", "--location", _folder,
+                     main, "--blobHost", "127.0.0.1", "--blobPort", "0", "--queueHost", "127.0.0.1", "--queuePort", "0",
+                     "--tableHost", "127.0.0.1", "--tablePort", "0", "--location", _folder,
                      "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry",
                  })
             start.ArgumentList.Add(argument);
@@ -51,7 +60,7 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
             return;
         }
 
-        // Port 0 lets the OS choose a free port; Azurite prints the one it got.
+        // Port 0 lets the OS choose free ports; Azurite prints the ones it got.
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var output = new List<string>();
         try
@@ -60,8 +69,9 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
             {
                 output.Add(line);
                 if (Listening().Match(line) is { Success: true } match)
+                    _services[match.Groups["service"].Value] = new Uri(match.Groups["url"].Value + "/" + AccountName);
+                if (_services.Count == 3)
                 {
-                    BlobServiceUri = new Uri(match.Groups["url"].Value + "/" + AccountName);
                     // Keep draining so a full pipe never blocks Azurite.
                     _ = _azurite.StandardOutput.ReadToEndAsync();
                     _ = _azurite.StandardError.ReadToEndAsync();
@@ -95,6 +105,6 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
         if (_folder is not null) Directory.Delete(_folder, recursive: true);
     }
 
-    [GeneratedRegex(@"listens on (?<url>https?://[^\s/]+)")]
+    [GeneratedRegex(@"Azurite (?<service>Blob|Queue|Table) service is successfully listening at (?<url>https?://[^\s/]+)")]
     private static partial Regex Listening();
 }

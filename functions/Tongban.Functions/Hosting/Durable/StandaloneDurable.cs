@@ -32,7 +32,7 @@ public static class StandaloneDurable
         if (!backend.Equals(InMemory, StringComparison.OrdinalIgnoreCase) && !backend.Equals(AzureStorage, StringComparison.OrdinalIgnoreCase))
             throw new InvalidOperationException($"Durable:Backend '{backend}' is not {InMemory} or {AzureStorage}.");
         var concurrency = configuration.GetValue("Durable:MaxConcurrentWorkItems", 256);
-        var socket = Path.Combine(Path.GetTempPath(), $"tongban-durable-{Environment.ProcessId}-{Guid.NewGuid():N}.sock");
+        var socket = Path.Combine(Path.GetTempPath(), $"{DurableSidecar.SocketPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}.sock");
 
         services.AddSingleton<IOrchestrationService>(sp => backend.Equals(InMemory, StringComparison.OrdinalIgnoreCase)
             ? new UnthrottledOrchestrationService(new InMemoryOrchestrationService(sp.GetService<ILoggerFactory>()), concurrency)
@@ -72,6 +72,10 @@ public static class StandaloneDurable
             MaxConcurrentTaskActivityWorkItems = concurrency,
             // Idle queues back off to 30 s by default: a review decision would wait that long to move the claim on.
             MaxQueuePollingInterval = TimeSpan.FromSeconds(configuration.GetValue("Durable:MaxQueuePollingSeconds", 1.0)),
+            // A message a killed instance had dequeued reappears after this long; the provider renews it while an
+            // orchestration or activity is still working on it, so it only bounds recovery after a crash.
+            ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(configuration.GetValue("Durable:VisibilityTimeoutSeconds", 300)),
+            WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(configuration.GetValue("Durable:VisibilityTimeoutSeconds", 300)),
             LoggerFactory = logs,
         });
         service.CreateIfNotExistsAsync().GetAwaiter().GetResult();
@@ -105,11 +109,12 @@ public static class StandaloneDurable
 /// <summary>The task hub's gRPC sidecar, in its own small host inside the process, listening on a Unix socket.</summary>
 public sealed class DurableSidecar(string socket, IOrchestrationService service, ILoggerFactory logs) : IHostedService, IAsyncDisposable
 {
+    public const string SocketPrefix = "tongban-durable-";
     private IHost? _host;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (File.Exists(socket)) File.Delete(socket);
+        RemoveSocketsOfDeadProcesses();
         _host = Host.CreateDefaultBuilder()
             .ConfigureLogging(logging =>
             {
@@ -135,6 +140,17 @@ public sealed class DurableSidecar(string socket, IOrchestrationService service,
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_host is not null) await _host.StopAsync(cancellationToken);
+    }
+
+    /// <summary>A killed instance leaves its socket file behind; the next start on the machine removes it.</summary>
+    private static void RemoveSocketsOfDeadProcesses()
+    {
+        foreach (var file in Directory.EnumerateFiles(Path.GetTempPath(), SocketPrefix + "*.sock"))
+        {
+            var pid = Path.GetFileName(file)[SocketPrefix.Length..].Split('-')[0];
+            if (int.TryParse(pid, out var id) && !Directory.Exists($"/proc/{id}") && OperatingSystem.IsLinux())
+                File.Delete(file);
+        }
     }
 
     public async ValueTask DisposeAsync()
