@@ -15,13 +15,15 @@ public interface ISmsGateway
 
 /// <summary>
 /// The default sink: appends each message, number masked, to data/sms-outbox.jsonl for developers to read. Like a
-/// gateway with repeatability, it drops a message whose key it has already written, so a resend after a crash
-/// shows once.
+/// gateway with repeatability (ACS), it drops a message whose key is already in the file — also one written by another
+/// instance sharing the file — so a resend after a crash shows once. Each append holds the file exclusively while it
+/// reads what was added since it last looked and writes its line.
 /// </summary>
 public sealed class LocalSmsSink(string path) : ISmsGateway
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private HashSet<string>? _written;
+    private readonly HashSet<string> _written = new(StringComparer.Ordinal);
+    private long _read;
 
     public async Task SendAsync(string mobile, string body, string messageKey, DateTimeOffset queuedAt, CancellationToken ct)
     {
@@ -29,12 +31,13 @@ public sealed class LocalSmsSink(string path) : ISmsGateway
         await _gate.WaitAsync(ct);
         try
         {
-            _written ??= await WrittenKeysAsync(ct);
-            if (!_written.Add(messageKey)) return;
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            // One write per line, appended: lines from several instances sharing the file do not interleave.
-            await using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+            await using var file = await OpenExclusiveAsync(ct);
+            await ReadNewKeysAsync(file, ct);
+            if (!_written.Add(messageKey)) return;
+            file.Seek(0, SeekOrigin.End);
             await file.WriteAsync(System.Text.Encoding.UTF8.GetBytes(line + "\n"), ct);
+            _read = file.Position;
         }
         finally
         {
@@ -42,19 +45,36 @@ public sealed class LocalSmsSink(string path) : ISmsGateway
         }
     }
 
-    private async Task<HashSet<string>> WrittenKeysAsync(CancellationToken ct)
+    /// <summary>Another instance appending holds the file for a moment: wait for it.</summary>
+    private async Task<FileStream> OpenExclusiveAsync(CancellationToken ct)
     {
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        if (!File.Exists(path)) return keys;
-        foreach (var line in await File.ReadAllLinesAsync(path, ct))
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (attempt < 200)
+            {
+                await Task.Delay(10, ct);
+            }
+        }
+    }
+
+    private async Task ReadNewKeysAsync(FileStream file, CancellationToken ct)
+    {
+        if (file.Length <= _read) return;
+        file.Seek(_read, SeekOrigin.Begin);
+        using var reader = new StreamReader(file, leaveOpen: true);
+        while (await reader.ReadLineAsync(ct) is { } line)
         {
             // A line cut short by a crash mid-write is skipped: its message was not written whole.
             try
             {
-                if (JsonDocument.Parse(line).RootElement.TryGetProperty("key", out var key) && key.GetString() is { } k) keys.Add(k);
+                if (JsonDocument.Parse(line).RootElement.TryGetProperty("key", out var key) && key.GetString() is { } k) _written.Add(k);
             }
             catch (JsonException) { }
         }
-        return keys;
+        _read = file.Length;
     }
 }
