@@ -41,7 +41,7 @@ public static class FunctionCatalog
         var method = function.Method;
         var target = method.IsStatic ? null : ActivatorUtilities.CreateInstance(scope.ServiceProvider, method.DeclaringType!);
         var args = method.GetParameters().Select(p =>
-            p == function.Trigger || p.Position == function.Trigger.Position ? trigger
+            p.Position == function.Trigger.Position ? trigger
             : p.ParameterType == typeof(CancellationToken) ? ct
             : p.ParameterType == typeof(DurableTaskClient) ? scope.ServiceProvider.GetRequiredService<DurableTaskClient>()
             : scope.ServiceProvider.GetRequiredService(p.ParameterType)).ToArray();

@@ -2,6 +2,8 @@ using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.AspNetCore.Routing.Template;
 using Microsoft.DurableTask.Client;
@@ -43,6 +45,9 @@ public sealed class HttpFunctions
         matcher.TryMatch(http.Request.Path, values);
         foreach (var (key, value) in values) http.Request.RouteValues[key] = value;
         http.SetEndpoint(endpoint);
+        if (endpoint.Metadata.GetMetadata<IRequestSizeLimitMetadata>() is { MaxRequestBodySize: var limit }
+            && http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            size.MaxRequestBodySize = limit;
         try
         {
             if (await AuthorizeAsync(http, endpoint)) await endpoint.RequestDelegate!(http);
