@@ -180,14 +180,6 @@ module functionApp 'modules/functionapp.bicep' = {
       Province__Name: provinceName
       Demo__Enabled: 'false'
       RateLimit__PortalPerSecond: '2000'
-      // Under the Functions host its timer triggers and Durable orchestrations drive the work and the
-      // schedules, so the in-process loop is off. NCRONTAB schedules in the app's timer triggers are
-      // evaluated in UTC: WEBSITE_TIME_ZONE is not honoured on Linux consumption plans. 01:00 UTC on the 1st
-      // is 09:00 on the 1st in China (UTC+8, no daylight saving); the app claims each (job, period) once
-      // and catches up a missed period at the next run, so the hour is not critical.
-      Work__InProcess: 'false'
-      Work__PollMilliseconds: '1000'
-      Work__LeaseSeconds: '60'
       Payouts__ChunkSize: '50000'
       // SMS through Communication Services once a sender number is set (smsFrom); the app signs in with its
       // managed identity (Contributor on the resource, roles.bicep), so no access key. ACS does not deliver to

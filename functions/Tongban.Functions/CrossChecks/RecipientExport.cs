@@ -6,8 +6,8 @@ using Tongban.Archive;
 using Tongban.Domain;
 using Tongban.Domain.Claims;
 using Tongban.Hosting;
+using Tongban.Payouts;
 using Tongban.PersonalData;
-using Tongban.Scheduling;
 using Tongban.Security;
 using Tongban.Storage;
 
@@ -43,7 +43,7 @@ public sealed class RecipientExport(Database database, PersonalDataProtector pro
     /// </summary>
     public async Task ExportDueAsync(CancellationToken ct)
     {
-        foreach (var period in Schedule.Monthly(2)(clock.GetUtcNow()))
+        foreach (var period in DueMonths.Since(2, clock.GetUtcNow()))
         {
             if (await archive.OpenReadAsync(ArchivePath(period), ct) is { } existing)
             {

@@ -11,7 +11,6 @@ using Tongban.Ledger;
 using Tongban.PersonalData;
 using Tongban.Registry;
 using Tongban.Storage;
-using Tongban.Work;
 
 namespace Tongban.Payouts;
 
@@ -23,7 +22,7 @@ public sealed record ReturnImportResult(int Paid, int Returned, int Unchanged, I
 /// paid completes the claim. A returned payment is reissued in the next run; a reissue returned again is flagged for
 /// staff. Good lines land even when others are bad, and importing the same file again changes nothing.
 /// </summary>
-public sealed class BankReturns(Database database, ClaimStore store, PersonalDataProtector protector, WorkPump pump, TimeProvider clock)
+public sealed class BankReturns(Database database, ClaimStore store, PersonalDataProtector protector, TimeProvider clock)
 {
     public static readonly string[] Header = ["reference", "status", "reason"];
     private const int LinesPerTransaction = 500;
@@ -75,7 +74,6 @@ public sealed class BankReturns(Database database, ClaimStore store, PersonalDat
             }
             if (!more) break;
         }
-        pump.Wake();
         return new ReturnImportResult(paid, returned, unchanged, rejected.OrderBy(r => r.Line).ToList());
     }
 

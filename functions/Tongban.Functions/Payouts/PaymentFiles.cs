@@ -10,7 +10,6 @@ using Tongban.Domain.Province;
 using Tongban.Ledger;
 using Tongban.PersonalData;
 using Tongban.Storage;
-using Tongban.Work;
 
 namespace Tongban.Payouts;
 
@@ -26,14 +25,21 @@ public sealed class PayoutFileRow
 }
 
 /// <summary>
-/// Issuing a run, city by city (each city's fund pays its own). First, per city and in one transaction: payments to
+/// Issuing a run, city by city (each city's fund pays its own), in two parts. First, in one transaction: payments to
 /// people without a card account are held back for staff, deductions for open recovery cases are taken, the ledger
 /// posts the issue from the payments' sums, and the file is recorded — which is what makes its scheduled payments
-/// <c>sent</c>, with no row of theirs rewritten. Then each city's bank file (<c>payouts/{period}/{city}.csv</c>:
-/// reference, card account, name, amount, memo) is written to the archive; card accounts are decrypted only for it.
+/// <c>sent</c>, with no row of theirs rewritten, and fixes which payments the file holds. Then the city's bank file
+/// (<c>payouts/{period}/{city}.csv</c>: reference, card account, name, amount, memo) is written to the archive; card
+/// accounts are decrypted only for it.
+/// <para>
+/// Two writers of the same file (a step repeated after a crash, or the same run's orchestration on two instances) are
+/// harmless: the archive is write-once, so the second meets <see cref="ArchiveConflictException"/> and takes the file as
+/// written; and the content is deterministic — the recorded payments in reference order — so whichever writer's bytes
+/// the archive keeps (or mixes, when both stage the blocks of one blob) they are the same file.
+/// </para>
 /// </summary>
-public sealed class PaymentFiles(Database database, PersonalDataProtector protector, IArchive archive, WorkItems items,
-    ProvinceConfig province, TimeProvider clock)
+public sealed class PaymentFiles(Database database, PersonalDataProtector protector, IArchive archive, ProvinceConfig province,
+    TimeProvider clock)
 {
     public static readonly string[] Header = ["reference", "account", "name", "amount", "memo"];
     public const string NoAccountReason = "无社会保障卡金融账户";
@@ -47,33 +53,34 @@ public sealed class PaymentFiles(Database database, PersonalDataProtector protec
     /// </summary>
     public const string InFileSql = "p.run_id = @RunId AND p.city_code = @CityCode AND p.status <> 'cancelled' AND NOT p.held";
 
-    public async Task IssueAllAsync(WorkItem item, string runId, YearMonth period, CancellationToken ct)
+    /// <summary>Issues the city's part of a run and writes its bank file; a part issued or written before is left as it is.</summary>
+    /// <exception cref="InvalidOperationException">The run is not issuing (its payments are not all in yet).</exception>
+    public async Task<PayoutFileRow> IssueAsync(string runId, string city, CancellationToken ct)
     {
-        List<string> cities;
-        await using (var connection = await database.OpenAsync(ct))
-            cities = (await connection.QueryAsync<string>(
-                "SELECT DISTINCT city_code FROM payments WHERE run_id = @runId ORDER BY city_code", new { runId })).ToList();
-        var files = new List<PayoutFileRow>();
-        foreach (var city in cities) files.Add(await IssueAsync(item, runId, period, city, ct));
-        var pending = files.Where(f => !f.Archived).ToList();
-        if (pending.Count == 0) return;
-        await WriteAsync(item, runId, pending, ct);
-        await database.InTransactionAsync(async (c, t) =>
+        var file = await RecordAsync(runId, city, ct);
+        if (file.Archived) return file;
+        await WriteAsync(file, ct);
+        await database.InTransactionAsync((c, t) => c.ExecuteAsync(
+            "UPDATE payout_files SET archived = TRUE WHERE run_id = @RunId AND city_code = @CityCode", new { file.RunId, file.CityCode }, t), ct);
+        return new PayoutFileRow
         {
-            await PayoutLocks.RenewLeaseAsync(c, t, item, items, clock);
-            await c.ExecuteAsync("UPDATE payout_files SET archived = TRUE WHERE run_id = @RunId AND city_code = @CityCode", pending, t);
-        }, ct);
+            RunId = file.RunId, CityCode = file.CityCode, Path = file.Path, Payments = file.Payments, AmountFen = file.AmountFen,
+            Held = file.Held, Archived = true,
+        };
     }
 
-    private Task<PayoutFileRow> IssueAsync(WorkItem item, string runId, YearMonth period, string city, CancellationToken ct) =>
+    private Task<PayoutFileRow> RecordAsync(string runId, string city, CancellationToken ct) =>
         database.InTransactionAsync(async (c, t) =>
         {
-            await PayoutLocks.RenewLeaseAsync(c, t, item, items, clock);
             await PayoutLocks.PayingAsync(database, c, t);
+            var run = await PayoutRuns.LockAsync(database, c, t, runId);
             var existing = await c.QuerySingleOrDefaultAsync<PayoutFileRow>(
                 "SELECT * FROM payout_files WHERE run_id = @runId AND city_code = @city", new { runId, city }, t);
             if (existing is not null) return existing;
+            if (run.Status != RunStatus.Issuing)
+                throw new InvalidOperationException($"Payout run {runId} is {run.Status}: its bank files are issued once all its payments are in.");
 
+            var period = YearMonth.Parse(run.Period);
             var now = clock.GetUtcNow();
             var args = new { runId, city, now = now.ToUnixTimeMilliseconds(), reason = NoAccountReason };
             // Without a card account there is nowhere to send the money: held back as returned, for staff to resolve.
@@ -108,7 +115,7 @@ public sealed class PaymentFiles(Database database, PersonalDataProtector protec
                 paidFen: 0, returnedFen: totals.HeldFen, returnedOverpaidFen: 0), runId, now);
             var file = new PayoutFileRow
             {
-                RunId = runId, CityCode = city, Path = ArchivePath(period.ToString(), city), Payments = totals.InFile,
+                RunId = runId, CityCode = city, Path = ArchivePath(run.Period, city), Payments = totals.InFile,
                 AmountFen = totals.FileFen, Held = totals.Held, Archived = false,
             };
             await c.ExecuteAsync(
@@ -120,75 +127,56 @@ public sealed class PaymentFiles(Database database, PersonalDataProtector protec
         }, ct);
 
     /// <summary>
-    /// Streams the run's payments once, in batches (memory stays flat however large the run; each batch's decryption
-    /// is spread over the cores), into one temporary file per city, and stores each in the archive. One pass over the
-    /// run rather than one per city: the join to names and card accounts is the expensive part. Lines come in the
-    /// order the database returns them; nothing depends on it. A retry after a crash writes the same payments; a file
-    /// an earlier attempt stored already stands. Writing a province's files outlasts a lease, so the lease is extended
-    /// every third of one as the lines go by: another worker does not start writing them too.
+    /// Streams the file's payments in reference order, in batches (memory stays flat however large the run; each batch's
+    /// decryption is spread over the cores), into a temporary file, and stores it in the archive. A file an earlier or
+    /// concurrent writer stored already stands.
     /// </summary>
-    private async Task WriteAsync(WorkItem item, string runId, IReadOnlyList<PayoutFileRow> files, CancellationToken ct)
+    private async Task WriteAsync(PayoutFileRow file, CancellationToken ct)
     {
-        var renewed = clock.GetUtcNow();
-        async Task KeepLeaseAsync()
-        {
-            if (clock.GetUtcNow() - renewed < items.LeaseDuration / 3) return;
-            await database.InTransactionAsync((c, t) => PayoutLocks.RenewLeaseAsync(c, t, item, items, clock), ct);
-            renewed = clock.GetUtcNow();
-        }
-
-        var outputs = files.ToDictionary(f => f.CityCode, f => new CityFile(f.Path));
+        var output = new CityFile();
         try
         {
             await using (var connection = await database.OpenAsync(ct))
             {
                 var rows = connection.QueryUnbufferedAsync<FileLine>(
-                    """
-                    SELECT p.id, p.city_code, p.kind, p.period, p.amount_fen - p.deducted_fen AS net_fen, a.name_enc, per.bank_account_enc
-                    FROM payments p
-                    JOIN applications a ON a.id = p.application_id
-                    JOIN persons per ON per.person_key = a.person_key
-                    WHERE p.run_id = @runId AND p.status <> 'cancelled' AND NOT p.held
-                    """, new { runId });
+                    $"""
+                     SELECT p.id, p.kind, p.period, p.amount_fen - p.deducted_fen AS net_fen, a.name_enc, per.bank_account_enc
+                     FROM payments p
+                     JOIN applications a ON a.id = p.application_id
+                     JOIN persons per ON per.person_key = a.person_key
+                     WHERE {InFileSql}
+                     ORDER BY p.id
+                     """, new { file.RunId, file.CityCode });
                 var batch = new List<FileLine>(DecryptBatch);
                 var records = new string[DecryptBatch][];
                 await foreach (var row in rows.WithCancellation(ct))
                 {
-                    if (!outputs.ContainsKey(row.CityCode)) continue;
                     batch.Add(row);
                     if (batch.Count < DecryptBatch) continue;
-                    Write(outputs, batch, records);
+                    Write(output, batch, records);
                     batch.Clear();
-                    await KeepLeaseAsync();
                 }
-                Write(outputs, batch, records);
+                Write(output, batch, records);
             }
-            foreach (var output in outputs.Values)
+            await output.DisposeAsync();
+            await using var content = new FileStream(output.Temp, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+            try
             {
-                await output.DisposeAsync();
-                await KeepLeaseAsync();
-                await using var content = new FileStream(output.Temp, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
-                try
-                {
-                    await archive.PutAsync(output.ArchivePath, content, "text/csv", ct);
-                }
-                catch (ArchiveConflictException)
-                {
-                    // Stored by an attempt that crashed before recording it: the archived file is the one the bank gets.
-                }
+                await archive.PutAsync(file.Path, content, "text/csv", ct);
+            }
+            catch (ArchiveConflictException)
+            {
+                // Stored by a writer that crashed before recording it, or by another running the same step: the same file.
             }
         }
         finally
         {
-            foreach (var output in outputs.Values)
-            {
-                await output.DisposeAsync();
-                File.Delete(output.Temp);
-            }
+            await output.DisposeAsync();
+            File.Delete(output.Temp);
         }
     }
 
-    private void Write(Dictionary<string, CityFile> outputs, List<FileLine> batch, string[][] records)
+    private void Write(CityFile output, List<FileLine> batch, string[][] records)
     {
         Parallel.For(0, batch.Count, i =>
         {
@@ -204,7 +192,7 @@ public sealed class PaymentFiles(Database database, PersonalDataProtector protec
                 $"{month.Year}年{month.Month}月{PaymentCodes.ParseKind(row.Kind).Name()}",
             ];
         });
-        for (var i = 0; i < batch.Count; i++) outputs[batch[i].CityCode].Csv.WriteRecord(records[i]);
+        for (var i = 0; i < batch.Count; i++) output.Csv.WriteRecord(records[i]);
     }
 
     /// <summary>A city's bank file being written: a temporary file in the machine's temp folder until it is archived.</summary>
@@ -213,16 +201,14 @@ public sealed class PaymentFiles(Database database, PersonalDataProtector protec
         private readonly StreamWriter _writer;
         private bool _disposed;
 
-        public CityFile(string archivePath)
+        public CityFile()
         {
-            ArchivePath = archivePath;
             Temp = Path.Combine(Path.GetTempPath(), $"tongban-payout-{Guid.NewGuid():N}.csv");
             _writer = new StreamWriter(new FileStream(Temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16), new UTF8Encoding(false), 1 << 16);
             Csv = CsvWriter.Create(_writer, null, leaveOpen: true);
             Csv.WriteHeader(Header);
         }
 
-        public string ArchivePath { get; }
         public string Temp { get; }
         public CsvWriter Csv { get; }
 
@@ -251,7 +237,6 @@ public sealed class PaymentFiles(Database database, PersonalDataProtector protec
     private sealed class FileLine
     {
         public string Id { get; init; } = "";
-        public string CityCode { get; init; } = "";
         public string Kind { get; init; } = "";
         public string Period { get; init; } = "";
         public long NetFen { get; init; }

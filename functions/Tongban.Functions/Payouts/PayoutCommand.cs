@@ -5,13 +5,13 @@ using Tongban.Domain;
 using Tongban.Domain.Claims;
 using Tongban.Hosting;
 using Tongban.Storage;
-using Tongban.Work;
 
 namespace Tongban.Payouts;
 
 /// <summary>
-/// <c>payout-run --period 2026-11</c>: starts (or finds) the month's run and works it from this process with a
-/// progress display. If a running service holds the run's lease, this waits for it and shows its progress instead.
+/// <c>payout-run --period 2026-11</c>: starts (or finds) the month's run and works it from this process, step by step
+/// without Durable (<see cref="PayoutRuns.RunStepsAsync"/>), with a progress display. A service working the same run at
+/// the same time is no harm: each step finds what the other committed and does the rest.
 /// </summary>
 public static class PayoutCommand
 {
@@ -22,7 +22,7 @@ public static class PayoutCommand
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, ct) =>
         {
-            await using var app = await TongbanApp.BuildAsync([.. parse.UnmatchedTokens, "--Work:InProcess=false", "--Demo:Enabled=false"]);
+            await using var app = await TongbanApp.BuildAsync([.. parse.UnmatchedTokens, "--Durable:InProcess=false", "--Demo:Enabled=false"]);
             var clock = app.Services.GetRequiredService<TimeProvider>();
             if (!YearMonth.TryParse(parse.GetValue(period), out var month))
             {
@@ -37,33 +37,24 @@ public static class PayoutCommand
             var runs = app.Services.GetRequiredService<PayoutRuns>();
             var (runId, _, created) = await runs.RequestAsync(month, $"cli:{Environment.UserName}", ct);
             Console.WriteLine(created ? $"已创建 {month} 发放批次 {runId}" : $"{month} 发放批次已存在：{runId}（不会重复发放）");
-            return await WorkWithProgressAsync(app.Services, runId, month, ct);
+            return await WorkWithProgressAsync(app.Services, runId, ct);
         });
         return command;
     }
 
-    private static async Task<int> WorkWithProgressAsync(IServiceProvider services, string runId, YearMonth month, CancellationToken ct)
+    private static async Task<int> WorkWithProgressAsync(IServiceProvider services, string runId, CancellationToken ct)
     {
         var database = services.GetRequiredService<Database>();
-        var pump = services.GetRequiredService<WorkPump>();
         var chunkSize = services.GetRequiredService<PayoutOptions>().ChunkSize;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var working = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                if (await pump.DrainAsync(stop.Token) == 0) await Task.Delay(500, stop.Token).ContinueWith(_ => { });
-            }
-        }, CancellationToken.None);
+        var working = services.GetRequiredService<PayoutRuns>().RunStepsAsync(runId, ct);
 
-        (string Status, string? Error) outcome = ("pending", null);
         await AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .StartAsync(async progress =>
             {
                 var paying = progress.AddTask("按批生成发放明细");
                 var issuing = progress.AddTask("生成银行代发文件（按城市）");
-                while (!ct.IsCancellationRequested)
+                while (true)
                 {
                     await using (var c = await database.OpenAsync(ct))
                     {
@@ -78,24 +69,23 @@ public static class PayoutCommand
                             """, new { runId });
                         issuing.MaxValue = Math.Max(1, files.Cities);
                         issuing.Value = run.Status == RunStatus.Completed ? issuing.MaxValue : files.Archived;
-                        outcome = await c.QuerySingleOrDefaultAsync<(string, string?)>(
-                            "SELECT status, last_error FROM work_items WHERE dedupe_key = @key",
-                            new { key = PayoutRuns.Schedule.DedupeKey(month.ToString()) });
-                        if (run.Status == RunStatus.Completed || outcome.Status == "dead") break;
                     }
-                    await Task.Delay(300, ct);
+                    if (working.IsCompleted) break;
+                    await Task.WhenAny(working, Task.Delay(300, ct));
                 }
             });
-        await stop.CancelAsync();
-        await working;
 
-        await using var connection = await database.OpenAsync(CancellationToken.None);
-        var view = (await PayoutViews.RunAsync(connection, runId))!;
-        if (view.Status != RunStatus.Completed)
+        try
         {
-            Console.Error.WriteLine($"发放未完成（{view.Status}）：{outcome.Error}");
+            await working;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Console.Error.WriteLine($"发放未完成：{e.Message}");
             return 1;
         }
+        await using var connection = await database.OpenAsync(CancellationToken.None);
+        var view = (await PayoutViews.RunAsync(connection, runId))!;
         Console.WriteLine($"{view.Period} 发放完成：{view.Payments} 笔，合计 {view.TotalAmount:0.00} 元（失业保险金 {view.BenefitAmount:0.00}，" +
                           $"代缴医疗保险费 {view.MedicalContribution:0.00}，重发 {view.Reissued:0.00}，抵扣 {view.Deducted:0.00}）");
         foreach (var file in view.Files)

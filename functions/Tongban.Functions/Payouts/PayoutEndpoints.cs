@@ -1,5 +1,6 @@
 using Dapper;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.DurableTask.Client;
 using Tongban.Archive;
 using Tongban.Domain;
 using Tongban.Domain.Claims;
@@ -10,7 +11,6 @@ using Tongban.Ledger;
 using Tongban.Registry;
 using Tongban.Security;
 using Tongban.Storage;
-using Tongban.Work;
 
 namespace Tongban.Payouts;
 
@@ -55,7 +55,7 @@ public static class PayoutEndpoints
             .WithSummary("An application's payments: month, amount, status");
     }
 
-    private static async Task<IResult> RequestRunAsync(HttpContext http, PayoutRuns runs, WorkPump pump, TimeProvider clock)
+    private static async Task<IResult> RequestRunAsync(HttpContext http, PayoutRuns runs, DurableTaskClient durable, TimeProvider clock)
     {
         var (request, problem) = await JsonBody.ReadAsync<PayoutRunRequest>(http.Request);
         if (problem is not null) return problem;
@@ -63,7 +63,8 @@ public static class PayoutEndpoints
         if (period > YearMonth.Of(Deadlines.LocalDate(clock.GetUtcNow())))
             return Problems.Invalid("period", "The month has not begun: a month is paid from its first day on.");
         var (runId, status, created) = await runs.RequestAsync(period, http.User.Identity!.Name!, http.RequestAborted);
-        pump.Wake();
+        // A run not completed gets its orchestration: a new one, one that failed started again, or the live one left be.
+        if (status != RunStatus.Completed) await PayoutRunWorkflows.StartAsync(durable, runId, period.ToString(), http.RequestAborted);
         var location = $"/api/v1/admin/payout-runs/{runId}";
         if (created) return TypedResults.Accepted(location, new PayoutRunAccepted(runId, status));
         // The month has its run already: that run, as it stands, and nothing started twice.
@@ -105,20 +106,34 @@ public static class PayoutEndpoints
         return TypedResults.Stream(content, "text/csv; charset=utf-8", file.Path.Replace('/', '-'));
     }
 
-    private static async Task<IResult> ImportReturnsAsync(string runId, HttpContext http, Database database, BankReturns returns)
+    private static async Task<IResult> ImportReturnsAsync(string runId, HttpContext http, Database database, BankReturns returns,
+        DurableTaskClient durable, ILogger<BankReturns> log)
     {
         if (!(http.Request.ContentType ?? "").StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
             return Problems.Of(415, "Unsupported media type", "Send the return file as text/csv.");
+        RunRow? run;
         await using (var c = await database.OpenAsync(http.RequestAborted))
-            if (await PayoutRuns.FindAsync(c, runId) is null) return Problems.NotFound($"Payout run {runId}");
+            if ((run = await PayoutRuns.FindAsync(c, runId)) is null) return Problems.NotFound($"Payout run {runId}");
+        ReturnImportResult result;
         try
         {
-            return TypedResults.Ok(await returns.ImportCsvAsync(runId, http.Request.Body, http.User.Identity!.Name!, http.RequestAborted));
+            result = await returns.ImportCsvAsync(runId, http.Request.Body, http.User.Identity!.Name!, http.RequestAborted);
         }
         catch (InvalidCsvException e)
         {
             return Problems.Invalid("$", e.Message);
         }
+        // The import has committed with its SMS: the run's orchestration, started again, finds its steps done and delivers
+        // them. Should that fail, the answer stands and the SMS sweep sends them.
+        try
+        {
+            await PayoutRunWorkflows.StartAsync(durable, run.Id, run.Period, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "The SMS of run {RunId}'s return file were left to the sweep", runId);
+        }
+        return TypedResults.Ok(result);
     }
 
     private static async Task<IResult> PaymentsForStaffAsync(bool? flagged, string? reference, HttpContext http, Database database)

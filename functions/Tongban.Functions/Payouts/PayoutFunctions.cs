@@ -3,19 +3,24 @@ using Microsoft.DurableTask.Client;
 using Tongban.Hosting;
 using Tongban.Domain;
 using Tongban.Domain.Claims;
-using Tongban.Work;
 
 namespace Tongban.Payouts;
 
-public sealed class PayoutFunctions(PayoutRuns runs, WorkPump pump, TimeProvider clock, HttpFunctions http)
+public sealed class PayoutFunctions(PayoutRuns runs, TimeProvider clock, HttpFunctions http)
 {
-    /// <summary>Daily at 00:05 China time (16:05 UTC): from the 1st, the month's run starts, once; a missed month is caught up.</summary>
+    /// <summary>
+    /// Daily at 00:05 China time (16:05 UTC): from the 1st, the month's run and its orchestration start, once across
+    /// instances; a month missed while everything was down is caught up, and a run whose orchestration failed (a gap in
+    /// the province configuration, since fixed) is started again.
+    /// </summary>
     [Function("MonthlyPayout")]
-    public async Task MonthlyPayout([TimerTrigger("0 5 16 * * *")] TimerInfo timer, CancellationToken ct)
+    public async Task MonthlyPayout([TimerTrigger("0 5 16 * * *")] TimerInfo timer, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
-        foreach (var period in PayoutRuns.Schedule.DuePeriods(clock.GetUtcNow()))
-            await runs.RequestAsync(YearMonth.Parse(period), ClaimWorkflow.SystemActor, ct);
-        pump.Wake();
+        foreach (var period in DueMonths.Since(1, clock.GetUtcNow()))
+        {
+            var (runId, status, _) = await runs.RequestAsync(YearMonth.Parse(period), ClaimWorkflow.SystemActor, ct);
+            if (status != RunStatus.Completed) await PayoutRunWorkflows.StartAsync(durable, runId, period, ct);
+        }
     }
 
     [Function(nameof(StartPayoutRun))]

@@ -1,11 +1,13 @@
 using System.Data.Common;
 using Dapper;
 using Tongban.Storage;
-using Tongban.Work;
 
 namespace Tongban.Payouts;
 
-/// <summary>Coordination a run needs beyond unique keys: with approvals, and with its own work item's lease.</summary>
+/// <summary>
+/// Coordination a run needs beyond unique keys and its own row's lock (<see cref="PayoutRuns"/>): with approvals and with
+/// stop settlement, which touch payments outside the run's steps.
+/// </summary>
 public static class PayoutLocks
 {
     // Name "payout runs" and "payments in flight" for PostgreSQL's advisory locks; any constants would do.
@@ -43,16 +45,4 @@ public static class PayoutLocks
         database.Provider == DatabaseProvider.Postgres
             ? c.ExecuteAsync("SELECT pg_advisory_xact_lock(@key)", new { key = PaymentsLockKey }, t)
             : Task.CompletedTask;
-
-    /// <summary>
-    /// A run outlasts one lease, so each of its transactions extends the lease first, in the same transaction:
-    /// a worker whose lease was taken over (it stalled, or the lease ran out) commits nothing more.
-    /// </summary>
-    public static async Task RenewLeaseAsync(DbConnection c, DbTransaction t, WorkItem item, WorkItems items, TimeProvider clock)
-    {
-        var renewed = await c.ExecuteAsync(
-            "UPDATE work_items SET lease_until = @until WHERE id = @id AND lease_owner = @owner AND status = 'pending'",
-            new { id = item.Id, owner = item.LeaseOwner, until = clock.GetUtcNow().Add(items.LeaseDuration).ToUnixTimeMilliseconds() }, t);
-        if (renewed != 1) throw new LeaseLostException(item.Id);
-    }
 }

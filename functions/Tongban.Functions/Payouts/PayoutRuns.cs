@@ -4,9 +4,8 @@ using Tongban.Domain;
 using Tongban.Domain.Claims;
 using Tongban.Domain.Payouts;
 using Tongban.Domain.Province;
-using Tongban.Scheduling;
+using Tongban.Notifications;
 using Tongban.Storage;
-using Tongban.Work;
 
 namespace Tongban.Payouts;
 
@@ -34,89 +33,83 @@ public sealed class RunRow
     public long? CompletedAt { get; init; }
 }
 
+/// <summary>A run as a step left it: its status (<see cref="RunStatus"/>) tells the orchestration which step comes next.</summary>
+public sealed record PayoutRunSnapshot(string RunId, string Period, string Status, long Chunks)
+{
+    public static PayoutRunSnapshot Of(RunRow run) => new(run.Id, run.Period, run.Status, run.Chunks);
+}
+
 /// <summary>
-/// The monthly payout run (按月发放): one per month, started by the MonthlyPayout schedule on the 1st (China time,
-/// once across instances, the previous month caught up) or by an administrator. Every step is its own
-/// transaction and can be repeated after a crash:
+/// The monthly payout run (按月发放): one per month, started by the MonthlyPayout timer from the 1st (China time, the
+/// previous month caught up), by an administrator or by the <c>payout-run</c> command, and driven by its orchestration
+/// (<see cref="PayoutRunOrchestrator"/>). Each step below is one transaction that first locks the run's row and reads
+/// its status and cursor, so a step repeated after a crash, or run at the same moment by a second orchestration of
+/// the same run (another instance with its own task hub, or the command beside the service), changes nothing twice:
 /// <list type="number">
 /// <item>rates: the insuring cities' standards in force for the month and the medical-insurance contribution;</item>
-/// <item>paying: one <c>INSERT … SELECT</c> per chunk of applications, over every entitlement that covers the
-/// month. The payment id (bank reference) is derived from month and application: a month already paid (back pay
-/// of a late approval) is skipped, and the primary key refuses a second payment outright — should an approval's
-/// back pay commit in the same instant, the chunk fails and its retry skips it. Rows go in in key order, appended
-/// to the key's index rather than scattered over it. Then outstanding payments (back pay, reissues, death benefits)
-/// join the run;</item>
-/// <item>issuing: per city, the bank file and its ledger posting (<see cref="PaymentFiles"/>).</item>
+/// <item>paying: one <c>INSERT … SELECT</c> per chunk of applications after the run's cursor, over every entitlement that
+/// covers the month. The payment id (bank reference) is derived from month and application: a month already paid
+/// (back pay of a late approval) is skipped, and the primary key refuses a second payment outright — should an
+/// approval's back pay commit in the same instant, the chunk fails and its retry skips it. Rows go in in key order,
+/// appended to the key's index rather than scattered over it. The last chunk adopts the outstanding payments (back
+/// pay, reissues, death benefits);</item>
+/// <item>issuing: per city, the ledger posting and the bank file (<see cref="PaymentFiles"/>);</item>
+/// <item>completing, once every city's bank file is in the archive.</item>
 /// </list>
 /// </summary>
-public sealed class PayoutRuns(Database database, ProvinceConfig province, WorkItems items,
-    PaymentFiles files, PayoutOptions options, TimeProvider clock) : IWorkHandler
+public sealed class PayoutRuns(Database database, ProvinceConfig province, PaymentFiles files, SmsDelivery sms,
+    PayoutOptions options, TimeProvider clock)
 {
-    public const string JobName = "MonthlyPayout";
-    public const string WorkKind = "payout-run";
-
-    public static Schedule Schedule { get; } = new(JobName, WorkKind, Schedule.Monthly(1));
-
-    public string Kind => WorkKind;
+    /// <summary>SMS per delivery step: a run's return file can queue a message per payment.</summary>
+    public const int SmsBatch = 1000;
 
     /// <summary>
-    /// An administrator asks for a month: the run is created (or the existing one found) and its work queued under
-    /// the schedule's key, so the timer and the administrator can never start two. A run whose work was dead-lettered
-    /// (a configuration gap, since fixed) is given a fresh set of attempts. The caller wakes the work pump.
+    /// A month is asked for (timer, administrator, command): its run is created, or the existing one found — one per
+    /// month, whoever asks and however often. The caller starts the run's orchestration unless it has completed.
     /// </summary>
     public Task<(string RunId, string Status, bool Created)> RequestAsync(YearMonth period, string actor, CancellationToken ct) =>
         database.InTransactionAsync(async (c, t) =>
         {
-            var now = clock.GetUtcNow();
-            var (run, created) = await EnsureRunAsync(c, t, period, actor, now);
-            var key = Schedule.DedupeKey(period.ToString());
-            await WorkItems.EnqueueAsync(c, t, WorkKind, period.ToString(), key, now, now);
-            if (run.Status != RunStatus.Completed)
-                await c.ExecuteAsync(
-                    "UPDATE work_items SET status = 'pending', attempts = 0, due_at = @now, last_error = NULL WHERE dedupe_key = @key AND status = 'dead'",
-                    new { key, now = now.ToUnixTimeMilliseconds() }, t);
-            return (run.Id, run.Status, created);
-        }, ct);
-
-    public async Task HandleAsync(WorkItem item, CancellationToken ct)
-    {
-        var period = YearMonth.Parse(item.Payload);
-        var run = await StartAsync(item, period, ct);
-        while (run.Status == RunStatus.Paying) run = await PayChunkAsync(item, run, period, ct);
-        if (run.Status == RunStatus.Issuing) await files.IssueAllAsync(item, run.Id, period, ct);
-        await database.InTransactionAsync(async (c, t) =>
-        {
+            await PayoutLocks.NewRunAsync(database, c, t);
+            var existing = await c.QuerySingleOrDefaultAsync<RunRow>(
+                "SELECT * FROM payout_runs WHERE period = @period", new { period = period.ToString() }, t);
+            if (existing is not null) return (existing.Id, existing.Status, false);
+            var id = Guid.NewGuid().ToString();
             await c.ExecuteAsync(
-                "UPDATE payout_runs SET status = 'completed', completed_at = COALESCE(completed_at, @now) WHERE id = @id",
-                new { id = run.Id, now = clock.GetUtcNow().ToUnixTimeMilliseconds() }, t);
-            await items.CompleteAsync(c, t, item);
+                """
+                INSERT INTO payout_runs (id, period, status, cursor, chunks, requested_by, created_at)
+                VALUES (@id, @period, 'requested', NULL, 0, @actor, @now)
+                """, new { id, period = period.ToString(), actor, now = clock.GetUtcNow().ToUnixTimeMilliseconds() }, t);
+            return (id, RunStatus.Requested, true);
         }, ct);
-    }
 
     public static Task<RunRow?> FindAsync(DbConnection c, string runId) =>
         c.QuerySingleOrDefaultAsync<RunRow>("SELECT * FROM payout_runs WHERE id = @runId", new { runId });
 
-    private async Task<(RunRow Run, bool Created)> EnsureRunAsync(DbConnection c, DbTransaction t, YearMonth period, string actor, DateTimeOffset now)
-    {
-        await PayoutLocks.NewRunAsync(database, c, t);
-        var existing = await c.QuerySingleOrDefaultAsync<RunRow>("SELECT * FROM payout_runs WHERE period = @period", new { period = period.ToString() }, t);
-        if (existing is not null) return (existing, false);
-        var id = Guid.NewGuid().ToString();
-        await c.ExecuteAsync(
-            """
-            INSERT INTO payout_runs (id, period, status, cursor, chunks, requested_by, created_at)
-            VALUES (@id, @period, 'requested', NULL, 0, @actor, @now)
-            """, new { id, period = period.ToString(), actor, now = now.ToUnixTimeMilliseconds() }, t);
-        return (await c.QuerySingleAsync<RunRow>("SELECT * FROM payout_runs WHERE id = @id", new { id }, t), true);
-    }
+    /// <summary>
+    /// The run's row, locked until the transaction ends (PostgreSQL; SQLite has one writer at a time): the steps of two
+    /// orchestrations of the same run take turns and each sees what the other committed.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">There is no such run.</exception>
+    internal static async Task<RunRow> LockAsync(Database database, DbConnection c, DbTransaction t, string runId) =>
+        await c.QuerySingleOrDefaultAsync<RunRow>(
+            database.Provider == DatabaseProvider.Postgres
+                ? "SELECT * FROM payout_runs WHERE id = @runId FOR UPDATE"
+                : "SELECT * FROM payout_runs WHERE id = @runId", new { runId }, t)
+        ?? throw new InvalidOperationException($"Payout run {runId} does not exist.");
 
-    /// <summary>Fixes the run's rates per city; refuses a month some city has no standard for while someone there is to be paid.</summary>
-    private Task<RunRow> StartAsync(WorkItem item, YearMonth period, CancellationToken ct) => database.InTransactionAsync(async (c, t) =>
+    /// <summary>
+    /// Step 1: fixes the run's rates per city. A run past this step is left as it is.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">
+    /// A city has no benefit standard for the month while someone there is to be paid: the province configuration needs
+    /// fixing, after which the run is started again.
+    /// </exception>
+    public Task<PayoutRunSnapshot> FixRatesAsync(string runId, CancellationToken ct) => database.InTransactionAsync(async (c, t) =>
     {
-        var now = clock.GetUtcNow();
-        await PayoutLocks.RenewLeaseAsync(c, t, item, items, clock);
-        var (run, _) = await EnsureRunAsync(c, t, period, ClaimWorkflow.SystemActor, now);
-        if (run.Status != RunStatus.Requested) return run;
+        var run = await LockAsync(database, c, t, runId);
+        if (run.Status != RunStatus.Requested) return PayoutRunSnapshot.Of(run);
+        var period = YearMonth.Parse(run.Period);
 
         var rates = province.Cities.Select(city => (city.Code, Amounts: PaymentAmounts.For(city, province.Payouts, period))).ToList();
         // Verification only admits insuring cities of the province, so a city without a rate is the one gap to look for.
@@ -124,7 +117,7 @@ public sealed class PayoutRuns(Database database, ProvinceConfig province, WorkI
         {
             if (await c.ExecuteScalarAsync<long>(
                     $"SELECT COUNT(*) FROM (SELECT 1 FROM applications a WHERE a.insuring_city = @city AND {PayableSql("a")} LIMIT 1) x",
-                    new { city, period = period.ToString() }, t) > 0)
+                    new { city, period = run.Period }, t) > 0)
                 throw new InvalidOperationException(
                     $"City {city} has no benefit standard in force for {period} but has entitlements to pay: fix the province configuration.");
         }
@@ -134,30 +127,31 @@ public sealed class PayoutRuns(Database database, ProvinceConfig province, WorkI
             ON CONFLICT (run_id, city_code) DO NOTHING
             """,
             rates.Where(r => r.Amounts is not null)
-                .Select(r => new { runId = run.Id, city = r.Code, benefit = r.Amounts!.BenefitFen, medical = r.Amounts.MedicalFen }), t);
-        await c.ExecuteAsync("UPDATE payout_runs SET status = 'paying', cursor = '', started_at = @now WHERE id = @id",
-            new { id = run.Id, now = now.ToUnixTimeMilliseconds() }, t);
-        return await c.QuerySingleAsync<RunRow>("SELECT * FROM payout_runs WHERE id = @id", new { id = run.Id }, t);
+                .Select(r => new { runId, city = r.Code, benefit = r.Amounts!.BenefitFen, medical = r.Amounts.MedicalFen }), t);
+        await c.ExecuteAsync("UPDATE payout_runs SET status = 'paying', cursor = '', started_at = @now WHERE id = @runId",
+            new { runId, now = clock.GetUtcNow().ToUnixTimeMilliseconds() }, t);
+        return PayoutRunSnapshot.Of(await LockAsync(database, c, t, runId));
     }, ct);
 
-    private Task<RunRow> PayChunkAsync(WorkItem item, RunRow run, YearMonth period, CancellationToken ct) => database.InTransactionAsync(async (c, t) =>
+    /// <summary>
+    /// Step 2, repeated while the run is <c>paying</c>: the next chunk of applications after the cursor; the last one also
+    /// adopts the outstanding payments and moves the run on to issuing. A run not paying is left as it is.
+    /// </summary>
+    public Task<PayoutRunSnapshot> PayChunkAsync(string runId, CancellationToken ct) => database.InTransactionAsync(async (c, t) =>
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        await PayoutLocks.RenewLeaseAsync(c, t, item, items, clock);
         await PayoutLocks.PayingAsync(database, c, t);
-        var current = await c.QuerySingleAsync<RunRow>(
-            database.Provider == DatabaseProvider.Postgres
-                ? "SELECT * FROM payout_runs WHERE id = @id FOR UPDATE"
-                : "SELECT * FROM payout_runs WHERE id = @id", new { id = run.Id }, t);
-        if (current.Status != RunStatus.Paying) return current;
+        var run = await LockAsync(database, c, t, runId);
+        if (run.Status != RunStatus.Paying) return PayoutRunSnapshot.Of(run);
+        var period = YearMonth.Parse(run.Period);
 
-        var after = current.Cursor ?? "";
+        var after = run.Cursor ?? "";
         var upto = await c.QuerySingleOrDefaultAsync<string>(
             "SELECT id FROM applications WHERE id > @after ORDER BY id LIMIT 1 OFFSET @skip",
             new { after, skip = (long)options.ChunkSize - 1 }, t);
         var args = new
         {
-            runId = run.Id, period = period.ToString(), after, upto, now,
+            runId, period = run.Period, after, upto, now,
             prefix = PaymentReference.Prefix(period, PaymentKind.Benefit, 1),
         };
         await c.ExecuteAsync(
@@ -183,8 +177,55 @@ public sealed class PayoutRuns(Database database, ProvinceConfig province, WorkI
                 args, t);
             await c.ExecuteAsync("UPDATE payout_runs SET status = 'issuing', cursor = NULL, chunks = chunks + 1 WHERE id = @runId", args, t);
         }
-        return await c.QuerySingleAsync<RunRow>("SELECT * FROM payout_runs WHERE id = @runId", args, t);
+        return PayoutRunSnapshot.Of(await LockAsync(database, c, t, runId));
     }, ct);
+
+    /// <summary>The cities the run pays, each of which gets a bank file; fixed once the run is issuing.</summary>
+    public async Task<string[]> CitiesAsync(string runId, CancellationToken ct)
+    {
+        await using var c = await database.OpenAsync(ct);
+        return (await c.QueryAsync<string>("SELECT DISTINCT city_code FROM payments WHERE run_id = @runId ORDER BY city_code",
+            new { runId })).ToArray();
+    }
+
+    /// <summary>Step 4: the run is completed once every city it pays has its bank file in the archive.</summary>
+    /// <exception cref="InvalidOperationException">The run is not issuing yet, or a city's bank file is not written yet.</exception>
+    public Task<PayoutRunSnapshot> CompleteAsync(string runId, CancellationToken ct) => database.InTransactionAsync(async (c, t) =>
+    {
+        var run = await LockAsync(database, c, t, runId);
+        if (run.Status == RunStatus.Completed) return PayoutRunSnapshot.Of(run);
+        if (run.Status != RunStatus.Issuing)
+            throw new InvalidOperationException($"Payout run {runId} is {run.Status}: it completes once its bank files are written.");
+        var unwritten = (await c.QueryAsync<string>(
+            """
+            SELECT p.city_code FROM (SELECT DISTINCT city_code FROM payments WHERE run_id = @runId) p
+            LEFT JOIN payout_files f ON f.run_id = @runId AND f.city_code = p.city_code
+            WHERE f.run_id IS NULL OR NOT f.archived
+            """, new { runId }, t)).ToList();
+        if (unwritten.Count > 0)
+            throw new InvalidOperationException($"Payout run {runId} has no bank file in the archive yet for {string.Join(", ", unwritten)}.");
+        await c.ExecuteAsync("UPDATE payout_runs SET status = 'completed', completed_at = @now WHERE id = @runId",
+            new { runId, now = clock.GetUtcNow().ToUnixTimeMilliseconds() }, t);
+        return PayoutRunSnapshot.Of(await LockAsync(database, c, t, runId));
+    }, ct);
+
+    /// <summary>
+    /// The run's steps in order, in this process and without Durable (the <c>payout-run</c> command): the same steps
+    /// its orchestration calls as activities, so the two may work the same run at once.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A step refused (see the steps); the run stays where it was.</exception>
+    public async Task<PayoutRunSnapshot> RunStepsAsync(string runId, CancellationToken ct)
+    {
+        var run = await FixRatesAsync(runId, ct);
+        while (run.Status == RunStatus.Paying) run = await PayChunkAsync(runId, ct);
+        if (run.Status == RunStatus.Issuing)
+        {
+            await Task.WhenAll((await CitiesAsync(runId, ct)).Select(city => files.IssueAsync(runId, city, ct)));
+            run = await CompleteAsync(runId, ct);
+        }
+        for (long? after = 0; after is { } from;) after = await sms.DeliverForRunAsync(runId, from, SmsBatch, ct);
+        return run;
+    }
 
     /// <summary>
     /// Entitlements that pay the month @period: approved, or stopped on a date whose partial-month rule still pays

@@ -25,8 +25,6 @@ public sealed class AppProcess : IAsyncDisposable
         info.ArgumentList.Add(AppDll());
         foreach (var setting in TestApp.Settings(store)) info.ArgumentList.Add(setting);
         info.ArgumentList.Add($"--urls=http://127.0.0.1:{port}");
-        // Short leases: a killed instance's work is taken over within seconds, not the production minute.
-        info.ArgumentList.Add("--Work:LeaseSeconds=3");
         foreach (var setting in settings) info.ArgumentList.Add(setting);
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         var process = Process.Start(info)!;

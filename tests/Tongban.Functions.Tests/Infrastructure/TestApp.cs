@@ -79,7 +79,6 @@ public sealed class TestApp : IAsyncDisposable
         $"--PersonalData:EncryptionKey={EncryptionKey}",
         $"--PersonalData:IndexKey={IndexKey}",
         "--Demo:Enabled=true", "--Demo:People=0", $"--Demo:Password={Password}", $"--Demo:PortalKey={PortalKey}",
-        "--Work:PollMilliseconds=50",
         $"--Sms:OutboxPath={Path.Combine(store.Folder, "sms-outbox.jsonl")}",
         $"--Archive:Path={Path.Combine(store.Folder, "archive")}",
         "--Logging:LogLevel:Default=Warning",

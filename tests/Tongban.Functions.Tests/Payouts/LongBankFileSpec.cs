@@ -1,49 +1,96 @@
+using System.Collections.Concurrent;
+using System.Net;
 using Dapper;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Tongban.Archive;
+using Tongban.Payouts;
 using Tongban.Tests.Infrastructure;
 
 namespace Tongban.Tests.Payouts;
 
 /// <summary>
-/// Writing the bank files outlasts the run's lease (here: each file's upload takes 60% of a lease on the clock): the
-/// run keeps its lease as it writes, so the worker of a second instance on the same store does not take the run over
-/// and start writing the files too.
+/// Two instances on one store, each with its own in-memory task hub, run the same month's orchestration, and the bank
+/// files' uploads are slow: each writer waits at the upload until the other instance's writer of the same file has
+/// arrived, so every city's file is written by both at once — what the run's lease used to keep from happening. It is
+/// harmless now: the archive stores each file once, the two writers offered the same bytes, and each city's issue is
+/// posted to the ledger once.
 /// </summary>
 public abstract class LongBankFileSpec(Store store) : IAsyncLifetime
 {
-    private const int LeaseSeconds = 60;
+    /// <summary>How long a writer waits at the upload for the other; the test fails on a file written only once.</summary>
+    private static readonly TimeSpan Rendezvous = TimeSpan.FromSeconds(15);
+
+    private readonly ConcurrentDictionary<string, Upload> _uploads = new();
     private PayoutDriver _d = null!;
     private TestApp _second = null!;
 
-    /// <summary>An archive whose uploads of bank files take most of a lease, and give the pump time to look meanwhile.</summary>
-    private sealed class SlowArchive(IArchive inner, ManualClock clock) : IArchive
+    /// <summary>The writers of one bank file, across both instances: what each offered and whether the archive took it.</summary>
+    private sealed class Upload
+    {
+        private readonly TaskCompletionSource _both = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _arrived;
+
+        public ConcurrentQueue<(byte[] Content, bool Stored)> Attempts { get; } = new();
+
+        /// <summary>Completes when the second writer has arrived (or at once for any later one).</summary>
+        public Task ArriveAsync()
+        {
+            if (Interlocked.Increment(ref _arrived) >= 2) _both.TrySetResult();
+            return _both.Task;
+        }
+    }
+
+    /// <summary>An archive whose bank-file uploads wait for the other instance's writer of the same file.</summary>
+    private sealed class SlowArchive(IArchive inner, ConcurrentDictionary<string, Upload> uploads) : IArchive
     {
         public async Task PutAsync(string path, Stream content, string contentType, CancellationToken ct)
         {
-            if (path.StartsWith("payouts/", StringComparison.Ordinal))
+            if (!path.StartsWith("payouts/", StringComparison.Ordinal))
             {
-                clock.Advance(TimeSpan.FromSeconds(LeaseSeconds * 0.6));
-                await Task.Delay(300, ct);
+                await inner.PutAsync(path, content, contentType, ct);
+                return;
             }
-            await inner.PutAsync(path, content, contentType, ct);
+            using var buffer = new MemoryStream();
+            await content.CopyToAsync(buffer, ct);
+            var upload = uploads.GetOrAdd(path, _ => new Upload());
+            try
+            {
+                await upload.ArriveAsync().WaitAsync(Rendezvous, ct);
+            }
+            catch (TimeoutException)
+            {
+                // The other instance never wrote this file: the attempts counted below say so.
+            }
+            try
+            {
+                await inner.PutAsync(path, new MemoryStream(buffer.ToArray()), contentType, ct);
+                upload.Attempts.Enqueue((buffer.ToArray(), true));
+            }
+            catch (ArchiveConflictException)
+            {
+                upload.Attempts.Enqueue((buffer.ToArray(), false));
+                throw;
+            }
         }
 
         public Task<Stream?> OpenReadAsync(string path, CancellationToken ct) => inner.OpenReadAsync(path, ct);
     }
 
+    private Action<WebApplicationBuilder> Configure(ManualClock clock) => builder =>
+    {
+        builder.Services.AddSingleton<TimeProvider>(clock);
+        builder.Services.AddSingleton<IArchive>(sp => new SlowArchive(
+            ArchiveRegistration.Create(sp.GetRequiredService<IConfiguration>(), builder.Environment.ContentRootPath), _uploads));
+    };
+
     public async ValueTask InitializeAsync()
     {
         var clock = new ManualClock(new DateTimeOffset(2026, 10, 20, 9, 0, 0, PayoutDriver.China));
-        var app = await TestApp.StartAsync(store, builder =>
-        {
-            builder.Services.AddSingleton<TimeProvider>(clock);
-            builder.Services.AddSingleton<IArchive>(sp => new SlowArchive(
-                ArchiveRegistration.Create(sp.GetRequiredService<IConfiguration>(), builder.Environment.ContentRootPath), clock));
-        }, $"--Work:LeaseSeconds={LeaseSeconds}");
+        var app = await TestApp.StartAsync(store, Configure(clock));
         _d = new PayoutDriver(app, clock, await app.StaffAsync("admin"));
         await _d.ScheduledRunAsync("2026-10");
-        _second = await TestApp.StartOnAsync(app.Store, TestApp.WithClock(clock), $"--Work:LeaseSeconds={LeaseSeconds}");
+        _second = await TestApp.StartOnAsync(app.Store, Configure(clock));
     }
 
     public async ValueTask DisposeAsync()
@@ -53,22 +100,40 @@ public abstract class LongBankFileSpec(Store store) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_run_keeps_its_lease_while_files_outlasting_it_are_written()
+    public async Task Both_instances_write_each_bank_file_and_the_archive_keeps_one_with_the_same_content()
     {
         var people = EntitlementSeed.Cities.Select((city, i) => new Person(41 + i, "赵" + "一二三四五"[i], city, city)).ToList();
         await _d.ImportAsync([.. people.Select(p => p.Spell())]);
         foreach (var person in people) await _d.ApproveAsync(person);
         await _d.TodayAsync(2026, 11, 1);
 
-        var run = await _d.RunAsync("2026-11");
+        using var secondAdmin = await _second.StaffAsync("admin");
+        var started = await Task.WhenAll(new[] { _d.Admin, secondAdmin }.Select(admin => admin.PostJsonAsync("/api/v1/admin/payout-runs", new { period = "2026-11" })));
+        Assert.All(started, r => Assert.True(r.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK));
+        var run = await _d.WaitForRunAsync((await started[0].JsonAsync()).GetProperty("runId").GetString()!);
 
         Assert.Equal(EntitlementSeed.Cities.Length, run.GetProperty("files").GetArrayLength());
+        foreach (var city in EntitlementSeed.Cities)
+        {
+            var path = PaymentFiles.ArchivePath("2026-11", city);
+            var attempts = _uploads[path].Attempts.ToList();
+            Assert.Equal(2, attempts.Count);
+            Assert.Single(attempts, a => a.Stored);
+            Assert.Equal(attempts[0].Content, attempts[1].Content);
+            Assert.Equal(attempts[0].Content, await File.ReadAllBytesAsync(Path.Combine(_d.App.Store.Folder, "archive", "payouts", "2026-11", city + ".csv")));
+            // October as back pay and November: the header and two lines.
+            Assert.Equal(3, (await _d.BankFileAsync(run.GetProperty("runId").GetString()!, city)).Count);
+        }
         await using var database = _d.App.Store.Open();
         await using var c = await database.OpenAsync();
-        var (attempts, status) = await c.QuerySingleAsync<(long, string)>(
-            "SELECT attempts, status FROM work_items WHERE kind = 'payout-run' AND payload = '2026-11'");
-        Assert.Equal("done", status);
-        Assert.Equal(1, attempts);
+        Assert.Equal(EntitlementSeed.Cities.Length, await c.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM ledger_transactions WHERE kind = 'issue' AND run_id = @runId", new { runId = run.GetProperty("runId").GetString() }));
+        foreach (var app in new[] { _d.App, _second })
+        {
+            var instance = await app.Services.GetRequiredService<DurableTaskClient>().WaitForInstanceCompletionAsync(
+                PayoutRunWorkflows.InstanceId("2026-11"), TestContext.Current.CancellationToken);
+            Assert.Equal(OrchestrationRuntimeStatus.Completed, instance.RuntimeStatus);
+        }
     }
 }
 

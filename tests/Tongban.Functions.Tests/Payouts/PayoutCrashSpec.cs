@@ -9,8 +9,9 @@ namespace Tongban.Tests.Payouts;
 
 /// <summary>
 /// SIGKILL the app at random points of monthly runs, over and over: 4,000 entitlements, twelve months or more to
-/// pay, 25 applications per transaction. After every restart the runs carry on; in the end each entitlement is paid exactly
-/// once per month, every bank file holds its run's payments, and the books balance to the fen.
+/// pay, 25 applications per transaction. The in-memory task hub dies with each kill; after every restart the reconciler
+/// gives each unfinished run a new orchestration, which carries on from the run's status and cursor. In the end each
+/// entitlement is paid exactly once per month, every bank file holds its run's payments, and the books balance to the fen.
 /// </summary>
 public abstract class PayoutCrashSpec(Store kind) : IAsyncLifetime
 {
@@ -107,7 +108,6 @@ public abstract class PayoutCrashSpec(Store kind) : IAsyncLifetime
             Assert.Equal(await CountAsync($"SELECT COUNT(*) FROM payments WHERE period = '{month}' AND city_code = '{city}'"), lines.Length - 1);
             Assert.Equal(lines.Length - 1, lines.Skip(1).Select(l => l.Split(',')[0]).Distinct().Count());
         }
-        Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM work_items WHERE kind = 'payout-run' AND status <> 'done'"));
     }
 
     /// <summary>Committed steps of all runs: each chunk, each stage, each bank file recorded.</summary>
