@@ -28,6 +28,8 @@ public readonly record struct YearMonth : IComparable<YearMonth>
 
     public DateOnly FirstDay => new(Year, Month, 1);
 
+    public DateOnly LastDay => FirstDay.AddMonths(1).AddDays(-1);
+
     public static bool TryParse(string? text, out YearMonth value)
     {
         value = default;

@@ -138,9 +138,10 @@ public static class ClaimWorkflow
                         ["monthlyFen"] = entitlement.MonthlyFen.ToString(),
                         ["startMonth"] = entitlement.StartMonth.ToString(),
                         ["endMonth"] = entitlement.EndMonth.ToString(),
+                        ["continuedMonths"] = entitlement.ContinuedMonths.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     }),
             ],
-            [SmsMessage.Approved(claim.CaseNumber, entitlement.Months, entitlement.MonthlyFen, entitlement.StartMonth)]);
+            [SmsMessage.Approved(claim.CaseNumber, entitlement)]);
     }
 
     /// <summary>
@@ -184,11 +185,11 @@ public static class ClaimWorkflow
             sms);
     }
 
-    /// <summary>The bank has paid the last month of the entitlement: the claim is complete (办结).</summary>
+    /// <summary>The bank has paid the last month of the entitlement: the claim is complete (办结), every month paid counted.</summary>
     public static Transition Complete(Claim claim)
     {
         Require(claim, ClaimStatus.Approved);
-        var months = claim.Entitlement?.Months
+        var months = claim.Entitlement?.PaidMonths
                      ?? throw new InvalidOperationException("An approved claim has an entitlement.");
         return new Transition(Next(claim) with { Status = ClaimStatus.Completed },
             [

@@ -6,17 +6,55 @@ namespace Tongban.Domain.Notifications;
 
 /// <summary>
 /// An SMS to the applicant. Texts carry no identity or account numbers and no links
-/// (个人信息保护法; anti-fraud practice for government SMS).
+/// (个人信息保护法; anti-fraud practice for government SMS). None takes more than <see cref="MaxParts"/> parts: what staff
+/// typed is cut to fit, never the fixed wording.
 /// </summary>
 public sealed partial record SmsMessage(string Template, string Body)
 {
     private const string Signature = "【社保通办】";
 
+    /// <summary>The most parts a message may be billed as.</summary>
+    public const int MaxParts = 2;
+
+    /// <summary>UTF-16 units in a message of one part, and in each part of a message split into several.</summary>
+    public const int SinglePartUnits = 70, UnitsPerPart = 67;
+
+    /// <summary>How many parts carriers bill this message as (<see cref="PartsOf"/>).</summary>
+    public int Parts => PartsOf(Body);
+
+    /// <summary>
+    /// Parts as carriers bill a text (3GPP TS 23.040 concatenated SMS, as 中国移动, 中国联通 and 中国电信 charge long
+    /// messages): the whole text, signature included, in UCS-2 — every message here holds Chinese — takes 70 units in one
+    /// part; split, 67 a part (6 of each part's 140 octets carry the concatenation header). A character outside the BMP
+    /// is two units, and its surrogate pair is never split between parts: such a part carries 66.
+    /// </summary>
+    public static int PartsOf(string text)
+    {
+        if (text.Length <= SinglePartUnits) return 1;
+        var parts = 0;
+        for (var start = 0; start < text.Length; parts++)
+        {
+            var end = Math.Min(start + UnitsPerPart, text.Length);
+            if (end < text.Length && char.IsHighSurrogate(text[end - 1])) end--;
+            start = end;
+        }
+        return parts;
+    }
+
     public static SmsMessage Received(string caseNumber) => new("received",
         $"{Signature}您的失业保险金申请已受理，受理编号{caseNumber}。系统将自动核验您的参保信息，请留意后续短信。");
 
-    public static SmsMessage VerificationFailed(string caseNumber, IEnumerable<string> reasons) => new("verification-failed",
-        $"{Signature}您的申请（受理编号{caseNumber}）未通过自动核验：{Redact(string.Join("；", reasons))}。如有疑问，可到全省任一社保经办机构咨询。");
+    /// <summary>The reasons, whole, as many as fit in <see cref="MaxParts"/>; then how many there are (the application lists every one).</summary>
+    public static SmsMessage VerificationFailed(string caseNumber, IEnumerable<string> reasons)
+    {
+        var before = $"{Signature}您的申请（受理编号{caseNumber}）未通过自动核验：";
+        const string after = "。如有疑问，可到全省任一社保经办机构咨询。";
+        var all = reasons.Select(Redact).ToList();
+        var shown = all.Count;
+        string Body() => before + string.Join("；", all.Take(shown)) + (shown < all.Count ? $"等{all.Count}项原因" : "") + after;
+        while (shown > 1 && PartsOf(Body()) > MaxParts) shown--;
+        return new("verification-failed", Body());
+    }
 
     public static SmsMessage RecheckPassed(string caseNumber) => new("recheck-passed",
         $"{Signature}您的参保信息已更新，此前未通过自动核验的申请（受理编号{caseNumber}）经重新核验已通过，现转入人工审核。");
@@ -25,16 +63,21 @@ public sealed partial record SmsMessage(string Template, string Body)
         $"{Signature}您的申请（受理编号{caseNumber}）已通过初审。");
 
     public static SmsMessage FirstReviewRejected(string caseNumber, string opinion) => new("first-review-rejected",
-        $"{Signature}您的申请（受理编号{caseNumber}）未通过初审，原因：{Redact(opinion)}。");
+        Quoting($"{Signature}您的申请（受理编号{caseNumber}）未通过初审，原因：", opinion, "。"));
 
     public static SmsMessage Routed(string caseNumber, string cityName) => new("routed",
         $"{Signature}您的申请（受理编号{caseNumber}）已转至参保地{cityName}社保经办机构复核。");
 
     public static SmsMessage FinalReviewRejected(string caseNumber, string opinion) => new("final-review-rejected",
-        $"{Signature}您的申请（受理编号{caseNumber}）未通过复核，原因：{Redact(opinion)}。");
+        Quoting($"{Signature}您的申请（受理编号{caseNumber}）未通过复核，原因：", opinion, "。"));
 
-    public static SmsMessage Approved(string caseNumber, int months, long monthlyFen, YearMonth start) => new("approved",
-        $"{Signature}您的失业保险金已核定（受理编号{caseNumber}）：共{months}个月，每月{Yuan(monthlyFen)}元，自{start.Year}年{start.Month}月起按月发放至您的社会保障卡金融账户。");
+    /// <summary>Months, amount and first month; an entitlement continued to the statutory retirement age (续发) says until when.</summary>
+    public static SmsMessage Approved(string caseNumber, Entitlements.Entitlement entitlement) => new("approved",
+        $"{Signature}您的失业保险金已核定（受理编号{caseNumber}）：共{entitlement.Months}个月"
+        + (entitlement.ContinuedMonths > 0
+            ? $"，因距法定退休年龄不足1年续发至{entitlement.EndMonth.Year}年{entitlement.EndMonth.Month}月"
+            : "")
+        + $"，每月{Yuan(entitlement.MonthlyFen)}元，自{entitlement.StartMonth.Year}年{entitlement.StartMonth.Month}月起按月发放至您的社会保障卡金融账户。");
 
     public static SmsMessage Stopped(string caseNumber, string reason, DateOnly date) => new("stopped",
         $"{Signature}因{reason}（{date.Year}年{date.Month}月{date.Day}日），您的失业保险金（受理编号{caseNumber}）自该日起停止发放。如有异议，可到任一社保经办机构申请复查。");
@@ -52,6 +95,24 @@ public sealed partial record SmsMessage(string Template, string Body)
 
     public static SmsMessage Overpaid(YearMonth period, long fen, string reason) => new("overpaid",
         $"{Signature}因{reason}，您{period.Year}年{period.Month}月已领取的失业保险金{Yuan(fen)}元属多发待遇，需予退还。可一次退还、协商分期退还，或从以后应发待遇中抵扣，请到任一社保经办机构办理。");
+
+    /// <summary>
+    /// What staff typed, redacted, between fixed wording; cut short (…) where the message would grow past
+    /// <see cref="MaxParts"/>, at a whole character. The full text stays in the case history.
+    /// </summary>
+    private static string Quoting(string before, string typed, string after)
+    {
+        var text = Redact(typed);
+        if (PartsOf(before + text + after) <= MaxParts) return before + text + after;
+        var runes = text.EnumerateRunes().ToArray();
+        var room = UnitsPerPart * MaxParts - before.Length - after.Length - 1;
+        var keep = 0;
+        for (var units = 0; keep < runes.Length && units + runes[keep].Utf16SequenceLength <= room; keep++)
+            units += runes[keep].Utf16SequenceLength;
+        string Cut() => before + string.Concat(runes.Take(keep)) + "…" + after;
+        while (keep > 0 && PartsOf(Cut()) > MaxParts) keep--;
+        return Cut();
+    }
 
     // Opinions are typed by staff and may quote an identity or card number or paste a link: none of it may go out by SMS.
     private static string Redact(string text)

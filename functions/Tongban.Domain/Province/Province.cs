@@ -33,6 +33,17 @@ public sealed record DurationScale(IReadOnlyList<DurationStep> Steps, int CapMon
 /// <summary>Working days allowed from receipt: to first review, and to the final decision.</summary>
 public sealed record ReviewDeadlines(int FirstReviewWorkingDays, int DecisionWorkingDays);
 
+/// <summary>
+/// Who qualifies, where provinces decide: whether a job ended by mutual agreement (协商一致解除劳动合同) counts as lost
+/// involuntarily — the national default (失业保险条例 art. 14 as DOMAIN.md lists the involuntary endings) says it does,
+/// a province may not — and the post that sets a woman's statutory retirement age, which the registry export does not carry.
+/// </summary>
+public sealed record EligibilityRules(bool MutualAgreementQualifies, Entitlements.WomanPost WomenRetirementPost)
+{
+    /// <summary>The national rules, which a hand-built <see cref="ProvinceConfig"/> starts with; a province file states its own.</summary>
+    public static readonly EligibilityRules National = new(true, Entitlements.WomanPost.Worker);
+}
+
 /// <summary>Everything that differs between provinces, as data.</summary>
 public sealed record ProvinceConfig(
     string Code,
@@ -44,6 +55,9 @@ public sealed record ProvinceConfig(
 {
     /// <summary>The partial-month rule, medical-insurance contribution, death benefits and deduction share (province files set them).</summary>
     public Payouts.PayoutRules Payouts { get; init; } = Domain.Payouts.PayoutRules.Default;
+
+    /// <summary>Mutual-agreement separations and women's default retirement post (province files set them).</summary>
+    public EligibilityRules Eligibility { get; init; } = EligibilityRules.National;
 
     public City? FindCity(string code) => Cities.FirstOrDefault(c => c.Code == code);
 

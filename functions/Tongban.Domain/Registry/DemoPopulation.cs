@@ -1,4 +1,5 @@
 using System.Globalization;
+using Tongban.Domain.Entitlements;
 using Tongban.Domain.Identifiers;
 
 namespace Tongban.Domain.Registry;
@@ -7,11 +8,18 @@ namespace Tongban.Domain.Registry;
 /// A made-up insured population that looks like a real registry export (contract: Registry import),
 /// for demos and load tests. The same seed gives the same rows, so a demo can be replayed.
 /// About half the people qualify for unemployment benefit; the others are still contributing,
-/// resigned, short of 12 months or retired, so every verification outcome shows up.
+/// resigned, short of 12 months or retired, so every verification outcome shows up. The first eligible people show
+/// identities real applicants bring (<see cref="Showcase"/>).
 /// </summary>
 public static class DemoPopulation
 {
     private enum Category { Eligible, StillContributing, Resigned, ShortContributions, Retired }
+
+    /// <summary>
+    /// Who the first three eligible people of every population are, in this order: a Taiwan resident with a residence
+    /// permit (address code 830000), a minority name with the middle dot (U+00B7), a name with a character outside the BMP.
+    /// </summary>
+    public enum Showcase { TaiwanPermit, MiddleDotName, NameOutsideBmp }
 
     // Each block of 24 people holds the mix exactly, in shuffled order: even a small demo has every kind.
     private static readonly Category[] Block =
@@ -58,20 +66,31 @@ public static class DemoPopulation
         private readonly HashSet<string> _employerCodes = [];
         private readonly HashSet<string> _employerNames = [];
         private readonly Dictionary<string, List<Employer>> _employers = [];
+        private int _showcases;
 
         public IEnumerable<RegistryRow> Person(Category category)
         {
+            Showcase? showcase = category == Category.Eligible && _showcases < Enum.GetValues<Showcase>().Length
+                ? (Showcase)_showcases++
+                : null;
             var male = random.Next(2) == 0;
+            // Working people are younger than the lowest statutory retirement age (60 for men, 50 for women in worker
+            // posts); the retired are past the highest (63 and 55 after the 2025 reform).
             var age = category == Category.Retired
-                ? (male ? 60 : random.Next(50, 56))
-                : 20 + (int)((random.NextDouble() + random.NextDouble()) / 2 * 40);
+                ? (male ? random.Next(63, 67) : random.Next(55, 59))
+                : 20 + (int)((random.NextDouble() + random.NextDouble()) / 2 * ((male ? 60 : 50) - 20));
             var birth = currentMonth.FirstDay.AddYears(-age).AddDays(-random.Next(0, 365));
-            var idNumber = IdNumber(Pick(cities), birth, male);
-            var name = PersonName(male);
+            var idNumber = IdNumber(showcase == Showcase.TaiwanPermit ? "830000" : Pick(cities), birth, male);
+            var name = showcase switch
+            {
+                Showcase.MiddleDotName => Pick(male ? DottedMaleNames : DottedFemaleNames),
+                Showcase.NameOutsideBmp => OutsideBmpSurname + GivenName(male),
+                _ => PersonName(male),
+            };
             var mobile = Unique(_mobiles, NewMobile);
             var account = Unique(_accounts, NewBankAccount);
 
-            foreach (var spell in Spells(category, birth))
+            foreach (var spell in Spells(category, birth, male))
             {
                 yield return new RegistryRow(idNumber, name, mobile, account, spell.City, spell.Employer.Code, spell.Employer.Name,
                     spell.Start.ToString(), spell.End?.ToString() ?? "", spell.Reason?.Code() ?? "");
@@ -80,7 +99,7 @@ public static class DemoPopulation
 
         private sealed record Spell(string City, Employer Employer, YearMonth Start, YearMonth? End, SeparationReason? Reason);
 
-        private List<Spell> Spells(Category category, DateOnly birth)
+        private List<Spell> Spells(Category category, DateOnly birth, bool male)
         {
             // The last spell ends a few months back; a contributing person's runs to this month and stays open.
             var lastEnd = category switch
@@ -88,7 +107,7 @@ public static class DemoPopulation
                 Category.StillContributing => currentMonth,
                 Category.Eligible or Category.ShortContributions => currentMonth.AddMonths(-random.Next(1, 6)),
                 Category.Resigned => currentMonth.AddMonths(-random.Next(1, 13)),
-                _ => Min(YearMonth.Of(birth.AddYears(RetirementAge(birth))), currentMonth.AddMonths(-1)),
+                _ => Min(RetirementAge.For(birth, male ? Sex.Male : Sex.Female, WomanPost.Worker).Month, currentMonth.AddMonths(-1)),
             };
             var minimum = category == Category.ShortContributions ? 3 : 12;
             var earliest = YearMonth.Of(birth.AddYears(18)).AddMonths(1);
@@ -131,13 +150,6 @@ public static class DemoPopulation
             return spells;
         }
 
-        // Statutory ages before the 2025 reform: men 60, women 55 (staff) or 50 (workers).
-        private int RetirementAge(DateOnly birth)
-        {
-            var age = currentMonth.FirstDay.Year - birth.Year;
-            return age >= 60 ? 60 : age > 55 ? 55 : 50;
-        }
-
         private int[] Split(int total, int parts, int minimumEach)
         {
             var lengths = Enumerable.Repeat(minimumEach, parts).ToArray();
@@ -164,10 +176,11 @@ public static class DemoPopulation
 
         private string IdNumber(string birthCity, DateOnly birth, bool male)
         {
-            // A county-level code under the city (460100 → 460105); a county-level city keeps its own.
-            var region = birthCity.EndsWith("00", StringComparison.Ordinal)
-                ? birthCity[..4] + "0" + random.Next(1, 9)
-                : birthCity;
+            // A county-level code under the city (460100 → 460105); a county-level city keeps its own, a residence
+            // permit its address code (830000).
+            var region = birthCity.EndsWith("0000", StringComparison.Ordinal) || !birthCity.EndsWith("00", StringComparison.Ordinal)
+                ? birthCity
+                : birthCity[..4] + "0" + random.Next(1, 9);
             return Unique(_idNumbers, () =>
             {
                 var sequence = random.Next(0, 500) * 2 + (male ? 1 : 0);
@@ -182,11 +195,15 @@ public static class DemoPopulation
             var surname = random.NextDouble() < 0.005
                 ? Pick(CompoundSurnames)
                 : Surnames[(int)(Surnames.Length * Math.Pow(random.NextDouble(), 2))];
+            return surname + GivenName(male);
+        }
+
+        private string GivenName(bool male)
+        {
             var characters = male ? MaleCharacters : FemaleCharacters;
-            var given = random.NextDouble() < 0.3
+            return random.NextDouble() < 0.3
                 ? Pick(characters).ToString()
                 : string.Concat(Pick(characters), Pick(random.NextDouble() < 0.5 ? characters : NeutralCharacters));
-            return surname + given;
         }
 
         private string NewMobile() =>
@@ -319,6 +336,13 @@ public static class DemoPopulation
     ];
 
     private static readonly string[] CompoundSurnames = ["欧阳", "司马", "诸葛", "上官"];
+
+    // Uyghur and Kazakh names as the household register transcribes them, parts joined by the middle dot U+00B7.
+    private static readonly string[] DottedMaleNames = ["努尔兰·巴合提别克", "艾力·买买提", "阿不都热合曼·阿不都克力木"];
+    private static readonly string[] DottedFemaleNames = ["阿依古丽·买买提", "古丽娜尔·吐尔逊", "热依拉·艾合买提"];
+
+    // 𠮷 (U+20BB7, CJK Extension B), a form of the surname 吉: two UTF-16 units, one character.
+    private const string OutsideBmpSurname = "\U00020BB7";
 
     private static readonly char[] MaleCharacters =
     [

@@ -1,3 +1,5 @@
+using Tongban.Domain.Entitlements;
+using Tongban.Domain.Identifiers;
 using Tongban.Domain.Province;
 using Tongban.Domain.Registry;
 
@@ -9,13 +11,17 @@ public sealed record Finding(string Code, string Message);
 /// <summary>An earlier benefit entitlement of the same person: its unused months carry over (条例 art. 17).</summary>
 public sealed record PriorEntitlement(YearMonth StartMonth, int UnusedMonths);
 
-/// <summary>The facts verification needs, gathered from the registry and the claims store.</summary>
+/// <summary>
+/// The facts verification needs, gathered from the registry and the claims store; <paramref name="Retirement"/> from the
+/// applicant's identity number (birth date and sex) and the province's default post for women.
+/// </summary>
 public sealed record ClaimFacts(
     string ClaimedName,
     InsuredPerson? Person,
     YearMonth CurrentMonth,
     PriorEntitlement? Prior,
-    bool HasOtherOpenClaim);
+    bool HasOtherOpenClaim,
+    StatutoryRetirement Retirement);
 
 public sealed record VerificationResult(
     IReadOnlyList<Finding> Findings,
@@ -28,7 +34,9 @@ public sealed record VerificationResult(
 
 /// <summary>
 /// Automatic verification of an unemployment-benefit claim against shared data (零材料):
-/// 失业保险条例 art. 14 and 社会保险法 art. 45, plus 不重不漏 (no second open claim).
+/// 失业保险条例 art. 14 and 社会保险法 art. 45, plus 不重不漏 (no second open claim), and not past the statutory
+/// retirement age (<see cref="RetirementAge"/>). A claim is never refused for being filed late, however long after the
+/// job ended (人社厅发〔2020〕24号): no finding looks at the time since then.
 /// </summary>
 public static class Eligibility
 {
@@ -36,13 +44,15 @@ public static class Eligibility
     {
         if (facts.Person is null)
             return Fail(new Finding("identity-not-found", "未查询到您的参保记录"));
-        if (!string.Equals(facts.Person.Name, facts.ClaimedName.Trim(), StringComparison.Ordinal))
+        // Both sides normalised: a registry row stored before the rule, or a portal's other dot, still compares.
+        if (!string.Equals(PersonName.Normalize(facts.Person.Name), PersonName.Normalize(facts.ClaimedName), StringComparison.Ordinal))
             return Fail(new Finding("name-mismatch", "姓名与参保登记信息不一致"));
 
         var findings = new List<Finding>();
         var latest = facts.Person.LatestSpell;
         var carried = facts.Prior?.UnusedMonths ?? 0;
-        // After re-employment the contribution count starts again (社会保险法 art. 46).
+        // After an earlier entitlement the contribution count starts again (社会保险法 art. 46): only months since it count,
+        // never the whole history; its unused months carry over instead (条例 art. 17).
         var months = facts.Person.ContributionMonths(facts.CurrentMonth, facts.Prior?.StartMonth.AddMonths(1));
 
         if (months < province.Duration.MinimumContributionMonths && carried == 0)
@@ -54,8 +64,12 @@ public static class Eligibility
             findings.Add(new Finding("on-pension", "您已办理退休，领取基本养老金"));
         else if (latest?.Reason is not { } reason || !reason.IsInvoluntary())
             findings.Add(new Finding("voluntary-separation", "最近一次离职为本人意愿中断就业"));
+        else if (reason == SeparationReason.MutualAgreement && !province.Eligibility.MutualAgreementQualifies)
+            findings.Add(new Finding("mutual-agreement-not-covered", "本省协商解除劳动合同不属领取失业保险金范围"));
         if (facts.HasOtherOpenClaim)
             findings.Add(new Finding("other-open-claim", "您有另一笔正在办理或领取中的失业保险金"));
+        if (facts.CurrentMonth > facts.Retirement.Month)
+            findings.Add(new Finding("past-retirement-age", "您已超过法定退休年龄"));
 
         var insuringCity = latest?.CityCode;
         if (insuringCity is not null && province.FindCity(insuringCity) is null)

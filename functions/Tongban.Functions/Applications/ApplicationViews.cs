@@ -2,7 +2,10 @@ using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using Microsoft.DurableTask.Client;
+using Tongban.Domain;
 using Tongban.Domain.Claims;
+using Tongban.Domain.Entitlements;
+using Tongban.Domain.Identifiers;
 using Tongban.Domain.PersonalData;
 using Tongban.Domain.Verification;
 using Tongban.Hosting;
@@ -12,9 +15,11 @@ using Tongban.Storage;
 
 namespace Tongban.Applications;
 
-public sealed record ApplicantView(string IdNumber, string Name, string Mobile);
+/// <summary>The applicant, masked; <c>documentKind</c> (contract v1.1) says which identity document the number is.</summary>
+public sealed record ApplicantView(string IdNumber, string Name, string Mobile, string DocumentKind);
 public sealed record VerificationView(bool Passed, IReadOnlyList<Finding> Findings);
-public sealed record EntitlementView(int Months, decimal MonthlyAmount, string StartMonth, string EndMonth);
+/// <summary><c>months</c> granted; <c>continuedMonths</c> paid beyond them up to the statutory retirement age (续发), to <c>endMonth</c>.</summary>
+public sealed record EntitlementView(int Months, decimal MonthlyAmount, string StartMonth, string EndMonth, int ContinuedMonths);
 public sealed record HistoryView(DateTimeOffset At, string Type, string Actor, string? Office, string? Opinion);
 
 public sealed record ApplicationView(
@@ -53,17 +58,21 @@ public static class ApplicationViews
         var history = await connection.QueryAsync<EventRow>(
             "SELECT at, type, actor, office, opinion FROM application_events WHERE application_id = @id ORDER BY seq", new { id });
 
+        var idNumber = protector.Decrypt(row.IdNumberEnc);
         var verification = row.FindingsJson is null ? null : JsonSerializer.Deserialize<List<Finding>>(row.FindingsJson, JsonBody.Options)!;
         return (new ApplicationView(
             row.Id, row.CaseNumber, row.ServiceItem, row.Status, row.Channel, row.AcceptingOffice, row.InsuringCity, row.AssignedOffice,
             Time(row.ReceivedAt), row.DueAt is { } due ? Time(due) : null,
             new ApplicantView(
-                Mask.IdNumber(protector.Decrypt(row.IdNumberEnc)),
+                Mask.IdNumber(idNumber),
                 Mask.Name(protector.Decrypt(row.NameEnc)),
-                Mask.Mobile(protector.Decrypt(row.MobileEnc))),
+                Mask.Mobile(protector.Decrypt(row.MobileEnc)),
+                // Applications from before the kind was stored: the number itself says it.
+                row.DocumentKind ?? IdentityNumber.Read(idNumber).Kind.Code()),
             verification is null ? null : new VerificationView(verification.Count == 0, verification),
             row.EntitlementMonths is { } months
-                ? new EntitlementView((int)months, row.MonthlyFen!.Value / 100m, row.StartMonth!, row.EndMonth!)
+                ? new EntitlementView((int)months, row.MonthlyFen!.Value / 100m, row.StartMonth!, row.EndMonth!,
+                    new Entitlement((int)months, row.MonthlyFen.Value, YearMonth.Parse(row.StartMonth!), YearMonth.Parse(row.EndMonth!)).ContinuedMonths)
                 : null,
             history.Select(e => new HistoryView(Time(e.At), e.Type, e.Actor, e.Office, e.Opinion)).ToList()), row.PortalId);
     }
@@ -80,6 +89,7 @@ public static class ApplicationViews
         public string? InsuringCity { get; init; }
         public string? AssignedOffice { get; init; }
         public string IdNumberEnc { get; init; } = "";
+        public string? DocumentKind { get; init; }
         public string NameEnc { get; init; } = "";
         public string MobileEnc { get; init; } = "";
         public string? FindingsJson { get; init; }

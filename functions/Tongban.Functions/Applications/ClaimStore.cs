@@ -117,8 +117,8 @@ public sealed class ClaimStore(Database database, ProvinceConfig province)
             var sms = transition.Sms[i];
             // One SMS per event: the key is the claim version that caused it and the template.
             sql.Append($"""
-                INSERT INTO notifications (application_id, dedupe_key, template, to_enc, body, status, created_at)
-                SELECT id, @smsKey{i}, @template{i}, mobile_enc, @body{i}, 'queued', @at FROM applications WHERE id = @id
+                INSERT INTO notifications (application_id, dedupe_key, template, to_enc, body, parts, status, created_at)
+                SELECT id, @smsKey{i}, @template{i}, mobile_enc, @body{i}, @parts{i}, 'queued', @at FROM applications WHERE id = @id
                 ON CONFLICT (dedupe_key) DO NOTHING;
 
                 """);
@@ -126,6 +126,7 @@ public sealed class ClaimStore(Database database, ProvinceConfig province)
             args.Add($"smsKey{i}", key);
             args.Add($"template{i}", sms.Template);
             args.Add($"body{i}", sms.Body);
+            args.Add($"parts{i}", sms.Parts);
         }
     }
 

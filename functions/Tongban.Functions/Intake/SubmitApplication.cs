@@ -22,6 +22,9 @@ public sealed record SubmitApplicationRequest(
 
 public sealed record SubmitApplicationResponse(string ApplicationId, string CaseNumber, string Status);
 
+/// <summary>The applicant as validation leaves them: identity number, name and mobile each in its one canonical form.</summary>
+public sealed record ValidApplicant(string IdNumber, DocumentKind DocumentKind, string Name, string Mobile);
+
 /// <summary>
 /// Portal intake (受理): validates, then in one transaction stores the application, its history and the "received"
 /// SMS, and starts the claim's orchestration (<see cref="ClaimOrchestrator"/>), which verifies it. Idempotent per portal
@@ -85,7 +88,7 @@ public static class SubmitApplication
     /// </summary>
     internal static async Task<SubmitApplicationResponse> StoreAsync(Database database, PersonalDataProtector protector,
         ProvinceConfig province, string portalId, string key, string requestHash, SubmitApplicationRequest request,
-        (string IdNumber, string Name, string Mobile) applicant, DateTimeOffset now, CancellationToken ct)
+        ValidApplicant applicant, DateTimeOffset now, CancellationToken ct)
     {
         var id = Guid.NewGuid();
         var caseNumber = NewCaseNumber(province, now);
@@ -96,10 +99,10 @@ public static class SubmitApplication
             INSERT INTO idempotency_keys (portal_id, key, request_hash, status_code, response_json, created_at)
             VALUES (@portalId, @key, @requestHash, 202, @json, @at);
             INSERT INTO applications (id, case_number, service_item, channel, status, is_open, person_key,
-                id_number_enc, name_enc, mobile_enc, details_json, portal_id, accepting_office, assigned_office,
+                id_number_enc, document_kind, name_enc, mobile_enc, details_json, portal_id, accepting_office, assigned_office,
                 received_at, due_at, updated_at, version)
             VALUES (@id, @caseNumber, @serviceItem, @channel, @status, 1, @personKey,
-                @idNumber, @name, @mobile, @details, @portalId, @acceptingOffice, @acceptingOffice,
+                @idNumber, @documentKind, @name, @mobile, @details, @portalId, @acceptingOffice, @acceptingOffice,
                 @at, @dueAt, @at, @version);
 
             """);
@@ -108,7 +111,8 @@ public static class SubmitApplication
         {
             portalId, key, requestHash, json = JsonSerializer.Serialize(response, JsonBody.Options),
             caseNumber, serviceItem = claim.ServiceItem, channel = claim.Channel, status = claim.Status.Code(), personKey,
-            idNumber = protector.Encrypt(applicant.IdNumber), name = protector.Encrypt(applicant.Name),
+            idNumber = protector.Encrypt(applicant.IdNumber), documentKind = applicant.DocumentKind.Code(),
+            name = protector.Encrypt(applicant.Name),
             mobile = protector.Encrypt(applicant.Mobile),
             details = request.Details is { ValueKind: JsonValueKind.Object } d ? d.GetRawText() : null,
             acceptingOffice = claim.AcceptingOffice,
@@ -144,11 +148,11 @@ public static class SubmitApplication
     }
 
     internal static Dictionary<string, string[]> Validate(SubmitApplicationRequest request, ProvinceConfig province,
-        DateOnly today, out (string IdNumber, string Name, string Mobile) applicant)
+        DateOnly today, out ValidApplicant applicant)
     {
         var errors = new Dictionary<string, string[]>();
         void Error(string field, string message) => errors[field] = [message];
-        applicant = ("", "", "");
+        applicant = new ValidApplicant("", DocumentKind.ResidentId, "", "");
 
         if (string.IsNullOrWhiteSpace(request.ServiceItem)) Error("serviceItem", "Required.");
         else if (!ServiceItems.All.Contains(request.ServiceItem)) Error("serviceItem", $"Unknown service item '{request.ServiceItem}'.");
@@ -162,15 +166,14 @@ public static class SubmitApplication
             Error("acceptingOffice", "Required for counter applications.");
 
         if (request.Applicant is not { } a) { Error("applicant", "Required."); return errors; }
-        var idError = IdentityNumber.Validate(a.IdNumber, today, out var idNumber);
-        if (idError is not null) Error("applicant.idNumber", $"Not a valid identity number: {idError}.");
-        var name = (a.Name ?? "").Trim();
-        if (name.Length is < 2 or > 30 || name.Any(ch => char.IsControl(ch) || char.IsDigit(ch)))
-            Error("applicant.name", "Required: 2 to 30 characters, no digits.");
-        if (!MobileNumber.TryNormalize(a.Mobile, out var mobile)) Error("applicant.mobile", "Not a mainland mobile number.");
+        if (IdentityNumber.Validate(a.IdNumber, today, out var document) is { } idError)
+            Error("applicant.idNumber", $"Not a valid identity number: {idError}.");
+        if (PersonName.Validate(a.Name, out var name) is { } nameError) Error("applicant.name", $"Not a valid name: {nameError}.");
+        if (!MobileNumber.TryNormalize(a.Mobile, out var mobile))
+            Error("applicant.mobile", "Not a mainland mobile number: 11 digits from 13 to 19, optionally after +86, 0086 or 86.");
         if (request.Details is { } details && details.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
             Error("details", "Must be an object.");
-        applicant = (idNumber, name, mobile);
+        if (document is not null) applicant = new ValidApplicant(document.Number, document.Kind, name, mobile);
         return errors;
     }
 

@@ -7,7 +7,8 @@ using Tongban.Storage;
 
 namespace Tongban.Notifications;
 
-public sealed record NotificationView(string Template, string To, string Body, string Status, DateTimeOffset CreatedAt, DateTimeOffset? SentAt);
+/// <summary>One SMS as the log shows it; <c>parts</c> is what carriers bill it as (null for rows from before it was recorded).</summary>
+public sealed record NotificationView(string Template, string To, string Body, int? Parts, string Status, DateTimeOffset CreatedAt, DateTimeOffset? SentAt);
 
 public static class NotificationEndpoints
 {
@@ -20,10 +21,10 @@ public static class NotificationEndpoints
         await using var connection = await database.OpenAsync(http.RequestAborted);
         var rows = await connection.QueryAsync<NotificationRow>(
             applicationId is null
-                ? "SELECT template, to_enc, body, status, created_at, sent_at FROM notifications ORDER BY id DESC LIMIT 200"
-                : "SELECT template, to_enc, body, status, created_at, sent_at FROM notifications WHERE application_id = @applicationId ORDER BY id",
+                ? "SELECT template, to_enc, body, parts, status, created_at, sent_at FROM notifications ORDER BY id DESC LIMIT 200"
+                : "SELECT template, to_enc, body, parts, status, created_at, sent_at FROM notifications WHERE application_id = @applicationId ORDER BY id",
             new { applicationId });
-        return TypedResults.Ok(rows.Select(r => new NotificationView(r.Template, Mask.Mobile(protector.Decrypt(r.ToEnc)), r.Body, r.Status,
+        return TypedResults.Ok(rows.Select(r => new NotificationView(r.Template, Mask.Mobile(protector.Decrypt(r.ToEnc)), r.Body, (int?)r.Parts, r.Status,
             ApplicationViews.Time(r.CreatedAt), r.SentAt is { } sent ? ApplicationViews.Time(sent) : null)));
     }
 
@@ -32,6 +33,7 @@ public static class NotificationEndpoints
         public string Template { get; init; } = "";
         public string ToEnc { get; init; } = "";
         public string Body { get; init; } = "";
+        public long? Parts { get; init; }
         public string Status { get; init; } = "";
         public long CreatedAt { get; init; }
         public long? SentAt { get; init; }

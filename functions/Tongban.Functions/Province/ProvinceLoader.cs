@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Tongban.Domain.Calendar;
+using Tongban.Domain.Entitlements;
 using Tongban.Domain.Payouts;
 using Tongban.Domain.Province;
 
@@ -33,6 +34,7 @@ public static class ProvinceLoader
             LoadCalendar())
         {
             Payouts = Payouts(file.Payouts, path),
+            Eligibility = Eligibility(file.Eligibility, path),
         };
         Check(province, path);
         return province;
@@ -53,6 +55,22 @@ public static class ProvinceLoader
         return new PayoutRules(rule,
             file.MedicalContribution!.Select(a => new DatedAmount(DateOnly.Parse(a.EffectiveFrom, CultureInfo.InvariantCulture), Fen(a.Monthly))).ToList(),
             Fen(file.FuneralGrant!.Value), file.SurvivorsPensionMonths!, file.MaxDeductionPercent!.Value);
+    }
+
+    /// <summary>Who qualifies where provinces decide; stated in the file, not assumed.</summary>
+    private static EligibilityRules Eligibility(EligibilityFile? file, string path)
+    {
+        var problems = new List<string>();
+        if (file?.MutualAgreementQualifies is null) problems.Add("eligibility.mutualAgreementQualifies is missing (true or false)");
+        var post = file?.WomenRetirementPost switch
+        {
+            "worker" => WomanPost.Worker,
+            "cadre" => WomanPost.Cadre,
+            _ => (WomanPost?)null,
+        };
+        if (post is null) problems.Add($"eligibility.womenRetirementPost '{file?.WomenRetirementPost}' is not worker or cadre");
+        if (problems.Count > 0) throw new InvalidOperationException($"{path}: {string.Join("; ", problems)}");
+        return new EligibilityRules(file!.MutualAgreementQualifies!.Value, post!.Value);
     }
 
     private static long Fen(decimal yuan) => (long)Math.Round(yuan * 100m);
@@ -95,7 +113,8 @@ public static class ProvinceLoader
     }
 
     private sealed record ProvinceFile(string Code, string Name, DurationFile Duration, DeadlinesFile Deadlines, List<CityFile> Cities,
-        PayoutsFile? Payouts);
+        PayoutsFile? Payouts, EligibilityFile? Eligibility);
+    private sealed record EligibilityFile(bool? MutualAgreementQualifies, string? WomenRetirementPost);
     private sealed record PayoutsFile(string? PartialMonth, List<StandardFile>? MedicalContribution, decimal? FuneralGrant,
         List<int>? SurvivorsPensionMonths, int? MaxDeductionPercent);
     private sealed record DurationFile(int CapMonths, List<StepFile> Steps);

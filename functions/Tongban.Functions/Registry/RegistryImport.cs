@@ -177,12 +177,12 @@ public sealed class RegistryImport(Database database, PersonalDataProtector prot
     {
         var errors = new List<string>();
         var warnings = new List<string>();
-        var idError = IdentityNumber.Validate(row.IdNumber, today, out var idNumber);
-        if (idError is not null) errors.Add($"idNumber: {idError}");
-        var name = row.Name.Trim();
-        if (name.Length is < 1 or > 30) errors.Add("name: required, at most 30 characters");
+        // The same rules as intake (SubmitApplication.Validate): nothing lands that could never apply.
+        if (IdentityNumber.Validate(row.IdNumber, today, out var document) is { } idError) errors.Add($"idNumber: {idError}");
+        if (PersonName.Validate(row.Name, out var name) is { } nameError) errors.Add($"name: {nameError}");
         var mobile = "";
-        if (row.Mobile.Length > 0 && !MobileNumber.TryNormalize(row.Mobile, out mobile)) errors.Add("mobile: not a mainland mobile number");
+        if (!string.IsNullOrWhiteSpace(row.Mobile) && !MobileNumber.TryNormalize(row.Mobile, out mobile))
+            errors.Add("mobile: not a mainland mobile number (11 digits from 13 to 19, optionally after +86, 0086 or 86)");
         var bank = row.BankAccount.Replace(" ", "");
         if (bank.Length > 0 && (bank.Length is < 12 or > 30 || !bank.All(char.IsAsciiDigit)))
             errors.Add("bankAccount: 12 to 30 digits");
@@ -211,7 +211,7 @@ public sealed class RegistryImport(Database database, PersonalDataProtector prot
         else if (row.EndMonth.Length == 0 && reason.Length > 0) errors.Add("separationReason: must be empty while contributing");
 
         if (errors.Count > 0) return (null, errors, warnings);
-        return (new Spell(idNumber, name, mobile, bank, row.CityCode, row.EmployerCode.Trim().ToUpperInvariant(), row.EmployerName.Trim(),
+        return (new Spell(document!.Number, name, mobile, bank, row.CityCode, row.EmployerCode.Trim().ToUpperInvariant(), row.EmployerName.Trim(),
             start.ToString(), end?.ToString(), reason.Length == 0 ? null : reason), errors, warnings);
     }
 

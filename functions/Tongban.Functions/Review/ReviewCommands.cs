@@ -7,13 +7,16 @@ using Tongban.Domain.Entitlements;
 using Tongban.Domain.Payouts;
 using Tongban.Domain.Province;
 using Tongban.Payouts;
+using Tongban.PersonalData;
 using Tongban.Routing;
 using Tongban.Storage;
+using Tongban.Verification;
 
 namespace Tongban.Review;
 
 /// <summary>Review and stop commands: load, decide (pure), commit — one transaction each.</summary>
-public sealed class ReviewCommands(Database database, ClaimStore store, ProvinceConfig province, ClaimPayouts payouts, TimeProvider clock)
+public sealed class ReviewCommands(Database database, ClaimStore store, ProvinceConfig province, ClaimPayouts payouts,
+    PersonalDataProtector protector, TimeProvider clock)
 {
     public Task<ClaimStatus?> ReviewAsync(string id, StaffMember staff, ClaimStatus stage, ReviewDecision decision,
         string? opinion, CancellationToken ct) =>
@@ -29,7 +32,7 @@ public sealed class ReviewCommands(Database database, ClaimStore store, Province
                 return ClaimWorkflow.FirstReview(claim, staff, decision, opinion, city, office);
             }
             var facts = await c.QuerySingleAsync<EntitlementFacts>(
-                "SELECT contribution_months, carried_over_months, received_at FROM applications WHERE id = @id",
+                "SELECT contribution_months, carried_over_months, received_at, id_number_enc FROM applications WHERE id = @id",
                 new { id = claim.Id.ToString() }, t);
             return ClaimWorkflow.FinalReview(claim, staff, decision, opinion, () => FixEntitlement(claim, facts));
         }, ct, then: (c, t, transition, now) => stage == ClaimStatus.FinalReview && transition.Claim.Status == ClaimStatus.Approved
@@ -68,7 +71,10 @@ public sealed class ReviewCommands(Database database, ClaimStore store, Province
         }, ct);
     }
 
-    /// <summary>The entitlement approval fixes: months from the verified contributions, the city's standard today.</summary>
+    /// <summary>
+    /// The entitlement approval fixes: months from the verified contributions, the city's standard today, up to or
+    /// continued to the applicant's statutory retirement age.
+    /// </summary>
     private Entitlement FixEntitlement(Claim claim, EntitlementFacts facts)
     {
         var today = Deadlines.LocalDate(clock.GetUtcNow());
@@ -76,7 +82,7 @@ public sealed class ReviewCommands(Database database, ClaimStore store, Province
                        ?? throw new TransitionRefused(RefusalKind.Conflict, "The insuring city has no benefit standard in force.");
         var registrationMonth = YearMonth.Of(Deadlines.LocalDate(DateTimeOffset.FromUnixTimeMilliseconds(facts.ReceivedAt)));
         return Entitlement.Fix((int)(facts.ContributionMonths ?? 0), (int)(facts.CarriedOverMonths ?? 0),
-            province.Duration, standard, registrationMonth);
+            province.Duration, standard, registrationMonth, ClaimFactsLoader.Retirement(protector.Decrypt(facts.IdNumberEnc), province));
     }
 
     private sealed class EntitlementFacts
@@ -84,5 +90,6 @@ public sealed class ReviewCommands(Database database, ClaimStore store, Province
         public long? ContributionMonths { get; init; }
         public long? CarriedOverMonths { get; init; }
         public long ReceivedAt { get; init; }
+        public string IdNumberEnc { get; init; } = "";
     }
 }

@@ -4,6 +4,7 @@ using Dapper;
 using Tongban.Domain;
 using Tongban.Domain.Claims;
 using Tongban.Domain.Entitlements;
+using Tongban.Domain.Identifiers;
 using Tongban.Domain.Province;
 using Tongban.Domain.Verification;
 using Tongban.PersonalData;
@@ -18,27 +19,38 @@ public sealed class ClaimFactsLoader(RegistryStore registry, PersonalDataProtect
     public async Task<ClaimFacts> LoadAsync(DbConnection c, DbTransaction t, Claim claim, DateTimeOffset now)
     {
         var applicant = await c.QuerySingleAsync<ApplicantRow>(
-            "SELECT person_key, name_enc FROM applications WHERE id = @id", new { id = claim.Id.ToString() }, t);
+            "SELECT person_key, id_number_enc, name_enc FROM applications WHERE id = @id", new { id = claim.Id.ToString() }, t);
         return new ClaimFacts(
             protector.Decrypt(applicant.NameEnc),
             await registry.FindAsync(c, t, applicant.PersonKey),
             YearMonth.Of(Deadlines.LocalDate(now)),
             await PriorEntitlementAsync(c, t, applicant.PersonKey, claim),
-            await HasOtherOpenClaimAsync(c, t, applicant.PersonKey, claim));
+            await HasOtherOpenClaimAsync(c, t, applicant.PersonKey, claim),
+            Retirement(protector.Decrypt(applicant.IdNumberEnc), province));
+    }
+
+    /// <summary>The applicant's statutory retirement: birth date and sex from the identity number, a woman's post from the province.</summary>
+    public static StatutoryRetirement Retirement(string idNumber, ProvinceConfig province)
+    {
+        var document = IdentityNumber.Read(idNumber);
+        return RetirementAge.For(document.BirthDate, document.Sex, province.Eligibility.WomenRetirementPost);
     }
 
     /// <summary>Where first review happens: the accepting office, or for an online claim an office of the insuring city.</summary>
     public async Task<string> FirstReviewOfficeAsync(DbConnection c, DbTransaction t, Claim claim, VerificationResult passed) =>
         claim.AcceptingOffice ?? (await OfficeRouter.ChooseAsync(c, t, province.FindCity(passed.InsuringCity!)!)).Code;
 
-    /// <summary>The person's latest earlier benefit entitlement that ended with months unused (条例 art. 17).</summary>
+    /// <summary>
+    /// The person's latest earlier benefit entitlement, stopped (its unused months carry over, 条例 art. 17) or paid out in
+    /// full (none left): either way contributions are counted afresh after it (社会保险法 art. 46).
+    /// </summary>
     private async Task<PriorEntitlement?> PriorEntitlementAsync(DbConnection c, DbTransaction t, string personKey, Claim claim)
     {
         var prior = await c.QueryFirstOrDefaultAsync<PriorRow>(
             """
             SELECT entitlement_months, monthly_fen, start_month, end_month, stopped_on FROM applications
             WHERE person_key = @personKey AND service_item = @serviceItem AND id <> @id
-              AND status = 'terminated' AND entitlement_months IS NOT NULL
+              AND status IN ('terminated', 'completed') AND entitlement_months IS NOT NULL
             ORDER BY start_month DESC
             """, new { personKey, serviceItem = claim.ServiceItem, id = claim.Id.ToString() }, t);
         if (prior is null) return null;
@@ -56,6 +68,7 @@ public sealed class ClaimFactsLoader(RegistryStore registry, PersonalDataProtect
     private sealed class ApplicantRow
     {
         public string PersonKey { get; init; } = "";
+        public string IdNumberEnc { get; init; } = "";
         public string NameEnc { get; init; } = "";
     }
 

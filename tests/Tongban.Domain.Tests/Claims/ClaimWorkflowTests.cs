@@ -256,6 +256,28 @@ public class ClaimWorkflowTests
     }
 
     [Fact]
+    public void Approval_of_an_entitlement_continued_to_the_retirement_age_records_and_announces_the_continuation()
+    {
+        var continued = new Entitlement(12, 183000, new YearMonth(2026, 11), new YearMonth(2028, 6));
+
+        var t = ClaimWorkflow.FinalReview(AtFinalReview(), SanyaReviewer, ReviewDecision.Approve, null, () => continued);
+
+        Assert.Equal("8", t.Events.Single().Data!["continuedMonths"]);
+        Assert.Contains("续发至2028年6月", t.Sms.Single().Body);
+    }
+
+    [Fact]
+    public void Completion_counts_the_continued_months_among_those_paid()
+    {
+        var approved = Approved() with { Entitlement = new Entitlement(12, 183000, new YearMonth(2026, 11), new YearMonth(2028, 6)) };
+
+        var t = ClaimWorkflow.Complete(approved);
+
+        Assert.Equal("20", t.Events.Single().Data!["months"]);
+        Assert.Contains("20个月已全部发放完毕", t.Sms.Single().Body);
+    }
+
+    [Fact]
     public void Entitlement_is_fixed_only_when_every_check_has_passed()
     {
         var calls = 0;

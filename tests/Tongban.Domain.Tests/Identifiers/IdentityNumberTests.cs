@@ -11,19 +11,130 @@ public class IdentityNumberTests
     [Fact]
     public void Published_example_is_valid()
     {
-        var reason = IdentityNumber.Validate("11010519491231002X", Today, out var normalized);
+        var reason = IdentityNumber.Validate("11010519491231002X", Today, out var document);
 
         Assert.Null(reason);
-        Assert.Equal("11010519491231002X", normalized);
+        Assert.Equal("11010519491231002X", document!.Number);
+        Assert.Equal(DocumentKind.ResidentId, document.Kind);
+        Assert.Equal(new DateOnly(1949, 12, 31), document.BirthDate);
+        Assert.Equal(Sex.Female, document.Sex);
+    }
+
+    [Theory]
+    [InlineData(" 11010519491231002x ")]
+    [InlineData("110105 19491231 002X")]
+    [InlineData("１１０１０５１９４９１２３１００２Ｘ")]
+    [InlineData("１１０１０５１９４９１２３１００２ｘ")]
+    [InlineData("\u3000110105\u300019491231002X\t")]
+    [InlineData("1101\u200B0519491231002X")]
+    public void Variants_of_one_number_normalise_to_one_canonical_form(string written)
+    {
+        var reason = IdentityNumber.Validate(written, Today, out var document);
+
+        Assert.Null(reason);
+        Assert.Equal("11010519491231002X", document!.Number);
+        Assert.Equal("11010519491231002X", IdentityNumber.Normalize(written));
+    }
+
+    [Theory]
+    [InlineData("110103", "崇文区, merged into 东城区 in 2010")]
+    [InlineData("110104", "宣武区, merged into 西城区 in 2010")]
+    [InlineData("310103", "卢湾区, merged into 黄浦区 in 2011")]
+    [InlineData("460030", "a code never on any list")]
+    public void Retired_region_codes_stay_valid_for_life(string region, string because)
+    {
+        var id = Gb11643.WithCheckCharacter(region + "19700101123");
+
+        Assert.True(IdentityNumber.Validate(id, Today, out var document) is null, because);
+        Assert.Equal(DocumentKind.ResidentId, document!.Kind);
+    }
+
+    [Theory]
+    [InlineData("810000", DocumentKind.HongKongMacaoPermit)]
+    [InlineData("820000", DocumentKind.HongKongMacaoPermit)]
+    [InlineData("830000", DocumentKind.TaiwanPermit)]
+    public void Residence_permits_of_Hong_Kong_Macao_and_Taiwan_residents_are_valid(string address, DocumentKind kind)
+    {
+        var id = Gb11643.WithCheckCharacter(address + "19880615123");
+
+        Assert.Null(IdentityNumber.Validate(id, Today, out var document));
+        Assert.Equal(kind, document!.Kind);
+        Assert.Equal(new DateOnly(1988, 6, 15), document.BirthDate);
+        Assert.Equal(Sex.Male, document.Sex);
+    }
+
+    [Theory]
+    [InlineData("830100")]
+    [InlineData("810001")]
+    [InlineData("821000")]
+    public void A_residence_permit_carries_only_its_address_code(string address)
+    {
+        var id = Gb11643.WithCheckCharacter(address + "19880615123");
+
+        var reason = IdentityNumber.Validate(id, Today, out var document);
+
+        Assert.Contains("810000, 820000 or 830000", reason);
+        Assert.Null(document);
     }
 
     [Fact]
-    public void Lower_case_x_is_accepted_and_normalised_to_upper_case()
+    public void Foreigners_permanent_residence_card_of_2023_is_valid()
     {
-        var reason = IdentityNumber.Validate(" 11010519491231002x ", Today, out var normalized);
+        // 9, issued in Guangdong (44), nationality code 840, born 1980-05-12, sequence 124 (even: female).
+        var id = Gb11643.WithCheckCharacter("94484019800512124");
 
-        Assert.Null(reason);
-        Assert.Equal("11010519491231002X", normalized);
+        Assert.Null(IdentityNumber.Validate(id, Today, out var document));
+        Assert.Equal(DocumentKind.ForeignPermanentResident, document!.Kind);
+        Assert.Equal(new DateOnly(1980, 5, 12), document.BirthDate);
+        Assert.Equal(Sex.Female, document.Sex);
+    }
+
+    [Fact]
+    public void A_permanent_residence_card_names_a_province_where_it_was_issued()
+    {
+        var id = Gb11643.WithCheckCharacter("99984019800512124");
+
+        Assert.Contains("province code", IdentityNumber.Validate(id, Today, out _));
+    }
+
+    [Fact]
+    public void The_impossible_leap_day_of_1900_is_refused_for_its_birth_date_not_its_check_character()
+    {
+        var id = Gb11643.WithCheckCharacter("46010019000229123");
+
+        var reason = IdentityNumber.Validate(id, Today, out _);
+
+        Assert.Contains("birth date 1900-02-29", reason);
+        Assert.DoesNotContain("check character", reason);
+    }
+
+    [Fact]
+    public void An_impossible_birth_date_is_named_even_when_the_check_character_is_also_wrong()
+    {
+        var id = Gb11643.WithCheckCharacter("46010019000229123");
+        var wrongCheck = id[..17] + (id[17] == '1' ? '2' : '1');
+
+        Assert.Contains("birth date", IdentityNumber.Validate(wrongCheck, Today, out _));
+    }
+
+    [Fact]
+    public void The_kind_birth_date_and_sex_of_a_stored_number_are_read_back()
+    {
+        var document = IdentityNumber.Read(Gb11643.WithCheckCharacter("83000019750130457"));
+
+        Assert.Equal(DocumentKind.TaiwanPermit, document.Kind);
+        Assert.Equal(new DateOnly(1975, 1, 30), document.BirthDate);
+        Assert.Equal(Sex.Male, document.Sex);
+    }
+
+    [Theory]
+    [InlineData(DocumentKind.ResidentId, "resident-id")]
+    [InlineData(DocumentKind.HongKongMacaoPermit, "hk-macao-permit")]
+    [InlineData(DocumentKind.TaiwanPermit, "taiwan-permit")]
+    [InlineData(DocumentKind.ForeignPermanentResident, "foreign-permanent-resident")]
+    public void Document_kinds_have_the_contracts_codes(DocumentKind kind, string code)
+    {
+        Assert.Equal(code, kind.Code());
     }
 
     [Theory]
@@ -58,10 +169,11 @@ public class IdentityNumberTests
     {
         var id = Gb11643.WithCheckCharacter("460100" + birth + "123");
 
-        var reason = IdentityNumber.Validate(id, Today, out _);
+        var reason = IdentityNumber.Validate(id, Today, out var document);
 
         Assert.NotNull(reason);
         Assert.Contains("birth date", reason);
+        Assert.Null(document);
     }
 
     [Fact]

@@ -26,6 +26,15 @@ public class MaskTests
         Assert.Equal(expected, Mask.Name(name));
     }
 
+    [Theory]
+    [InlineData("\U00020BB7祥云", "\U00020BB7*")]
+    [InlineData("\uE000小明", "\uE000*")]
+    [InlineData("阿依古丽·买买提", "阿*")]
+    public void A_surname_outside_the_BMP_is_shown_whole_never_half_a_surrogate_pair(string name, string expected)
+    {
+        Assert.Equal(expected, Mask.Name(name));
+    }
+
     [Fact]
     public void Mobile_shows_the_first_three_and_last_four_digits()
     {

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Tongban.Domain.Entitlements;
 using Tongban.Domain.Identifiers;
 using Tongban.Domain.Province;
 using Tongban.Domain.Registry;
@@ -29,8 +30,17 @@ public class DemoPopulationTests
             r.SeparationReason == "" ? null : SeparationReasons.TryParse(r.SeparationReason, out var reason) ? reason : throw new FormatException(r.SeparationReason)))]);
     }
 
+    private static StatutoryRetirement Retirement(string idNumber)
+    {
+        var document = IdentityNumber.Read(idNumber);
+        return RetirementAge.For(document.BirthDate, document.Sex, WomanPost.Worker);
+    }
+
     private static VerificationResult Assess(IGrouping<string, RegistryRow> person) =>
-        Eligibility.Assess(new ClaimFacts(person.First().Name, ToInsuredPerson(person), Now, null, false), Hainan);
+        Eligibility.Assess(new ClaimFacts(person.First().Name, ToInsuredPerson(person), Now, null, false, Retirement(person.Key)), Hainan);
+
+    private static bool Ordinary(IGrouping<string, RegistryRow> person) =>
+        IdentityNumber.Read(person.Key).Kind == DocumentKind.ResidentId && Regex.IsMatch(person.First().Name, @"^\p{IsCJKUnifiedIdeographs}+$");
 
     [Fact]
     public void Same_seed_gives_the_same_rows()
@@ -66,29 +76,32 @@ public class DemoPopulationTests
     {
         Assert.All(Rows, r =>
         {
-            Assert.Null(IdentityNumber.Validate(r.IdNumber, Now.FirstDay, out var normalized));
-            Assert.Equal(r.IdNumber, normalized);
+            Assert.Null(IdentityNumber.Validate(r.IdNumber, Now.FirstDay, out var document));
+            Assert.Equal(r.IdNumber, document!.Number);
             Assert.Equal(Gb11643.WithCheckCharacter(r.IdNumber[..17]), r.IdNumber);
         });
     }
 
     [Fact]
-    public void Identity_numbers_are_born_in_the_cities_given()
+    public void Resident_identity_numbers_are_born_in_the_cities_given()
     {
         var prefixes = Cities.Select(c => c[..4]).ToHashSet();
 
-        Assert.All(Persons, p => Assert.Contains(p.Key[..4], prefixes));
-        Assert.True(Persons.Select(p => p.Key[..4]).Distinct().Count() == Cities.Length);
+        var residents = Persons.Where(p => IdentityNumber.Read(p.Key).Kind == DocumentKind.ResidentId).ToList();
+
+        Assert.All(residents, p => Assert.Contains(p.Key[..4], prefixes));
+        Assert.Equal(Cities.Length, residents.Select(p => p.Key[..4]).Distinct().Count());
     }
 
     [Fact]
-    public void Everyone_is_between_twenty_and_sixty()
+    public void Working_people_are_adults_below_their_statutory_retirement_age_and_the_retired_past_it()
     {
         Assert.All(Persons, p =>
         {
             var birth = IdentityNumber.BirthDate(p.Key);
-            var age = Now.FirstDay.Year - birth.Year - (Now.FirstDay < birth.AddYears(Now.FirstDay.Year - birth.Year) ? 1 : 0);
-            Assert.InRange(age, 20, 60);
+            Assert.True(birth.AddYears(20) <= Now.FirstDay, p.Key);
+            var retired = p.Last().SeparationReason == "retired";
+            Assert.Equal(retired, Retirement(p.Key).Month < Now);
         });
     }
 
@@ -116,11 +129,36 @@ public class DemoPopulationTests
     [Fact]
     public void Names_are_Chinese_names_of_two_to_four_characters()
     {
-        var names = Persons.Select(p => p.First().Name).ToList();
+        var names = Persons.Where(Ordinary).Select(p => p.First().Name).ToList();
 
         Assert.All(names, n => Assert.Matches(new Regex(@"^\p{IsCJKUnifiedIdeographs}{2,4}$"), n));
         Assert.True(names.Select(n => n[..1]).Distinct().Count() > 20, "surnames should vary");
         Assert.True(names.Distinct().Count() > People * 0.8, "names should mostly differ");
+    }
+
+    [Fact]
+    public void The_first_eligible_people_are_a_permit_holder_a_name_with_a_middle_dot_and_one_outside_the_BMP()
+    {
+        var showcase = Persons.Where(p => Assess(p).Passed).Take(3).ToList();
+
+        Assert.Equal(DocumentKind.TaiwanPermit, IdentityNumber.Read(showcase[0].Key).Kind);
+        Assert.StartsWith("830000", showcase[0].Key);
+        Assert.Contains('\u00B7', showcase[1].First().Name);
+        Assert.Contains(showcase[2].First().Name.EnumerateRunes(), r => !r.IsBmp);
+        Assert.All(showcase, p =>
+        {
+            Assert.Null(PersonName.Validate(p.First().Name, out var normalized));
+            Assert.Equal(p.First().Name, normalized);
+        });
+        Assert.Equal(3, Persons.Count(p => !Ordinary(p)));
+    }
+
+    [Fact]
+    public void Even_a_small_demo_has_its_showcase_people()
+    {
+        var small = DemoPopulation.Generate(24, 99, ["460200"], Now).GroupBy(r => r.IdNumber).ToList();
+
+        Assert.Equal(3, small.Count(p => !Ordinary(p)));
     }
 
     [Fact]
@@ -288,7 +326,7 @@ public class DemoPopulationTests
     {
         var small = DemoPopulation.Generate(24, 99, ["460200"], Now).GroupBy(r => r.IdNumber).ToList();
         var findings = small.SelectMany(p => Eligibility.Assess(
-            new ClaimFacts(p.First().Name, ToInsuredPerson(p), Now, null, false), Hainan).Findings).Select(f => f.Code).ToHashSet();
+            new ClaimFacts(p.First().Name, ToInsuredPerson(p), Now, null, false, Retirement(p.Key)), Hainan).Findings).Select(f => f.Code).ToHashSet();
 
         Assert.Equal(24, small.Count);
         Assert.Superset(new HashSet<string> { "still-contributing", "voluntary-separation", "insufficient-contributions", "on-pension" }, findings);
@@ -297,7 +335,7 @@ public class DemoPopulationTests
     [Fact]
     public void County_level_city_keeps_its_own_region_code()
     {
-        var rows = DemoPopulation.Generate(30, 5, ["469001"], Now).ToList();
+        var rows = DemoPopulation.Generate(30, 5, ["469001"], Now).Where(r => !r.IdNumber.StartsWith("830000", StringComparison.Ordinal)).ToList();
 
         Assert.All(rows, r =>
         {

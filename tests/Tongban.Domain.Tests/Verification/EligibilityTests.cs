@@ -1,3 +1,6 @@
+using Tongban.Domain.Entitlements;
+using Tongban.Domain.Identifiers;
+using Tongban.Domain.Province;
 using Tongban.Domain.Registry;
 using Tongban.Domain.Tests.Support;
 using Tongban.Domain.Verification;
@@ -15,9 +18,12 @@ public class EligibilityTests
 
     private static InsuredPerson Person(params ContributionSpell[] spells) => new("王小明", spells);
 
+    /// <summary>A man born in 1985: statutory retirement at 63, in 2048.</summary>
+    private static readonly StatutoryRetirement Young = RetirementAge.For(new DateOnly(1985, 3, 15), Sex.Male, WomanPost.Worker);
+
     private static VerificationResult Assess(InsuredPerson? person, string claimedName = "王小明",
-        PriorEntitlement? prior = null, bool otherOpenClaim = false) =>
-        Eligibility.Assess(new ClaimFacts(claimedName, person, Now, prior, otherOpenClaim), TestProvince.Hainan());
+        PriorEntitlement? prior = null, bool otherOpenClaim = false, StatutoryRetirement? retirement = null, ProvinceConfig? province = null) =>
+        Eligibility.Assess(new ClaimFacts(claimedName, person, Now, prior, otherOpenClaim, retirement ?? Young), province ?? TestProvince.Hainan());
 
     private static string[] Codes(VerificationResult result) => [.. result.Findings.Select(f => f.Code)];
 
@@ -257,4 +263,124 @@ public class EligibilityTests
 
         Assert.Equal(["insufficient-contributions"], Codes(result));
     }
+
+    [Theory]
+    [InlineData("阿依古丽·买买提", "阿依古丽•买买提")]
+    [InlineData("阿依古丽·买买提", "阿依古丽 ・ 买买提")]
+    [InlineData("阿依古丽・买买提", "阿依古丽·买买提")]
+    [InlineData("阿依古丽．买买提", "阿依古丽.买买提")]
+    public void A_middle_dot_keyed_differently_still_matches_the_registry(string registered, string typed)
+    {
+        var person = new InsuredPerson(registered, [Spell("460100", "2019-09", "2026-08", SeparationReason.ContractExpired)]);
+
+        Assert.True(Assess(person, claimedName: typed).Passed);
+    }
+
+    [Fact]
+    public void A_dropped_middle_dot_is_a_name_mismatch()
+    {
+        var person = new InsuredPerson("阿依古丽·买买提", [Spell("460100", "2019-09", "2026-08", SeparationReason.ContractExpired)]);
+
+        Assert.Equal(["name-mismatch"], Codes(Assess(person, claimedName: "阿依古丽买买提")));
+    }
+
+    [Fact]
+    public void A_name_outside_the_BMP_matches_itself()
+    {
+        var person = new InsuredPerson("\U00020BB7祥云", [Spell("460100", "2019-09", "2026-08", SeparationReason.ContractExpired)]);
+
+        Assert.True(Assess(person, claimedName: "\U00020BB7祥云").Passed);
+        Assert.Equal(["name-mismatch"], Codes(Assess(person, claimedName: "吉祥云")));
+    }
+
+    [Fact]
+    public void A_claim_filed_years_after_the_job_ended_is_not_refused_for_lateness()
+    {
+        var result = Assess(Person(Spell("460100", "2012-03", "2019-06", SeparationReason.EmployerClosed)));
+
+        Assert.True(result.Passed);
+        Assert.Equal(88, result.ContributionMonths);
+    }
+
+    [Fact]
+    public void A_person_past_the_statutory_retirement_age_is_ruled_out()
+    {
+        // A man born 1966-05 reached 60 years 5 months in October 2026; November is past it.
+        var retirement = RetirementAge.For(new DateOnly(1966, 5, 10), Sex.Male, WomanPost.Worker);
+
+        Assert.Equal(new YearMonth(2026, 10), retirement.Month);
+        Assert.Equal(["past-retirement-age"], Codes(Assess(Person(Spell("460100", "2019-09", "2026-08", SeparationReason.ContractExpired)),
+            retirement: retirement)));
+    }
+
+    [Fact]
+    public void A_person_reaching_the_age_this_month_may_still_claim_its_benefit()
+    {
+        var retirement = new StatutoryRetirement(60, 5, new DateOnly(2026, 11, 28));
+
+        Assert.True(Assess(Person(Spell("460100", "2019-09", "2026-08", SeparationReason.ContractExpired)), retirement: retirement).Passed);
+    }
+
+    [Fact]
+    public void A_woman_of_51_in_a_worker_post_is_past_her_age_in_a_cadre_post_she_is_not()
+    {
+        var birth = new DateOnly(1975, 8, 1);
+        var person = Person(Spell("460100", "2019-09", "2026-08", SeparationReason.ContractExpired));
+
+        Assert.Equal(["past-retirement-age"], Codes(Assess(person, retirement: RetirementAge.For(birth, Sex.Female, WomanPost.Worker))));
+        Assert.True(Assess(person, retirement: RetirementAge.For(birth, Sex.Female, WomanPost.Cadre)).Passed);
+    }
+
+    [Fact]
+    public void Whether_a_mutual_agreement_qualifies_is_the_provinces_to_decide()
+    {
+        var person = Person(Spell("460100", "2019-09", "2026-08", SeparationReason.MutualAgreement));
+        var strict = TestProvince.Hainan() with { Eligibility = new EligibilityRules(false, WomanPost.Worker) };
+
+        Assert.True(Assess(person).Passed);
+        Assert.Equal(["mutual-agreement-not-covered"], Codes(Assess(person, province: strict)));
+        Assert.True(Assess(Person(Spell("460100", "2019-09", "2026-08", SeparationReason.ContractExpired)), province: strict).Passed);
+    }
+
+    /// <summary>
+    /// Ten years before an earlier entitlement (from 2015-12), then a new job ending in 2026-08 after <c>newMonths</c>:
+    /// only the new job counts, plus the three months left from before, capped at 24.
+    /// </summary>
+    [Theory]
+    [InlineData(11, 3)]
+    [InlineData(12, 15)]
+    [InlineData(59, 15)]
+    [InlineData(60, 21)]
+    [InlineData(119, 21)]
+    [InlineData(120, 24)]
+    public void After_re_employment_the_new_job_counts_alone_plus_the_months_left(int newMonths, int benefitMonths)
+    {
+        var result = Assess(AfterAnEarlierEntitlement(newMonths), prior: new PriorEntitlement(new YearMonth(2015, 12), UnusedMonths: 3));
+
+        Assert.True(result.Passed);
+        Assert.Equal(newMonths, result.ContributionMonths);
+        Assert.Equal(3, result.CarriedOverMonths);
+        Assert.Equal(benefitMonths, Entitlement.Fix(result.ContributionMonths, result.CarriedOverMonths, TestProvince.NationalScale(),
+            183000, Now, Young).Months);
+    }
+
+    [Theory]
+    [InlineData(11, 0)]
+    [InlineData(12, 12)]
+    [InlineData(59, 12)]
+    [InlineData(60, 18)]
+    [InlineData(119, 18)]
+    [InlineData(120, 24)]
+    public void After_an_entitlement_used_up_the_new_job_counts_alone(int newMonths, int benefitMonths)
+    {
+        var result = Assess(AfterAnEarlierEntitlement(newMonths), prior: new PriorEntitlement(new YearMonth(2015, 12), UnusedMonths: 0));
+
+        Assert.Equal(newMonths, result.ContributionMonths);
+        Assert.Equal(benefitMonths > 0, result.Passed);
+        Assert.Equal(benefitMonths, TestProvince.NationalScale().BenefitMonthsFor(result.ContributionMonths));
+    }
+
+    private static InsuredPerson AfterAnEarlierEntitlement(int newMonths) => Person(
+        Spell("460100", "2005-01", "2015-10", SeparationReason.ContractExpired),
+        Spell("460200", YearMonth.Parse("2026-08").AddMonths(1 - newMonths).ToString(), "2026-08", SeparationReason.EmployerClosed, OtherEmployer));
 }
