@@ -10,7 +10,6 @@ using Tongban.Hosting;
 using Tongban.Payouts;
 using Tongban.PersonalData;
 using Tongban.Storage;
-using Tongban.Work;
 
 namespace Tongban.Bench;
 
@@ -42,7 +41,7 @@ public static class PayoutBenchmark
         await using (var app = await TongbanApp.BuildAsync([
                          $"--Database:Provider={provider}", $"--ConnectionStrings:Tongban={connection}",
                          $"--PersonalData:EncryptionKey={Convert.ToBase64String(encryption)}", $"--PersonalData:IndexKey={Convert.ToBase64String(index)}",
-                         "--Demo:Enabled=false", "--Work:InProcess=false", $"--Archive:Path={Path.Combine(folder, "archive")}",
+                         "--Demo:Enabled=false", "--Durable:InProcess=false", $"--Archive:Path={Path.Combine(folder, "archive")}",
                          "--Logging:LogLevel:Default=Warning",
                      ]))
         {
@@ -185,14 +184,13 @@ public static class PayoutBenchmark
             }
         });
         var (runId, _, _) = await services.GetRequiredService<PayoutRuns>().RequestAsync(period, "bench", CancellationToken.None);
-        await services.GetRequiredService<WorkPump>().DrainAsync(CancellationToken.None);
+        await services.GetRequiredService<PayoutRuns>().RunStepsAsync(runId, CancellationToken.None);
         var wall = watch.Elapsed;
         await sampling.CancelAsync();
         await sampler;
         await using (var c = await db.OpenAsync())
             if (await c.ExecuteScalarAsync<string>("SELECT status FROM payout_runs WHERE id = @runId", new { runId }) != RunStatus.Completed)
-                throw new InvalidOperationException("The run did not complete: " +
-                    await c.ExecuteScalarAsync<string>("SELECT last_error FROM work_items WHERE kind = 'payout-run'"));
+                throw new InvalidOperationException("The run did not complete.");
         return (wall, paid ?? wall, peakWorkingSet, peakHeap, GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore);
     }
 }
