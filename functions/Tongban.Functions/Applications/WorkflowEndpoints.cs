@@ -49,8 +49,8 @@ public static class WorkflowEndpoints
                 instance.FailureDetails?.ErrorMessage, instance.LastUpdatedAt));
         foreach (var (id, _) in await reconciler.MissingAsync(durable, ct))
             problems.Add(new WorkflowProblem(id, "stuck", "None", null, null));
-        foreach (var (_, _, id) in await runs.MissingAsync(durable, ct))
-            problems.Add(new WorkflowProblem(id, "stuck", "None", null, null));
+        foreach (var run in await runs.MissingAsync(durable, ct))
+            problems.Add(new WorkflowProblem(run.InstanceId, "stuck", "None", null, null));
         return TypedResults.Ok(problems);
     }
 

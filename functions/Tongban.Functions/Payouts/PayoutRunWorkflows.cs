@@ -32,15 +32,18 @@ public static partial class PayoutRunWorkflows
 
     /// <summary>
     /// Starts the run's orchestration unless one is live. One that failed or ended is replaced by a new one, which
-    /// continues from the database state.
+    /// continues from the database state; with <paramref name="replacePending"/> (the reconciler, for one pending too
+    /// long) so is a pending one.
     /// </summary>
-    public static async Task StartAsync(DurableTaskClient client, string runId, string period, CancellationToken ct)
+    public static async Task StartAsync(DurableTaskClient client, string runId, string period, CancellationToken ct,
+        bool replacePending = false)
     {
         try
         {
             // Never without dedupe statuses: the in-memory backend would replace a running instance.
             await client.ScheduleNewOrchestrationInstanceAsync(PayoutRunOrchestrator.Name, new PayoutRunInput(runId, period),
-                new StartOrchestrationOptions(InstanceId(period)).WithDedupeStatuses(ClaimWorkflows.Live), ct);
+                new StartOrchestrationOptions(InstanceId(period)).WithDedupeStatuses(
+                    replacePending ? [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended] : ClaimWorkflows.Live), ct);
         }
         catch (Exception e) when (AlreadyLive(e))
         {
@@ -56,6 +59,9 @@ public static partial class PayoutRunWorkflows
     private static partial Regex InstanceIdPattern();
 }
 
+/// <summary>A run that needs an orchestration: it has none live, or its one has been pending so long it never got its start.</summary>
+public sealed record MissingRun(string RunId, string Period, string InstanceId, bool StalePending);
+
 /// <summary>
 /// Runs are rebuildable: every run in <c>payout_runs</c> that has not completed and has no live orchestration gets
 /// one, which continues from the run's status and cursor — after a crash, the loss of the task hub, or with the
@@ -64,28 +70,39 @@ public static partial class PayoutRunWorkflows
 /// </summary>
 public sealed class PayoutRunReconciler(Database database, ILogger<PayoutRunReconciler> log)
 {
-    /// <summary>Starts the run orchestrations that are missing; returns how many it started.</summary>
+    /// <summary>
+    /// Starts the run orchestrations that are missing; returns how many it started. Only one seen pending too long is
+    /// replaced: one seen absent may have been started meanwhile (the MonthlyPayout timer runs at start-up too), and
+    /// replacing that fresh one would leave the in-memory backend with an instance that never runs.
+    /// </summary>
     public async Task<int> ReconcileAsync(DurableTaskClient client, CancellationToken ct)
     {
         var missing = await MissingAsync(client, ct);
-        foreach (var run in missing) await PayoutRunWorkflows.StartAsync(client, run.RunId, run.Period, ct);
+        foreach (var run in missing)
+            await PayoutRunWorkflows.StartAsync(client, run.RunId, run.Period, ct, replacePending: run.StalePending);
         if (missing.Count > 0) log.LogInformation("Started {Count} payout run orchestration(s) from the database", missing.Count);
         return missing.Count;
     }
 
-    /// <summary>Runs not completed whose orchestration is neither live nor failed, with their instance ids.</summary>
-    public async Task<IReadOnlyList<(string RunId, string Period, string InstanceId)>> MissingAsync(DurableTaskClient client, CancellationToken ct)
+    /// <summary>
+    /// Runs not completed whose orchestration is neither live nor failed — or still pending long after it was created
+    /// (<see cref="WorkflowReconciler.StalePending"/>: it never got its start message).
+    /// </summary>
+    public async Task<IReadOnlyList<MissingRun>> MissingAsync(DurableTaskClient client, CancellationToken ct)
     {
         List<(string RunId, string Period)> open;
         await using (var connection = await database.OpenAsync(ct))
             open = (await connection.QueryAsync<(string, string)>("SELECT id, period FROM payout_runs WHERE status <> 'completed'")).ToList();
-        var missing = new List<(string, string, string)>();
+        var missing = new List<MissingRun>();
         foreach (var (runId, period) in open)
         {
             var instanceId = PayoutRunWorkflows.InstanceId(period);
             var instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, ct);
-            if (instance is null || !(ClaimWorkflows.Live.Contains(instance.RuntimeStatus) || instance.RuntimeStatus == OrchestrationRuntimeStatus.Failed))
-                missing.Add((runId, period, instanceId));
+            var stale = instance is { RuntimeStatus: OrchestrationRuntimeStatus.Pending }
+                        && instance.CreatedAt <= DateTimeOffset.UtcNow - WorkflowReconciler.StalePending;
+            var known = instance is not null
+                        && (ClaimWorkflows.Live.Contains(instance.RuntimeStatus) || instance.RuntimeStatus == OrchestrationRuntimeStatus.Failed);
+            if (!known || stale) missing.Add(new MissingRun(runId, period, instanceId, stale));
         }
         return missing;
     }
