@@ -47,7 +47,7 @@ public static class WorkflowEndpoints
         await foreach (var instance in durable.GetAllInstancesAsync(failed).WithCancellation(ct))
             problems.Add(new WorkflowProblem(instance.InstanceId, "failed", instance.RuntimeStatus.ToString(),
                 instance.FailureDetails?.ErrorMessage, instance.LastUpdatedAt));
-        foreach (var (id, _) in await reconciler.MissingAsync(durable, ct))
+        foreach (var (id, _, _) in await reconciler.MissingAsync(durable, ct))
             problems.Add(new WorkflowProblem(id, "stuck", "None", null, null));
         foreach (var run in await runs.MissingAsync(durable, ct))
             problems.Add(new WorkflowProblem(run.InstanceId, "stuck", "None", null, null));

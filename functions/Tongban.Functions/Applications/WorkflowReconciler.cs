@@ -24,8 +24,10 @@ public sealed class WorkflowReconciler(Database database, ILogger<WorkflowReconc
     public async Task<int> ReconcileAsync(DurableTaskClient client, CancellationToken ct)
     {
         var missing = await MissingAsync(client, ct);
-        foreach (var (id, recheck) in missing)
-            await ClaimWorkflows.StartAsync(client, new ClaimInput(id, recheck), ct, replacePending: true);
+        // Only an orchestration seen pending past the limit is replaced: one seen absent may have been started by intake
+        // since, and replacing a pending instance in flight leaves the in-memory hub with one that never runs.
+        foreach (var (id, recheck, stalePending) in missing)
+            await ClaimWorkflows.StartAsync(client, new ClaimInput(id, recheck), ct, replacePending: stalePending);
         if (missing.Count > 0) log.LogInformation("Started {Count} claim orchestration(s) from the database", missing.Count);
         return missing.Count;
     }
@@ -36,18 +38,21 @@ public sealed class WorkflowReconciler(Database database, ILogger<WorkflowReconc
     /// </summary>
     public static readonly TimeSpan StalePending = TimeSpan.FromMinutes(2);
 
-    /// <summary>Claims that need an orchestration and have none live or failed.</summary>
-    public async Task<IReadOnlyList<(string Id, bool Recheck)>> MissingAsync(DurableTaskClient client, CancellationToken ct)
+    /// <summary>Claims that need an orchestration and have none live or failed; <c>StalePending</c> when theirs never started.</summary>
+    public async Task<IReadOnlyList<(string Id, bool Recheck, bool StalePending)>> MissingAsync(DurableTaskClient client, CancellationToken ct)
     {
         List<(string Id, long Recheck)> needed;
         await using (var connection = await database.OpenAsync(ct))
             needed = (await connection.QueryAsync<(string, long)>(NeedsWorkflowSql)).ToList();
         if (needed.Count == 0) return [];
         var known = new HashSet<string>(StringComparer.Ordinal);
+        var stale = new HashSet<string>(StringComparer.Ordinal);
         var query = new OrchestrationQuery { Statuses = [.. ClaimWorkflows.Live, OrchestrationRuntimeStatus.Failed], PageSize = 1000 };
         await foreach (var instance in client.GetAllInstancesAsync(query).WithCancellation(ct))
-            if (instance.RuntimeStatus != OrchestrationRuntimeStatus.Pending || instance.CreatedAt > DateTimeOffset.UtcNow - StalePending)
+            if (instance.RuntimeStatus == OrchestrationRuntimeStatus.Pending && instance.CreatedAt <= DateTimeOffset.UtcNow - StalePending)
+                stale.Add(instance.InstanceId);
+            else
                 known.Add(instance.InstanceId);
-        return needed.Where(n => !known.Contains(n.Id)).Select(n => (n.Id, n.Recheck == 1)).ToList();
+        return needed.Where(n => !known.Contains(n.Id)).Select(n => (n.Id, n.Recheck == 1, stale.Contains(n.Id))).ToList();
     }
 }
