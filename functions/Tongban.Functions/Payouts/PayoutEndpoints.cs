@@ -63,7 +63,7 @@ public static class PayoutEndpoints
         if (period > YearMonth.Of(Deadlines.LocalDate(clock.GetUtcNow())))
             return Problems.Invalid("period", "The month has not begun: a month is paid from its first day on.");
         var (runId, status, created) = await runs.RequestAsync(period, http.User.Identity!.Name!, http.RequestAborted);
-        // A run not completed gets its orchestration: a new one, one that failed started again, or the live one left be.
+        // A run not completed gets its orchestration: a new one, one that failed started again, or the live one left running.
         if (status != RunStatus.Completed) await PayoutRunWorkflows.StartAsync(durable, runId, period.ToString(), http.RequestAborted);
         var location = $"/api/v1/admin/payout-runs/{runId}";
         if (created) return TypedResults.Accepted(location, new PayoutRunAccepted(runId, status));
