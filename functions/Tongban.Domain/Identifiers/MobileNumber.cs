@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 namespace Tongban.Domain.Identifiers;
 
 /// <summary>
-/// Mainland mobile numbers, stored as the 11 national digits. The pattern is the numbering plan's (工业和信息化部 电信网码号资源):
+/// Mainland mobile numbers, stored as the 11 national digits. The pattern is the numbering plan's (电信网编号计划, 工业和信息化部):
 /// 1 and a second digit 3 to 9, so every segment carriers assign — 13x to 19x, 14x data numbers, 16x, 17x, 192 — is
 /// accepted without a list of segments that would age with every new allocation.
 /// </summary>

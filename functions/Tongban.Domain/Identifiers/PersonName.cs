@@ -75,9 +75,6 @@ public static class PersonName
         return result.ToString();
     }
 
-    /// <summary>Characters in a name (Unicode scalar values): 𠮷 is one, though two UTF-16 units.</summary>
-    public static int Length(string name) => name.EnumerateRunes().Count();
-
     /// <summary>
     /// Normalises and checks a name: 1 to <see cref="MaxCharacters"/> characters of letters of any script (also outside the
     /// BMP), combining marks, letter numerals (〇), private-use characters, the middle dot, spaces, hyphens and
