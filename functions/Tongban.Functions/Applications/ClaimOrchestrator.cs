@@ -89,6 +89,14 @@ public static class ClaimOrchestrator
             await context.CallActivityAsync<int>(nameof(ClaimFunctions.DeliverSms), id, Retry);
         }
 
+        if (claim.Status == ClaimStatus.Approved.Code())
+        {
+            // A stop reported while the approval was being finished was signalled to this orchestration, which waits for
+            // nothing now: read the claim once more rather than leave its SMS and archive to the reconciler.
+            var latest = await context.CallActivityAsync<ClaimSnapshot>(nameof(ClaimFunctions.LoadClaim), id, Retry);
+            if (latest.Status != claim.Status) await context.CallActivityAsync<int>(nameof(ClaimFunctions.DeliverSms), id, Retry);
+            claim = latest;
+        }
         if (claim.Closed) await context.CallActivityAsync<bool>(nameof(ClaimFunctions.ArchiveCase), id, Retry);
         // Approved: the entitlement is fixed and the payout runs pay it from here.
         context.SetCustomStatus(new ClaimStep(claim.Status == ClaimStatus.Approved.Code() ? "handed-to-payment" : claim.Status));

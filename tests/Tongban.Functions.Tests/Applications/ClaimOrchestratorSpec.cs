@@ -88,6 +88,7 @@ public sealed class ClaimOrchestratorSpec
         });
         _loads.Enqueue(At("final-review"));
         _loads.Enqueue(At("approved"));
+        _loads.Enqueue(At("approved"));
 
         var outcome = await ClaimOrchestrator.RunAsync(_context.Object);
 
@@ -96,7 +97,7 @@ public sealed class ClaimOrchestratorSpec
         [
             nameof(ClaimFunctions.VerifyClaim), nameof(ClaimFunctions.DeliverSms),
             nameof(ClaimFunctions.RemindOffice), nameof(ClaimFunctions.FlagOverdue), nameof(ClaimFunctions.LoadClaim), nameof(ClaimFunctions.DeliverSms),
-            nameof(ClaimFunctions.LoadClaim), nameof(ClaimFunctions.DeliverSms),
+            nameof(ClaimFunctions.LoadClaim), nameof(ClaimFunctions.DeliverSms), nameof(ClaimFunctions.LoadClaim),
         ], _activities);
         // One wait per signal consumed, plus the one left open when the claim was approved: the timeouts made none.
         Assert.Equal(3, _waits);
@@ -119,6 +120,22 @@ public sealed class ClaimOrchestratorSpec
         Assert.Equal(nameof(ClaimFunctions.ArchiveCase), _activities[^1]);
         _context.Verify(c => c.CallActivityAsync<ClaimSnapshot>(It.Is<TaskName>(n => n.Name == nameof(ClaimFunctions.RemindOffice)),
             It.IsAny<object?>(), It.IsAny<TaskOptions?>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task A_stop_reported_while_the_approval_was_finishing_is_told_and_archived_before_the_orchestration_ends()
+    {
+        Activity(nameof(ClaimFunctions.VerifyClaim), At("final-review"));
+        var decision = new TaskCompletionSource<string>();
+        decision.SetResult("changed");
+        _signals.Enqueue(decision);
+        _loads.Enqueue(At("approved"));
+        _loads.Enqueue(At("terminated"));
+
+        var outcome = await ClaimOrchestrator.RunAsync(_context.Object);
+
+        Assert.Equal("terminated", outcome);
+        Assert.Equal([nameof(ClaimFunctions.LoadClaim), nameof(ClaimFunctions.DeliverSms), nameof(ClaimFunctions.ArchiveCase)], _activities[^3..]);
     }
 
     [Fact]

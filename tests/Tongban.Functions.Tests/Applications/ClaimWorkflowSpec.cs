@@ -123,8 +123,9 @@ public sealed class ClaimWorkflowSpec : IAsyncLifetime
             var today = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd");
             (await sanya.PostAsJsonAsync($"/api/v1/applications/{first}/events", new { type = "reemployed", date = today })).EnsureSuccessStatusCode();
         }
-        // The stop is signalled to the orchestration; if that one was just completing the approval, the signal is
-        // dropped with it, and the reconciler's next round gives the closed case a new one.
+        // The stop is signalled to the orchestration; should the signal reach one that has already read the claim for
+        // the last time, the reconciler's next round gives the closed case a new one.
+        await Durable.WaitForInstanceCompletionAsync(first);
         await ActivatorUtilities.CreateInstance<WorkflowFunctions>(_app.Services).ReconcileWorkflows(new(), Durable, CancellationToken.None);
         var ended = await WaitForWorkflowAsync(first, w => Step(w, "terminated"));
 
