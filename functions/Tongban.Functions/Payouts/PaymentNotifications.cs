@@ -24,8 +24,8 @@ public static class PaymentNotifications
             {
                 var m = batch[i];
                 sql.Append($"""
-                    INSERT INTO notifications (application_id, dedupe_key, template, to_enc, body, status, created_at)
-                    SELECT id, @key{i}, @template{i}, mobile_enc, @body{i}, 'queued', @at FROM applications WHERE id = @app{i}
+                    INSERT INTO notifications (application_id, dedupe_key, template, to_enc, body, parts, status, created_at)
+                    SELECT id, @key{i}, @template{i}, mobile_enc, @body{i}, @parts{i}, 'queued', @at FROM applications WHERE id = @app{i}
                     ON CONFLICT (dedupe_key) DO NOTHING;
 
                     """);
@@ -33,6 +33,7 @@ public static class PaymentNotifications
                 args.Add($"key{i}", m.Key);
                 args.Add($"template{i}", m.Message.Template);
                 args.Add($"body{i}", m.Message.Body);
+                args.Add($"parts{i}", m.Message.Parts);
             }
             await c.ExecuteAsync(sql.ToString(), args, t);
         }
