@@ -50,6 +50,8 @@ public static class IntakeBenchmark
             "--urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning",
             $"--Durable:Backend={durable}", $"--Durable:TaskHub=bench{Guid.NewGuid():N}"[..30],
             $"--Durable:StorageConnection={Environment.GetEnvironmentVariable("TONGBAN_BENCH_AZURITE")}",
+            .. Environment.GetEnvironmentVariable("TONGBAN_BENCH_DURABLE_CONCURRENCY") is { Length: > 0 } concurrency
+                ? [$"--Durable:MaxConcurrentWorkItems={concurrency}"] : Array.Empty<string>(),
         ];
         var label = $"{provider}, {durable}";
         var app = await TongbanApp.BuildAsync(settings);

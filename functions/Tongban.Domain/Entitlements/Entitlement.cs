@@ -52,6 +52,24 @@ public sealed record Entitlement(int Months, long MonthlyFen, YearMonth StartMon
         return last < StartMonth ? null : last;
     }
 
+    /// <summary>
+    /// The month a new entitlement starts: the month of registration, or the month after the last one an earlier
+    /// entitlement of the same person pays (<paramref name="earlier"/>: each with its stop date, if it stopped), whichever
+    /// is later — a month is paid once, whatever the cases' statuses (不重不漏; a stop month the partial-month rule
+    /// pays belongs to the earlier claim).
+    /// </summary>
+    public static YearMonth FirstUnpaidMonth(YearMonth registrationMonth, IEnumerable<(Entitlement Entitlement, DateOnly? StoppedOn)> earlier,
+        PartialMonthRule rule)
+    {
+        var first = registrationMonth;
+        foreach (var (entitlement, stoppedOn) in earlier)
+        {
+            var last = stoppedOn is { } stop ? entitlement.LastPaidMonth(stop, rule) : entitlement.EndMonth;
+            if (last is { } paid && paid >= first) first = paid.AddMonths(1);
+        }
+        return first;
+    }
+
     /// <summary>Whether the entitlement pays <paramref name="period"/>, given how (and whether) it stopped.</summary>
     public bool Pays(YearMonth period, DateOnly? stopDate, PartialMonthRule rule, bool died = false)
     {

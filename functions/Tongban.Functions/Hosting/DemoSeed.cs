@@ -25,27 +25,14 @@ public sealed class DemoSeed(Database database, ProvinceConfig province, Registr
         if (string.IsNullOrEmpty(password) || string.IsNullOrEmpty(portalKey))
             throw new InvalidOperationException("Demo:Enabled needs Demo:Password and Demo:PortalKey.");
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        await database.InTransactionAsync(async (c, t) =>
+        try
         {
-            if (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM staff", transaction: t) > 0) return;
-            await c.ExecuteAsync("INSERT INTO portals (id, name, key_hash, created_at) VALUES ('demo-portal', '演示门户', @hash, @now)",
-                new { hash = Secrets.Hash(portalKey), now }, t);
-            // One hash for every demo account: the demo password is shared anyway, and hashing is deliberately slow.
-            var hash = AuthEndpoints.HashPassword("demo", password);
-            var accounts = new List<(string Username, StaffRole Role, string? Office, string? City)> { ("admin", StaffRole.Administrator, null, null) };
-            foreach (var city in province.Cities)
-            {
-                accounts.Add(($"{city.Code}-sup", StaffRole.Supervisor, null, city.Code));
-                foreach (var office in city.Offices)
-                {
-                    accounts.Add(($"{office.Code}-r1", StaffRole.Reviewer, office.Code, city.Code));
-                    accounts.Add(($"{office.Code}-r2", StaffRole.Reviewer, office.Code, city.Code));
-                }
-            }
-            await c.ExecuteAsync(
-                "INSERT INTO staff (username, password_hash, role, office_code, city_code, created_at) VALUES (@Username, @hash, @role, @Office, @City, @now)",
-                accounts.Select(a => new { a.Username, hash, role = a.Role.RoleCode(), a.Office, a.City, now }), t);
-        }, ct);
+            await SeedAccountsAsync(password, portalKey, now, ct);
+        }
+        catch (Exception e) when (Database.IsUniqueViolation(e))
+        {
+            // A second instance started on the same empty database seeded the accounts first.
+        }
 
         // Until there are applications the rest is (re)done: a start interrupted after the accounts finishes here,
         // and the import changes nothing it already holds.
@@ -68,4 +55,27 @@ public sealed class DemoSeed(Database database, ProvinceConfig province, Registr
         log.LogInformation("演示数据已生成：门户 1 个，工作人员账号若干，参保人 {People} 人（缴费记录 {Spells} 条），上月申请 {Applications} 件",
             people, result.Imported, applications);
     }
+
+    private Task SeedAccountsAsync(string password, string portalKey, long now, CancellationToken ct) =>
+        database.InTransactionAsync(async (c, t) =>
+        {
+            if (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM staff", transaction: t) > 0) return;
+            await c.ExecuteAsync("INSERT INTO portals (id, name, key_hash, created_at) VALUES ('demo-portal', '演示门户', @hash, @now)",
+                new { hash = Secrets.Hash(portalKey), now }, t);
+            // One hash for every demo account: the demo password is shared anyway, and hashing is deliberately slow.
+            var hash = AuthEndpoints.HashPassword("demo", password);
+            var accounts = new List<(string Username, StaffRole Role, string? Office, string? City)> { ("admin", StaffRole.Administrator, null, null) };
+            foreach (var city in province.Cities)
+            {
+                accounts.Add(($"{city.Code}-sup", StaffRole.Supervisor, null, city.Code));
+                foreach (var office in city.Offices)
+                {
+                    accounts.Add(($"{office.Code}-r1", StaffRole.Reviewer, office.Code, city.Code));
+                    accounts.Add(($"{office.Code}-r2", StaffRole.Reviewer, office.Code, city.Code));
+                }
+            }
+            await c.ExecuteAsync(
+                "INSERT INTO staff (username, password_hash, role, office_code, city_code, created_at) VALUES (@Username, @hash, @role, @Office, @City, @now)",
+                accounts.Select(a => new { a.Username, hash, role = a.Role.RoleCode(), a.Office, a.City, now }), t);
+        }, ct);
 }

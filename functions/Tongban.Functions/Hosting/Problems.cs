@@ -32,10 +32,13 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             TransitionRefused e => (e.Kind switch { RefusalKind.Invalid => 400, RefusalKind.Forbidden => 403, _ => 409 }, "Refused", e.Message),
             ConcurrentChangeException e => (409, "Concurrent change", e.Message),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "Client closed request", "The client went away."),
+            // PostgreSQL has no connection slot free (max_connections): nothing was stored; the caller retries.
+            Npgsql.PostgresException { SqlState: "53300" } => (503, "Busy", "The database has no free connection right now; retry shortly."),
             _ => (500, "Internal error", "An unexpected error occurred; it has been logged with the request id."),
         };
         if (status >= 500) log.LogError(exception, "Unhandled error");
         context.Response.StatusCode = status;
+        if (status == 503) context.Response.Headers.RetryAfter = "1";
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,

@@ -34,7 +34,16 @@ public sealed class ReviewCommands(Database database, ClaimStore store, Province
             var facts = await c.QuerySingleAsync<EntitlementFacts>(
                 "SELECT contribution_months, carried_over_months, received_at, id_number_enc FROM applications WHERE id = @id",
                 new { id = claim.Id.ToString() }, t);
-            return ClaimWorkflow.FinalReview(claim, staff, decision, opinion, () => FixEntitlement(claim, facts));
+            var earlier = (await c.QueryAsync<EarlierRow>(
+                """
+                SELECT entitlement_months, monthly_fen, start_month, end_month, stopped_on FROM applications
+                WHERE person_key = (SELECT person_key FROM applications WHERE id = @id) AND id <> @id
+                  AND service_item = @serviceItem AND entitlement_months IS NOT NULL
+                """, new { id = claim.Id.ToString(), serviceItem = claim.ServiceItem }, t))
+                .Select(r => (new Entitlement((int)r.EntitlementMonths, r.MonthlyFen, YearMonth.Parse(r.StartMonth), YearMonth.Parse(r.EndMonth)),
+                    r.StoppedOn is null ? (DateOnly?)null : DateOnly.ParseExact(r.StoppedOn, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)))
+                .ToList();
+            return ClaimWorkflow.FinalReview(claim, staff, decision, opinion, () => FixEntitlement(claim, facts, earlier));
         }, ct, then: (c, t, transition, now) => stage == ClaimStatus.FinalReview && transition.Claim.Status == ClaimStatus.Approved
             ? payouts.BackPayAsync(c, t, transition.Claim, now)
             : Task.CompletedTask);
@@ -75,14 +84,23 @@ public sealed class ReviewCommands(Database database, ClaimStore store, Province
     /// The entitlement approval fixes: months from the verified contributions, the city's standard today, up to or
     /// continued to the applicant's statutory retirement age.
     /// </summary>
-    private Entitlement FixEntitlement(Claim claim, EntitlementFacts facts)
+    private Entitlement FixEntitlement(Claim claim, EntitlementFacts facts, IReadOnlyList<(Entitlement, DateOnly?)> earlier)
     {
         var today = Deadlines.LocalDate(clock.GetUtcNow());
         var standard = province.FindCity(claim.InsuringCity ?? "")?.StandardOn(today)
                        ?? throw new TransitionRefused(RefusalKind.Conflict, "The insuring city has no benefit standard in force.");
         var registrationMonth = YearMonth.Of(Deadlines.LocalDate(DateTimeOffset.FromUnixTimeMilliseconds(facts.ReceivedAt)));
         return Entitlement.Fix((int)(facts.ContributionMonths ?? 0), (int)(facts.CarriedOverMonths ?? 0),
-            province.Duration, standard, registrationMonth, ClaimFactsLoader.Retirement(protector.Decrypt(facts.IdNumberEnc), province));
+            province.Duration, standard, Entitlement.FirstUnpaidMonth(registrationMonth, earlier, province.Payouts.PartialMonth), ClaimFactsLoader.Retirement(protector.Decrypt(facts.IdNumberEnc), province));
+    }
+
+    private sealed class EarlierRow
+    {
+        public long EntitlementMonths { get; init; }
+        public long MonthlyFen { get; init; }
+        public string StartMonth { get; init; } = "";
+        public string EndMonth { get; init; } = "";
+        public string? StoppedOn { get; init; }
     }
 
     private sealed class EntitlementFacts
