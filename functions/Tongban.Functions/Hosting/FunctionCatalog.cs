@@ -45,8 +45,13 @@ public static class FunctionCatalog
             : p.ParameterType == typeof(CancellationToken) ? ct
             : p.ParameterType == typeof(DurableTaskClient) ? scope.ServiceProvider.GetRequiredService<DurableTaskClient>()
             : scope.ServiceProvider.GetRequiredService(p.ParameterType)).ToArray();
-        var result = method.Invoke(target, BindingFlags.DoNotWrapExceptions, null, args, null);
-        if (result is not Task task) return result;
+        return await ResultAsync(method.Invoke(target, BindingFlags.DoNotWrapExceptions, null, args, null));
+    }
+
+    /// <summary>What a function method returned, awaited when it is a task: its result, or null for a plain Task.</summary>
+    private static async Task<object?> ResultAsync(object? returned)
+    {
+        if (returned is not Task task) return returned;
         await task;
         return task.GetType().IsGenericType ? task.GetType().GetProperty(nameof(Task<object>.Result))!.GetValue(task) : null;
     }
@@ -65,10 +70,7 @@ public static class FunctionCatalog
         public async Task<object?> RunAsync(TaskOrchestrationContext context, object? input)
         {
             // Orchestrators are static and take only their context; they read their input with GetInput<T>.
-            var result = function.Method.Invoke(null, BindingFlags.DoNotWrapExceptions, null, [context], null);
-            if (result is not Task task) return result;
-            await task;
-            return task.GetType().IsGenericType ? task.GetType().GetProperty(nameof(Task<object>.Result))!.GetValue(task) : null;
+            return await ResultAsync(function.Method.Invoke(null, BindingFlags.DoNotWrapExceptions, null, [context], null));
         }
     }
 
