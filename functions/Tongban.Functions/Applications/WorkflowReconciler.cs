@@ -33,6 +33,41 @@ public sealed class WorkflowReconciler(Database database, ILogger<WorkflowReconc
     }
 
     /// <summary>
+    /// After a registry import: starts the 二次审核 orchestrations it asked for. A rejection's own orchestration may still be
+    /// closing that case (its SMS, the archive) and would finish without seeing the request, so each such claim is watched
+    /// until its orchestration is done — up to <paramref name="patience"/> — and then rechecked; one still live after
+    /// that is left to the periodic reconcile. Returns how many orchestrations it started.
+    /// </summary>
+    public async Task<int> StartRechecksAsync(DurableTaskClient client, TimeSpan patience, CancellationToken ct)
+    {
+        var started = await ReconcileAsync(client, ct);
+        List<string> requested;
+        await using (var connection = await database.OpenAsync(ct))
+            requested = (await connection.QueryAsync<string>("SELECT id FROM applications WHERE recheck_requested_at IS NOT NULL")).ToList();
+        // Each request not already in the hands of a recheck orchestration waits for its claim's orchestration to end.
+        var closing = new List<string>();
+        foreach (var id in requested)
+            if (await client.GetInstanceAsync(id, getInputsAndOutputs: true, ct) is not { } instance || !ClaimWorkflows.Live.Contains(instance.RuntimeStatus)
+                || instance.ReadInputAs<ClaimInput>() is not { Recheck: true })
+                closing.Add(id);
+        var until = DateTimeOffset.UtcNow + patience;
+        while (closing.Count > 0)
+        {
+            foreach (var id in closing.ToList())
+            {
+                if (await client.GetInstanceAsync(id, getInputsAndOutputs: false, ct) is { } instance && ClaimWorkflows.Live.Contains(instance.RuntimeStatus))
+                    continue;
+                await ClaimWorkflows.StartAsync(client, new ClaimInput(id, Recheck: true), ct);
+                closing.Remove(id);
+                started++;
+            }
+            if (closing.Count == 0 || DateTimeOffset.UtcNow >= until) break;
+            await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
+        }
+        return started;
+    }
+
+    /// <summary>
     /// An orchestration still <c>Pending</c> this long after it was created never got its start message (an instance
     /// killed between the task hub's two writes): it counts as missing and is replaced.
     /// </summary>

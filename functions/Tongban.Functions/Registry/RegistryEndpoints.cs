@@ -17,6 +17,9 @@ public static class RegistryEndpoints
             .Produces<ImportResult>()
             .WithSummary("Import contribution spells from the core insurance system (CSV)");
 
+    /// <summary>How long an import waits for rejections still being closed before it rechecks them (the reconciler does later).</summary>
+    private static readonly TimeSpan RecheckPatience = TimeSpan.FromSeconds(10);
+
     /// <summary>Imports the file, then gives each automatic rejection it asked to recheck (二次审核) an orchestration.</summary>
     private static async Task<IResult> ImportAsync(HttpContext http, RegistryImport import, WorkflowReconciler reconciler, DurableTaskClient durable)
     {
@@ -25,7 +28,7 @@ public static class RegistryEndpoints
         try
         {
             var result = await import.ImportCsvAsync(http.Request.Body, http.RequestAborted);
-            await reconciler.ReconcileAsync(durable, http.RequestAborted);
+            await reconciler.StartRechecksAsync(durable, RecheckPatience, http.RequestAborted);
             return TypedResults.Ok(result);
         }
         catch (InvalidCsvException e)
