@@ -5,8 +5,8 @@ using Tongban.Storage;
 namespace Tongban.Notifications;
 
 /// <summary>
-/// Delivers the SMS outbox. A message is claimed before it is sent (<c>queued</c> → <c>sending</c>, one conditional
-/// UPDATE), so two deliverers — an activity run twice, or the sweep beside an orchestration — never both send it; it
+/// Delivers the SMS outbox. Messages are claimed before they are sent (<c>queued</c> → <c>sending</c>, one conditional
+/// UPDATE for an application's messages or a chunk of a batch), so two deliverers — an activity run twice, or the sweep beside an orchestration — never both send it; it
 /// is marked <c>sent</c> after the gateway accepted it. A deliverer that died between the two leaves it
 /// <c>sending</c>; after <c>Sms:RetryAfterSeconds</c> (120: longer than a gateway call may take) it is sent again with
 /// the same key and queue time, which gateways with repeatability (ACS, the local sink) drop as a repeat.
@@ -19,14 +19,8 @@ public sealed class SmsDelivery(Database database, ISmsGateway gateway, Personal
     /// <summary>Sends the application's queued messages in the order they were queued; returns how many this call sent.</summary>
     public async Task<int> DeliverForApplicationAsync(string applicationId, CancellationToken ct)
     {
-        List<string> keys;
-        await using (var connection = await database.OpenAsync(ct))
-            keys = (await connection.QueryAsync<string>(
-                "SELECT dedupe_key FROM notifications WHERE application_id = @applicationId AND status IN ('queued', 'sending') ORDER BY id",
-                new { applicationId })).ToList();
-        var sent = 0;
-        foreach (var key in keys)
-            if (await DeliverAsync(key, ct)) sent++;
+        var (sent, failure) = await SendAsync("application_id = @applicationId", new { applicationId }, ct);
+        if (failure is not null) throw failure;
         return sent;
     }
 
@@ -36,24 +30,14 @@ public sealed class SmsDelivery(Database database, ISmsGateway gateway, Personal
     /// </summary>
     public async Task<int> DeliverQueuedAsync(TimeSpan olderThan, int limit, CancellationToken ct)
     {
-        List<string> keys;
+        List<long> ids;
         var before = clock.GetUtcNow().Add(-olderThan).ToUnixTimeMilliseconds();
         await using (var connection = await database.OpenAsync(ct))
-            keys = (await connection.QueryAsync<string>(
-                "SELECT dedupe_key FROM notifications WHERE status IN ('queued', 'sending') AND created_at < @before ORDER BY id LIMIT @limit",
+            ids = (await connection.QueryAsync<long>(
+                "SELECT id FROM notifications WHERE status IN ('queued', 'sending') AND created_at < @before ORDER BY id LIMIT @limit",
                 new { before, limit })).ToList();
-        var sent = 0;
-        foreach (var key in keys)
-        {
-            try
-            {
-                if (await DeliverAsync(key, ct)) sent++;
-            }
-            catch (Exception e) when (!ct.IsCancellationRequested)
-            {
-                log.LogWarning(e, "SMS {Key} not delivered; the next sweep tries again", key);
-            }
-        }
+        var (sent, failure) = await SendInChunksAsync(ids, ct);
+        if (failure is not null) log.LogWarning(failure, "{Count} SMS not delivered; the next sweep tries again", ids.Count - sent);
         return sent;
     }
 
@@ -65,59 +49,92 @@ public sealed class SmsDelivery(Database database, ISmsGateway gateway, Personal
     /// </summary>
     public async Task<long?> DeliverForRunAsync(string runId, long afterId, int limit, CancellationToken ct)
     {
-        List<(long Id, string Key)> batch;
+        List<long> ids;
         await using (var connection = await database.OpenAsync(ct))
-            batch = (await connection.QueryAsync<(long, string)>(
+            ids = (await connection.QueryAsync<long>(
                 """
-                SELECT n.id, n.dedupe_key FROM notifications n
+                SELECT n.id FROM notifications n
                 WHERE n.status IN ('queued', 'sending') AND n.id > @afterId
                   AND EXISTS (SELECT 1 FROM payments p WHERE p.application_id = n.application_id AND p.run_id = @runId)
                 ORDER BY n.id LIMIT @limit
                 """, new { runId, afterId, limit })).ToList();
-        foreach (var (_, key) in batch)
-        {
-            try
-            {
-                await DeliverAsync(key, ct);
-            }
-            catch (Exception e) when (!ct.IsCancellationRequested)
-            {
-                log.LogWarning(e, "SMS {Key} not delivered; the sweep tries again", key);
-            }
-        }
-        return batch.Count < limit ? null : batch[^1].Id;
+        if (ids.Count == 0) return null;
+        var (sent, failure) = await SendInChunksAsync(ids, ct);
+        if (failure is not null) log.LogWarning(failure, "{Count} SMS of run {RunId} not delivered; the sweep tries again", ids.Count - sent, runId);
+        return ids.Count < limit ? null : ids[^1];
     }
 
-    private async Task<bool> DeliverAsync(string key, CancellationToken ct)
+    /// <summary>
+    /// Messages claimed together: few enough that the last is sent well within <c>Sms:RetryAfterSeconds</c> of the claim
+    /// even through a slow gateway.
+    /// </summary>
+    private const int ClaimChunk = 50;
+
+    private async Task<(int Sent, Exception? Failure)> SendInChunksAsync(List<long> ids, CancellationToken ct)
+    {
+        var (sent, failure) = (0, (Exception?)null);
+        foreach (var chunk in ids.Chunk(ClaimChunk))
+        {
+            var (chunkSent, chunkFailure) = await SendAsync(database.In("id", "chunk"), new { chunk }, ct);
+            sent += chunkSent;
+            failure ??= chunkFailure;
+        }
+        return (sent, failure);
+    }
+
+    /// <summary>
+    /// Claims the messages <paramref name="where"/> selects that nobody is sending (one UPDATE), sends them in the order
+    /// they were queued, marks the ones the gateway accepted <c>sent</c> (one UPDATE) and hands the others back to the
+    /// queue. Returns how many were sent and the first gateway error, if any; throws when cancelled.
+    /// </summary>
+    private async Task<(int Sent, Exception? Failure)> SendAsync(string where, object selection, CancellationToken ct)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var message = await database.InTransactionAsync((c, t) => c.QuerySingleOrDefaultAsync<Message>(
-            """
+        var args = new DynamicParameters(selection);
+        args.AddDynamicParams(new { now, until = now + (long)_retryAfter.TotalMilliseconds });
+        var messages = (await database.InTransactionAsync((c, t) => c.QueryAsync<Message>(
+            $"""
             UPDATE notifications SET status = 'sending', sending_until = @until
-            WHERE dedupe_key = @key AND (status = 'queued' OR (status = 'sending' AND sending_until < @now))
-            RETURNING to_enc, body, created_at
-            """,
-            new { key, now, until = now + (long)_retryAfter.TotalMilliseconds }, t), ct);
-        if (message is null) return false;
-        try
+            WHERE {where} AND (status = 'queued' OR (status = 'sending' AND sending_until < @now))
+            RETURNING id, dedupe_key, to_enc, body, created_at
+            """, args, t), ct)).OrderBy(m => m.Id).ToList();
+        if (messages.Count == 0) return (0, null);
+        var sent = new List<long>(messages.Count);
+        Exception? failure = null;
+        foreach (var message in messages)
         {
-            await gateway.SendAsync(protector.Decrypt(message.ToEnc), message.Body, key, DateTimeOffset.FromUnixTimeMilliseconds(message.CreatedAt), ct);
+            if (ct.IsCancellationRequested) break;
+            try
+            {
+                await gateway.SendAsync(protector.Decrypt(message.ToEnc), message.Body, message.DedupeKey,
+                    DateTimeOffset.FromUnixTimeMilliseconds(message.CreatedAt), ct);
+                sent.Add(message.Id);
+            }
+            catch (Exception e)
+            {
+                failure ??= e;
+            }
         }
-        catch
+        await MarkSentAsync(sent);
+        if (sent.Count < messages.Count)
         {
+            var unsent = messages.Select(m => m.Id).Except(sent).ToList();
             await database.InTransactionAsync((c, t) => c.ExecuteAsync(
-                "UPDATE notifications SET status = 'queued', sending_until = NULL WHERE dedupe_key = @key AND status = 'sending'", new { key }, t),
+                $"UPDATE notifications SET status = 'queued', sending_until = NULL WHERE {database.In("id", "unsent")} AND status = 'sending'", new { unsent }, t),
                 CancellationToken.None);
-            throw;
         }
-        await database.InTransactionAsync((c, t) => c.ExecuteAsync(
-            "UPDATE notifications SET status = 'sent', sent_at = @at, sending_until = NULL WHERE dedupe_key = @key AND status = 'sending'",
-            new { key, at = clock.GetUtcNow().ToUnixTimeMilliseconds() }, t), ct);
-        return true;
+        ct.ThrowIfCancellationRequested();
+        return (sent.Count, failure);
     }
+
+    private Task MarkSentAsync(List<long> ids) => ids.Count == 0 ? Task.CompletedTask : database.InTransactionAsync((c, t) => c.ExecuteAsync(
+        $"UPDATE notifications SET status = 'sent', sent_at = @at, sending_until = NULL WHERE {database.In("id", "ids")} AND status = 'sending'",
+        new { ids, at = clock.GetUtcNow().ToUnixTimeMilliseconds() }, t), CancellationToken.None);
 
     private sealed class Message
     {
+        public long Id { get; init; }
+        public string DedupeKey { get; init; } = "";
         public string ToEnc { get; init; } = "";
         public string Body { get; init; } = "";
         public long CreatedAt { get; init; }

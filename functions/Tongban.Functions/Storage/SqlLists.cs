@@ -1,6 +1,4 @@
-using Tongban.Storage;
-
-namespace Tongban.Payouts;
+namespace Tongban.Storage;
 
 /// <summary>
 /// A column matched against a list parameter. Dapper expands <c>IN @list</c> into one parameter per item for
