@@ -1,12 +1,14 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Tongban.Hosting;
 
 /// <summary>
-/// Reads a JSON request body so that malformed JSON and wrong types come back as a 400 that names
-/// the field (JSON path), instead of the framework's bare 400.
+/// Reads a JSON request body so that malformed JSON and wrong types come back as a 400 that names the field the way
+/// every other error does (<c>applicant.idNumber</c>, <c>$</c> for the body itself) and says what the field must be
+/// in words, never in .NET type names — instead of the framework's bare 400.
 /// </summary>
-public static class JsonBody
+public static partial class JsonBody
 {
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
 
@@ -21,9 +23,31 @@ public static class JsonBody
         }
         catch (JsonException e)
         {
-            var path = string.IsNullOrEmpty(e.Path) ? "$" : e.Path;
-            var message = e.Message.Split(". Path:")[0];
-            return (null, Problems.Invalid(path, message));
+            return (null, Problems.Invalid(Field(e.Path), Explain(e)));
         }
     }
+
+    /// <summary>A JSON path (<c>$.applicant.idNumber</c>, <c>$['a b']</c>) as the API's field name (<c>applicant.idNumber</c>).</summary>
+    public static string Field(string? path) =>
+        string.IsNullOrEmpty(path) || path == "$" ? "$" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+
+    private static string Explain(JsonException e)
+    {
+        if (ConvertedTo().Match(e.Message) is { Success: true } match)
+            return "Must be " + match.Groups[1].Value switch
+            {
+                "System.String" => "a string.",
+                "System.Boolean" => "true or false.",
+                "System.Int32" or "System.Int64" or "System.Decimal" or "System.Double" => "a number.",
+                "System.DateOnly" => "a date (yyyy-MM-dd).",
+                "System.DateTimeOffset" or "System.DateTime" => "a date and time (ISO 8601).",
+                var type when type.Contains("List`1", StringComparison.Ordinal) || type.EndsWith("[]", StringComparison.Ordinal) => "an array.",
+                var type when type.StartsWith("System.Nullable`1", StringComparison.Ordinal) => "a value of the documented type, or null.",
+                _ => "an object.",
+            };
+        return "Not valid JSON: " + e.Message.Split(" Path:")[0].Split(" LineNumber:")[0];
+    }
+
+    [GeneratedRegex(@"could not be converted to ([^\s]+?)\.(?:\s|$)")]
+    private static partial Regex ConvertedTo();
 }

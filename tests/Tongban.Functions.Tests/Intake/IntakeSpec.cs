@@ -18,8 +18,10 @@ public abstract class IntakeSpec(Store store) : IAsyncLifetime
 
     public static TheoryData<string, string, string> BadBodies => new()
     {
-        { "{\"serviceItem\": ", "$.serviceItem", "malformed JSON" },
-        { "{\"serviceItem\": 42, \"channel\": \"counter\"}", "$.serviceItem", "wrong type" },
+        { "{\"serviceItem\": ", "serviceItem", "malformed JSON" },
+        { "{\"serviceItem\": 42, \"channel\": \"counter\"}", "serviceItem", "wrong type" },
+        { "{\"serviceItem\":\"unemployment-benefit\",\"channel\":\"counter\",\"applicant\":{\"idNumber\":true}}", "applicant.idNumber", "nested wrong type" },
+        { "[1, 2]", "$", "not an object" },
         { "{\"serviceItem\":\"unemployment-benefit\",\"channel\":\"counter\",\"acceptingOffice\":\"460100-01\",\"applicant\":{\"idNumber\":\"11010519491231002Y\",\"name\":\"王五\",\"mobile\":\"13800138000\"}}", "applicant.idNumber", "bad identity number" },
         { "{\"serviceItem\":\"unemployment-benefit\",\"channel\":\"counter\",\"acceptingOffice\":\"460100-01\",\"applicant\":{\"idNumber\":\"11010519491231002X\",\"name\":\"王五\",\"mobile\":\"12345\"}}", "applicant.mobile", "bad mobile" },
         { "{\"serviceItem\":\"unemployment-benefit\",\"channel\":\"counter\",\"acceptingOffice\":\"999999-01\",\"applicant\":{\"idNumber\":\"11010519491231002X\",\"name\":\"王五\",\"mobile\":\"13800138000\"}}", "acceptingOffice", "unknown office" },
@@ -45,6 +47,7 @@ public abstract class IntakeSpec(Store store) : IAsyncLifetime
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
         var problem = await response.JsonAsync();
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"{because}: {problem}");
+        Assert.DoesNotContain("System.", problem.GetRawText());
         Assert.Equal(0, await CountAsync("applications"));
     }
 
