@@ -18,13 +18,18 @@ namespace Tongban.Applications;
 /// </summary>
 public sealed class ClaimStore(Database database, ProvinceConfig province)
 {
-    public static async Task<(Claim Claim, DateTimeOffset ReceivedAt)?> LoadAsync(DbConnection connection, DbTransaction? transaction, string id)
+    /// <summary>
+    /// The claim and when it was received, or null when there is no such application. <paramref name="forUpdate"/>
+    /// (PostgreSQL) locks the row until the transaction ends, so two deciders of one claim take turns.
+    /// </summary>
+    public static async Task<(Claim Claim, DateTimeOffset ReceivedAt)?> LoadAsync(DbConnection connection, DbTransaction? transaction, string id,
+        bool forUpdate = false)
     {
         var row = await connection.QuerySingleOrDefaultAsync<ClaimRow>(
-            """
+            $"""
             SELECT id, case_number, service_item, channel, status, accepting_office, insuring_city, assigned_office,
                    first_reviewer, entitlement_months, monthly_fen, start_month, end_month, stopped_on, version, received_at
-            FROM applications WHERE id = @id
+            FROM applications WHERE id = @id{(forUpdate ? " FOR UPDATE" : "")}
             """, new { id }, transaction);
         if (row is null) return null;
         var entitlement = row.EntitlementMonths is { } months
@@ -75,10 +80,12 @@ public sealed class ClaimStore(Database database, ProvinceConfig province)
         var row = await connection.QuerySingleOrDefaultAsync<(string Status, long ReceivedAt)?>(
             "SELECT status, received_at FROM applications WHERE id = @id", new { id }, transaction)
             ?? throw new InvalidOperationException($"Application {id} does not exist.");
-        var status = ClaimStatuses.Parse(row.Status);
-        var receivedAt = DateTimeOffset.FromUnixTimeMilliseconds(row.ReceivedAt);
-        return new ClaimSnapshot(row.Status, Deadlines.RemindAt(status, receivedAt, province), Deadlines.DueAt(status, receivedAt, province));
+        return Snapshot(ClaimStatuses.Parse(row.Status), DateTimeOffset.FromUnixTimeMilliseconds(row.ReceivedAt));
     }
+
+    /// <summary>The snapshot of a claim in <paramref name="status"/> received at <paramref name="receivedAt"/>: its review deadlines on the province calendar.</summary>
+    public ClaimSnapshot Snapshot(ClaimStatus status, DateTimeOffset receivedAt) =>
+        new(status.Code(), Deadlines.RemindAt(status, receivedAt, province), Deadlines.DueAt(status, receivedAt, province));
 
     /// <summary>
     /// Appends the transition's history events and SMS, as one batch of statements

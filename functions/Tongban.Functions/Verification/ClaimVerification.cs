@@ -20,19 +20,19 @@ public sealed class ClaimVerification(Database database, ClaimStore store, Claim
     /// <summary>How far back 二次审核 reaches: automatic rejections of the last year (Gaoming, seed 000).</summary>
     public static readonly TimeSpan RecheckWindow = TimeSpan.FromDays(365);
 
+    /// <summary>Verifies a claim that is verifying; answers with the claim as it stands. Throws when there is no such application.</summary>
     public Task<ClaimSnapshot> VerifyAsync(string applicationId, CancellationToken ct) => database.InTransactionAsync(async (c, t) =>
     {
-        await LockAsync(c, t, applicationId);
-        if (await ClaimStore.LoadAsync(c, t, applicationId) is { Claim.Status: ClaimStatus.Verifying } found)
-        {
-            var (claim, receivedAt) = found;
-            var now = clock.GetUtcNow();
-            var result = Eligibility.Assess(await facts.LoadAsync(c, t, claim, now), province);
-            var office = result.Passed ? await facts.FirstReviewOfficeAsync(c, t, claim, result) : null;
-            await store.ApplyAsync(c, t, ClaimWorkflow.CompleteVerification(claim, result, office), claim.Version, receivedAt, now);
-            await SaveFindingsAsync(c, t, applicationId, result);
-        }
-        return await store.SnapshotAsync(c, t, applicationId);
+        var (claim, receivedAt) = await ClaimStore.LoadAsync(c, t, applicationId, forUpdate: database.Provider == DatabaseProvider.Postgres)
+            ?? throw new InvalidOperationException($"Application {applicationId} does not exist.");
+        if (claim.Status != ClaimStatus.Verifying) return store.Snapshot(claim.Status, receivedAt);
+        var now = clock.GetUtcNow();
+        var result = Eligibility.Assess(await facts.LoadAsync(c, t, claim, now), province);
+        var office = result.Passed ? await facts.FirstReviewOfficeAsync(c, t, claim, result) : null;
+        var transition = ClaimWorkflow.CompleteVerification(claim, result, office);
+        await store.ApplyAsync(c, t, transition, claim.Version, receivedAt, now);
+        await SaveFindingsAsync(c, t, applicationId, result);
+        return store.Snapshot(transition.Claim.Status, receivedAt);
     }, ct);
 
     /// <summary>
@@ -42,8 +42,8 @@ public sealed class ClaimVerification(Database database, ClaimStore store, Claim
     /// </summary>
     public Task<ClaimSnapshot> RecheckAsync(string applicationId, CancellationToken ct) => database.InTransactionAsync(async (c, t) =>
     {
-        await LockAsync(c, t, applicationId);
-        if (await ClaimStore.LoadAsync(c, t, applicationId) is { Claim: { Status: ClaimStatus.Rejected, FirstReviewer: null } } found)
+        if (await ClaimStore.LoadAsync(c, t, applicationId, forUpdate: database.Provider == DatabaseProvider.Postgres)
+            is { Claim: { Status: ClaimStatus.Rejected, FirstReviewer: null } } found)
         {
             var (claim, receivedAt) = found;
             var now = clock.GetUtcNow();
@@ -62,11 +62,6 @@ public sealed class ClaimVerification(Database database, ClaimStore store, Claim
         await c.ExecuteAsync("UPDATE applications SET recheck_requested_at = NULL WHERE id = @applicationId", new { applicationId }, t);
         return await store.SnapshotAsync(c, t, applicationId);
     }, ct);
-
-    private Task LockAsync(DbConnection c, DbTransaction t, string applicationId) =>
-        database.Provider == DatabaseProvider.Postgres
-            ? c.ExecuteAsync("SELECT 1 FROM applications WHERE id = @applicationId FOR UPDATE", new { applicationId }, t)
-            : Task.CompletedTask;
 
     private static Task SaveFindingsAsync(DbConnection c, DbTransaction t, string applicationId, VerificationResult result) =>
         c.ExecuteAsync(
