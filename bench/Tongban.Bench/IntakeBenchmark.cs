@@ -50,8 +50,8 @@ public static class IntakeBenchmark
             "--urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning",
             $"--Durable:Backend={durable}", $"--Durable:TaskHub=bench{Guid.NewGuid():N}"[..30],
             $"--Durable:StorageConnection={Environment.GetEnvironmentVariable("TONGBAN_BENCH_AZURITE")}",
-            .. Environment.GetEnvironmentVariable("TONGBAN_BENCH_DURABLE_CONCURRENCY") is { Length: > 0 } concurrency
-                ? [$"--Durable:MaxConcurrentWorkItems={concurrency}"] : Array.Empty<string>(),
+            .. Environment.GetEnvironmentVariable("TONGBAN_BENCH_ACTIVITIES") is { Length: > 0 } concurrency
+                ? [$"--Durable:MaxConcurrentActivities={concurrency}"] : Array.Empty<string>(),
         ];
         var label = $"{provider}, {durable}";
         var app = await TongbanApp.BuildAsync(settings);
@@ -70,6 +70,7 @@ public static class IntakeBenchmark
         var latencies = new double[applications];
         var accepted = 0;
         var next = -1;
+        var cpuBefore = (App: Process.GetCurrentProcess().TotalProcessorTime, Postgres: PostgresCpu(database));
         var wall = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
         {
@@ -102,6 +103,8 @@ public static class IntakeBenchmark
             waiting = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM applications WHERE status = 'verifying'");
         } while (waiting > 0);
         var toFirstReview = wall.Elapsed;
+        var appCpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore.App;
+        var postgresCpu = PostgresCpu(database) - cpuBefore.Postgres;
         await using (var c = await db.OpenAsync())
         {
             var inFirstReview = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM applications WHERE status = 'first-review'");
@@ -113,6 +116,10 @@ public static class IntakeBenchmark
                           $"{accepted / intake.TotalSeconds:F0} accepted/s, p50 {latencies[applications / 2]:F1} ms, p99 {latencies[(int)(applications * 0.99)]:F1} ms");
         Console.WriteLine($"[{label}] all {applications:N0} verified and in first review {toFirstReview.TotalSeconds:F2} s after the first submission " +
                           $"({applications / toFirstReview.TotalSeconds:F0} claims orchestrated/s)");
+        // CPU per claim does not depend on what else the machine runs, as the wall-clock figures do.
+        Console.WriteLine($"[{label}] CPU per claim, intake to first review: {appCpu.TotalMilliseconds * 1000 / applications:F0} µs in this process" +
+                          (provider == "postgres" ? $", {postgresCpu.TotalMilliseconds * 1000 / applications:F0} µs in its PostgreSQL backends" : "") +
+                          $" (load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
         await app.StopAsync();
         await app.DisposeAsync();
 
@@ -150,5 +157,27 @@ public static class IntakeBenchmark
     {
         var first17 = "4602" + (n / 1000 % 100).ToString("D2") + "19800101" + (n % 1000).ToString("D3");
         return first17 + IdentityNumber.CheckCharacter(first17);
+    }
+
+    /// <summary>CPU time so far of the PostgreSQL backends serving <paramref name="database"/> (Linux /proc; zero elsewhere).</summary>
+    private static TimeSpan PostgresCpu(string? database)
+    {
+        if (database is null || !Directory.Exists("/proc")) return TimeSpan.Zero;
+        long ticks = 0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var close = stat.LastIndexOf(')');
+                if (!stat[(stat.IndexOf('(') + 1)..close].StartsWith("postgres", StringComparison.Ordinal)
+                    || !File.ReadAllText(Path.Combine(dir, "cmdline")).Contains(database, StringComparison.Ordinal)) continue;
+                var fields = stat[(close + 2)..].Split(' ');
+                ticks += long.Parse(fields[11]) + long.Parse(fields[12]); // utime, stime (fields 14 and 15 of stat)
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ is 100 on Linux
     }
 }

@@ -7,6 +7,8 @@ using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing.Sidecar;
 using Microsoft.DurableTask.Testing.Sidecar.Grpc;
 using Microsoft.DurableTask.Worker;
+using Microsoft.DurableTask.Worker.Grpc;
+using Microsoft.DurableTask.Worker.Grpc.Internal;
 
 namespace Tongban.Hosting.Durable;
 
@@ -32,6 +34,9 @@ public static class StandaloneDurable
         if (!backend.Equals(InMemory, StringComparison.OrdinalIgnoreCase) && !backend.Equals(AzureStorage, StringComparison.OrdinalIgnoreCase))
             throw new InvalidOperationException($"Durable:Backend '{backend}' is not {InMemory} or {AzureStorage}.");
         var concurrency = configuration.GetValue("Durable:MaxConcurrentWorkItems", 256);
+        // Activities do the database work: a few at a time keep the store busy without starving the HTTP requests
+        // (intake, review decisions) that share its connections, SQLite's single writer and the cores.
+        var activities = configuration.GetValue("Durable:MaxConcurrentActivities", 4 * Environment.ProcessorCount);
         var socket = Path.Combine(Path.GetTempPath(), $"{DurableSidecar.SocketPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}.sock");
 
         services.AddSingleton<IOrchestrationService>(sp => backend.Equals(InMemory, StringComparison.OrdinalIgnoreCase)
@@ -44,10 +49,16 @@ public static class StandaloneDurable
         services.AddDurableTaskWorker(worker =>
         {
             worker.AddTasks(registry => FunctionCatalog.RegisterDurableTasks(registry));
-            worker.UseGrpc(channel);
+            worker.UseGrpc(o =>
+            {
+                o.Channel = channel;
+                // The sidecar is in this process and sends no health pings: an idle stream is not a lost one (else the
+                // worker warns and reconnects every two minutes of quiet).
+                o.SetSilentDisconnectTimeout(TimeSpan.Zero);
+            });
             worker.Configure(o =>
             {
-                o.Concurrency.MaximumConcurrentActivityWorkItems = concurrency;
+                o.Concurrency.MaximumConcurrentActivityWorkItems = activities;
                 o.Concurrency.MaximumConcurrentOrchestrationWorkItems = concurrency;
             });
         });
