@@ -151,7 +151,7 @@ public static class ClaimWorkflow
     /// survivors' pension (<paramref name="deathBenefits"/>, fixed by the caller from the province's rules once the event is
     /// accepted), recorded on the event with the relationship (never the relative's name or mobile: the history is not
     /// encrypted). Nothing is sent to the deceased: the family's one message is composed with the settlement of the
-    /// payments (<see cref="SmsMessage.Condolence"/>).
+    /// payments (<see cref="SmsMessage.DeathBenefits"/>).
     /// </summary>
     public static Transition ReportStop(Claim claim, StaffMember reporter, string eventType, DateOnly date, DateOnly today,
         Func<Payouts.DeathBenefits>? deathBenefits = null, Relative? relative = null)

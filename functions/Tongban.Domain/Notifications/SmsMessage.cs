@@ -91,24 +91,24 @@ public sealed partial record SmsMessage(string Template, string Body, bool ToFam
     /// (<paramref name="payeeAccount"/>, last four digits shown) or else to the deceased's card account, which the family can
     /// replace at any office if it was closed. The month of death is paid (社会保险法 art. 49).
     /// </summary>
-    public static SmsMessage Condolence(string caseNumber, Payouts.DeathBenefits death, long nettedFen, string? payeeAccount) => new("death-benefits",
-        $"{Signature}惊悉您的家人离世，谨致哀悼。其失业保险金（受理编号{caseNumber}）停发，当月照发；"
+    public static SmsMessage DeathBenefits(string caseNumber, Payouts.DeathBenefits death, long nettedFen, string? payeeAccount) => new("death-benefits",
+        $"{Signature}惊悉您家人离世，谨致哀悼。其失业保险金（受理编号{caseNumber}）停发，当月照发；"
         + $"家属可领丧葬补助金{Yuan(death.FuneralGrantFen)}元、抚恤金{Yuan(death.SurvivorsPensionFen)}元"
-        + (nettedFen > 0 ? $"（已抵扣多发待遇{Yuan(nettedFen)}元）" : "")
+        + (nettedFen > 0 ? $"（已扣多发{Yuan(nettedFen)}元）" : "")
         + (payeeAccount is null
-            ? "，随下次发放转入其社保卡，如已销户请到经办机构提供账户。"
+            ? "，随下次发放转入社保卡，如已销户请到经办机构提供账户。"
             : $"，随下次发放转入尾号{Last4(payeeAccount)}的账户。"), ToFamily: true);
 
     /// <summary>
     /// To the family, when the benefit paid after the death (<paramref name="overpaidFen"/>) is more than the death benefits
     /// could absorb (<paramref name="nettedFen"/>): what is still to be repaid (<paramref name="owedFen"/>) and how. Fen.
     /// </summary>
-    public static SmsMessage OverpaidAfterDeath(string caseNumber, long overpaidFen, long nettedFen, long owedFen) => new("overpaid-family",
+    public static SmsMessage OverpaidFamily(string caseNumber, long overpaidFen, long nettedFen, long owedFen) => new("overpaid-family",
         $"{Signature}您家人的失业保险金（受理编号{caseNumber}）在其身故后多发{Yuan(overpaidFen)}元，已从丧葬补助金和抚恤金中抵扣{Yuan(nettedFen)}元，"
         + $"尚需退还{Yuan(owedFen)}元，可一次或分期退还，请到任一社保经办机构办理。", ToFamily: true);
 
     /// <summary>A payment after a death the bank confirmed, to the family: what, how much, to which account (last four digits only).</summary>
-    public static SmsMessage PaidToFamily(string caseNumber, Payouts.PaymentKind kind, YearMonth period, long netFen, long deductedFen,
+    public static SmsMessage PaidFamily(string caseNumber, Payouts.PaymentKind kind, YearMonth period, long netFen, long deductedFen,
         string bankAccount) => new("paid-family",
         $"{Signature}您家人（受理编号{caseNumber}）的"
         + (kind == Payouts.PaymentKind.Benefit ? $"{period.Year}年{period.Month}月失业保险金" : Payouts.PaymentCodes.Name(kind))

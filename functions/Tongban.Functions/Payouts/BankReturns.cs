@@ -181,7 +181,7 @@ public sealed class BankReturns(Database database, ClaimStore store, PersonalDat
         // After a reported death the family is told, in words to them; nothing goes to the deceased.
         await PaymentNotifications.AddAsync(c, t, paidNow.Where(p => p.BankAccountEnc is not null).Select(p => new PaymentSms(p.ApplicationId,
             $"payment:{p.Id}:paid", p.Deceased
-                ? SmsMessage.PaidToFamily(p.CaseNumber, PaymentCodes.ParseKind(p.Kind), YearMonth.Parse(p.Period), p.NetFen, p.DeductedFen,
+                ? SmsMessage.PaidFamily(p.CaseNumber, PaymentCodes.ParseKind(p.Kind), YearMonth.Parse(p.Period), p.NetFen, p.DeductedFen,
                     protector.Decrypt(p.BankAccountEnc!))
                 : SmsMessage.Paid(PaymentCodes.ParseKind(p.Kind), YearMonth.Parse(p.Period), p.NetFen, p.DeductedFen,
                     protector.Decrypt(p.BankAccountEnc!)))).ToList(), now);

@@ -151,10 +151,10 @@ public sealed class ClaimPayouts(Database database, ProvinceConfig province)
 
         List<PaymentSms> sms = [];
         if (death is not null)
-            sms.Add(new PaymentSms(id, $"death:{id}", SmsMessage.Condolence(stopped.CaseNumber, death, netting.NettedFen, payeeAccount)));
+            sms.Add(new PaymentSms(id, $"death:{id}", SmsMessage.DeathBenefits(stopped.CaseNumber, death, netting.NettedFen, payeeAccount)));
         if (netting.OwedFen > 0)
             sms.Add(new PaymentSms(id, $"overpaid-family:{id}",
-                SmsMessage.OverpaidAfterDeath(stopped.CaseNumber, settlement.Recoveries.Sum(o => o.AmountFen), netting.NettedFen, netting.OwedFen)));
+                SmsMessage.OverpaidFamily(stopped.CaseNumber, settlement.Recoveries.Sum(o => o.AmountFen), netting.NettedFen, netting.OwedFen)));
         await PaymentNotifications.AddAsync(c, t, sms, now);
     }
 
