@@ -192,6 +192,30 @@ public static class ClaimWorkflow
             sms);
     }
 
+    /// <summary>
+    /// An active entitlement fixed before the statutory retirement age was applied, brought under it
+    /// (<see cref="Entitlement.UnderRetirementRule"/>) while the age is still ahead: it now ends at the month the age is
+    /// reached, cut or continued (续发). The applicant is told until when. Once the age has been reached, the caller stops
+    /// the claim instead (a pension stop event, dated the day the age was reached).
+    /// </summary>
+    public static Transition AdjustToRetirement(Claim claim, Entitlement adjusted)
+    {
+        if (claim.Status is not (ClaimStatus.Approved or ClaimStatus.Suspended))
+            throw new TransitionRefused(RefusalKind.Conflict,
+                $"Only an approved or suspended application's entitlement is adjusted; this one is {claim.Status.Code()}.");
+        return new Transition(Next(claim) with { Entitlement = adjusted },
+            [
+                new ClaimEvent("entitlement-adjusted", SystemActor, null, null, new Dictionary<string, string>
+                {
+                    ["rule"] = "statutory-retirement-age",
+                    ["months"] = adjusted.Months.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    ["endMonth"] = adjusted.EndMonth.ToString(),
+                    ["continuedMonths"] = adjusted.ContinuedMonths.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                }),
+            ],
+            [SmsMessage.RetirementAdjusted(claim.CaseNumber, adjusted)]);
+    }
+
     /// <summary>The bank has paid the last month of the entitlement: the claim is complete (办结), every month paid counted.</summary>
     public static Transition Complete(Claim claim)
     {

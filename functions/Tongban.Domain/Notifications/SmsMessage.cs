@@ -81,6 +81,13 @@ public sealed partial record SmsMessage(string Template, string Body, bool ToFam
             : "")
         + $"，每月{Yuan(entitlement.MonthlyFen)}元，自{entitlement.StartMonth.Year}年{entitlement.StartMonth.Month}月起按月发放至您的社会保障卡金融账户。");
 
+    /// <summary>An entitlement brought under the statutory retirement age after approval: continued to it (续发), or ending at it.</summary>
+    public static SmsMessage RetirementAdjusted(string caseNumber, Entitlements.Entitlement adjusted) => new("retirement-adjusted",
+        $"{Signature}您的失业保险金（受理编号{caseNumber}）"
+        + (adjusted.ContinuedMonths > 0
+            ? $"因距法定退休年龄不足1年，续发至{adjusted.EndMonth.Year}年{adjusted.EndMonth.Month}月，无需另行申请。"
+            : $"按法定退休年龄，发放至{adjusted.EndMonth.Year}年{adjusted.EndMonth.Month}月止。"));
+
     public static SmsMessage Stopped(string caseNumber, string reason, DateOnly date) => new("stopped",
         $"{Signature}因{reason}（{date.Year}年{date.Month}月{date.Day}日），您的失业保险金（受理编号{caseNumber}）自该日起停止发放。如有异议，可到任一社保经办机构申请复查。");
 

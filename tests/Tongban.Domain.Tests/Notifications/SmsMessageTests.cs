@@ -87,6 +87,7 @@ public class SmsMessageTests
         yield return SmsMessage.Routed(CaseNumber, LongestCityName);
         yield return SmsMessage.FinalReviewRejected(CaseNumber, new string('因', 500));
         yield return SmsMessage.Approved(CaseNumber, continued);
+        yield return SmsMessage.RetirementAdjusted(CaseNumber, continued);
         yield return SmsMessage.Stopped(CaseNumber, LongestStopReason, LongestDate);
         yield return SmsMessage.DeathBenefits(CaseNumber, new DeathBenefits(LargeFen, 12, LargeFen * 10), LargeFen, payeeAccount: null);
         yield return SmsMessage.OverpaidFamily(CaseNumber, LargeFen, LargeFen, LargeFen);
