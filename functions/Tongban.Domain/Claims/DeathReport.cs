@@ -24,7 +24,24 @@ public static class Relationships
 public sealed record Relative(string Name, string Relationship, string Mobile);
 
 /// <summary>An account the family gives for what is paid after the death (the deceased's card account may be closed).</summary>
-public sealed record PayeeAccount(string Name, string BankAccount);
+public sealed record PayeeAccount(string Name, string BankAccount)
+{
+    /// <summary>
+    /// Reads an account as the API carries it: the holder's name (<see cref="PersonName"/>; <paramref name="defaultHolder"/>
+    /// when not given) and the number (<see cref="BankAccountNumber"/>). Errors go to <c>payee.name</c> and
+    /// <c>payee.bankAccount</c>; null when there are any.
+    /// </summary>
+    public static PayeeAccount? Read(string? name, string? bankAccount, string defaultHolder, IDictionary<string, string[]> errors)
+    {
+        var before = errors.Count;
+        var holder = defaultHolder;
+        if (name is not null && PersonName.Validate(name, out holder) is { } holderError)
+            errors["payee.name"] = [$"The account holder's name: {holderError}."];
+        if (!BankAccountNumber.TryNormalize(bankAccount, out var account))
+            errors["payee.bankAccount"] = ["12 to 30 digits."];
+        return errors.Count > before ? null : new PayeeAccount(holder, account);
+    }
+}
 
 /// <summary>
 /// A death reported by the family: who reports it, how many dependants (they set the survivors' pension) and, if the
@@ -39,7 +56,7 @@ public sealed record DeathReport(Relative Reporter, int Dependants, PayeeAccount
     /// Reads a death report as the API carries it. Errors are keyed by field path (<c>reporter.name</c>,
     /// <c>reporter.relationship</c>, <c>reporter.mobile</c>, <c>payee.name</c>, <c>payee.bankAccount</c>,
     /// <c>dependants</c>); null when there are any. Names follow <see cref="PersonName"/>, mobiles
-    /// <see cref="MobileNumber"/>, accounts <see cref="BankAccountNumber"/>. The payee's name is the reporter's unless given.
+    /// <see cref="MobileNumber"/>, accounts <see cref="PayeeAccount.Read"/>. The payee's name is the reporter's unless given.
     /// </summary>
     public static DeathReport? Read(string? name, string? relationship, string? mobile, int? dependants,
         bool payeeGiven, string? payeeName, string? payeeAccount, IDictionary<string, string[]> errors)
@@ -53,16 +70,7 @@ public sealed record DeathReport(Relative Reporter, int Dependants, PayeeAccount
             errors["reporter.mobile"] = ["The reporting relative's mobile: 11 digits from 13 to 19, optionally after +86, 0086 or 86."];
         if (dependants is < 0 or > MaxDependants)
             errors["dependants"] = [$"The number of dependants, 0 to {MaxDependants}."];
-        PayeeAccount? payee = null;
-        if (payeeGiven)
-        {
-            var holder = reporterName;
-            if (payeeName is not null && PersonName.Validate(payeeName, out holder) is { } holderError)
-                errors["payee.name"] = [$"The account holder's name: {holderError}."];
-            if (!BankAccountNumber.TryNormalize(payeeAccount, out var account))
-                errors["payee.bankAccount"] = ["12 to 30 digits."];
-            payee = new PayeeAccount(holder, account);
-        }
+        var payee = payeeGiven ? PayeeAccount.Read(payeeName, payeeAccount, reporterName, errors) : null;
         return errors.Count > before ? null : new DeathReport(new Relative(reporterName, relationship!, reporterMobile), dependants ?? 1, payee);
     }
 }

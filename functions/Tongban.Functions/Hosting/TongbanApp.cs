@@ -176,6 +176,7 @@ public static class TongbanApp
         RevealPersonalData.Map(api);
         ReviewEndpoints.Map(api);
         ReportEvent.Map(api);
+        DeathReportPayee.Map(api);
         RegistryEndpoints.Map(api);
         NotificationEndpoints.Map(api);
         RecipientExport.Map(api);

@@ -73,8 +73,8 @@ public sealed class ReviewCommands(Database database, ClaimStore store, Province
         c.ExecuteAsync(
             """
             INSERT INTO death_reports (application_id, person_key, died_on, dependants, reporter_name_enc, reporter_relationship,
-                                       reporter_mobile_enc, payee_name_enc, payee_account_enc, reported_by, reported_at)
-            SELECT id, person_key, @diedOn, @dependants, @name, @relationship, @mobile, @payeeName, @payeeAccount, @staff, @at
+                                       reporter_mobile_enc, payee_name_enc, payee_account_enc, payee_given_at, reported_by, reported_at)
+            SELECT id, person_key, @diedOn, @dependants, @name, @relationship, @mobile, @payeeName, @payeeAccount, @payeeGivenAt, @staff, @at
             FROM applications WHERE id = @id
             """,
             new
@@ -84,6 +84,7 @@ public sealed class ReviewCommands(Database database, ClaimStore store, Province
                 mobile = protector.Encrypt(death.Reporter.Mobile),
                 payeeName = death.Payee is { } payee ? protector.Encrypt(payee.Name) : null,
                 payeeAccount = death.Payee is { } account ? protector.Encrypt(account.BankAccount) : null,
+                payeeGivenAt = death.Payee is null ? (long?)null : clock.GetUtcNow().ToUnixTimeMilliseconds(),
                 staff = staff.Username, at = clock.GetUtcNow().ToUnixTimeMilliseconds(),
             }, t);
 

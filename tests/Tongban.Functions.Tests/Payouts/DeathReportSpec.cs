@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
 using Tongban.Domain.Ledger;
@@ -141,6 +142,28 @@ public abstract class DeathReportSpec(Store store) : IAsyncLifetime
             .Single();
         Assert.DoesNotContain(new[] { stored.Item1, stored.Item2, stored.Item3, stored.Item4 },
             v => v.Contains('王') || v.Contains(DaughterMobile) || v.Contains(FamilyAccount));
+    }
+
+    [Fact]
+    public async Task An_account_the_family_gives_after_the_report_takes_the_next_bank_file()
+    {
+        using var office = await _d.App.StaffAsync("460200-01-r1");
+        var path = $"/api/v1/applications/{_wang}/death-report/payee";
+        Assert.Equal(HttpStatusCode.NotFound, (await office.PutAsJsonAsync(path, new { bankAccount = FamilyAccount })).StatusCode);
+        await ReportAsync(Death());
+
+        var bad = await office.PutAsJsonAsync(path, new { bankAccount = "6222-0240" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.True((await bad.JsonAsync()).GetProperty("errors").TryGetProperty("payee.bankAccount", out _));
+        Assert.Equal(HttpStatusCode.NoContent, (await office.PutAsJsonAsync(path, new { name = "王小丽", bankAccount = FamilyAccount })).StatusCode);
+
+        await _d.TodayAsync(2027, 1, 1);
+        var january = await _d.RunAsync("2027-01");
+        var lines = (await _d.BankFileAsync(january.GetProperty("runId").GetString()!, "460200")).Skip(1).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.All(lines, l => Assert.Equal((FamilyAccount, "王小丽"), (l[1], l[2])));
+        Assert.Equal(new string('*', FamilyAccount.Length - 4) + FamilyAccount[^4..],
+            (await _d.App.Portal.GetJsonAsync($"/api/v1/applications/{_wang}")).GetProperty("deathReport").GetProperty("payee").GetProperty("bankAccount").GetString());
     }
 
     [Theory]

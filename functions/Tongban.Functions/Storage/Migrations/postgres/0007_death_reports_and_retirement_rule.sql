@@ -1,5 +1,6 @@
 -- A death is reported by a relative (issue 10, item 6): who reported it, and where the family wants the funeral grant,
--- survivors' pension and unpaid benefit paid. Personal data encrypted like the applicant's (个人信息保护法 art. 51).
+-- survivors' pension and unpaid benefit paid (given with the report or later: payee_given_at). Personal data
+-- encrypted like the applicant's (个人信息保护法 art. 51).
 -- Once a person has a row here, SMS go to the reporter's mobile, worded to the family, and nothing to the deceased.
 CREATE TABLE death_reports (
     application_id        TEXT PRIMARY KEY REFERENCES applications (id),
@@ -11,6 +12,7 @@ CREATE TABLE death_reports (
     reporter_mobile_enc   TEXT NOT NULL,
     payee_name_enc        TEXT,
     payee_account_enc     TEXT,
+    payee_given_at        BIGINT,
     reported_by           TEXT NOT NULL,
     reported_at           BIGINT NOT NULL
 );
