@@ -146,12 +146,15 @@ public static class ClaimWorkflow
 
     /// <summary>
     /// A stop event reported at any office (就近报告) ends an active entitlement from its date, which lies between the
-    /// first day of the entitlement and today. A death also opens the family's funeral grant and survivors' pension
-    /// (<paramref name="deathBenefits"/>, fixed by the caller from the province's rules once the event is accepted),
-    /// recorded on the event and announced by SMS.
+    /// first day of the entitlement and today; the applicant is told by SMS. A death is reported by a relative
+    /// (<paramref name="relative"/>, required: refused as invalid without one) and opens the family's funeral grant and
+    /// survivors' pension (<paramref name="deathBenefits"/>, fixed by the caller from the province's rules once the event is
+    /// accepted), recorded on the event with the relationship (never the relative's name or mobile: the history is not
+    /// encrypted). Nothing is sent to the deceased: the family's one message is composed with the settlement of the
+    /// payments (<see cref="SmsMessage.DeathBenefits"/>).
     /// </summary>
     public static Transition ReportStop(Claim claim, StaffMember reporter, string eventType, DateOnly date, DateOnly today,
-        Func<Payouts.DeathBenefits>? deathBenefits = null)
+        Func<Payouts.DeathBenefits>? deathBenefits = null, Relative? relative = null)
     {
         if (!StopEvents.Descriptions.TryGetValue(eventType, out var description))
             throw new TransitionRefused(RefusalKind.Invalid, $"Unknown event type '{eventType}'.");
@@ -162,6 +165,10 @@ public static class ClaimWorkflow
                 $"Only an approved or suspended application can be stopped; this one is {claim.Status.Code()}.");
         if (deathBenefits is not null && eventType != StopEvents.Died)
             throw new ArgumentException("Death benefits go with a death only.", nameof(deathBenefits));
+        if (relative is not null && eventType != StopEvents.Died)
+            throw new ArgumentException("A reporting relative goes with a death only.", nameof(relative));
+        if (relative is null && eventType == StopEvents.Died)
+            throw new TransitionRefused(RefusalKind.Invalid, "A death is reported by a relative: their name, relationship and mobile are required.");
         var start = (claim.Entitlement ?? throw new InvalidOperationException("An approved claim has an entitlement.")).StartMonth.FirstDay;
         if (date < start)
             throw new TransitionRefused(RefusalKind.Invalid,
@@ -172,17 +179,41 @@ public static class ClaimWorkflow
             ["event"] = eventType,
             ["date"] = date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
         };
-        List<SmsMessage> sms = [SmsMessage.Stopped(claim.CaseNumber, description, date)];
+        List<SmsMessage> sms = relative is null ? [SmsMessage.Stopped(claim.CaseNumber, description, date)] : [];
+        if (relative is not null) data["reporterRelationship"] = relative.Relationship;
         if (death is not null)
         {
             data["funeralGrantFen"] = death.FuneralGrantFen.ToString(System.Globalization.CultureInfo.InvariantCulture);
             data["survivorsPensionMonths"] = death.PensionMonths.ToString(System.Globalization.CultureInfo.InvariantCulture);
             data["survivorsPensionFen"] = death.SurvivorsPensionFen.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            sms.Add(SmsMessage.DeathBenefits(claim.CaseNumber, death.FuneralGrantFen, death.SurvivorsPensionFen));
         }
         return new Transition(Next(claim) with { Status = ClaimStatus.Terminated, StoppedOn = date },
             [new ClaimEvent("stopped", reporter.Username, reporter.OfficeCode, null, data)],
             sms);
+    }
+
+    /// <summary>
+    /// An active entitlement fixed before the statutory retirement age was applied, brought under it
+    /// (<see cref="Entitlement.UnderRetirementRule"/>) while the age is still ahead: it now ends at the month the age is
+    /// reached, cut or continued (续发). The applicant is told until when. Once the age has been reached, the caller stops
+    /// the claim instead (a pension stop event, dated the day the age was reached).
+    /// </summary>
+    public static Transition AdjustToRetirement(Claim claim, Entitlement adjusted)
+    {
+        if (claim.Status is not (ClaimStatus.Approved or ClaimStatus.Suspended))
+            throw new TransitionRefused(RefusalKind.Conflict,
+                $"Only an approved or suspended application's entitlement is adjusted; this one is {claim.Status.Code()}.");
+        return new Transition(Next(claim) with { Entitlement = adjusted },
+            [
+                new ClaimEvent("entitlement-adjusted", SystemActor, null, null, new Dictionary<string, string>
+                {
+                    ["rule"] = "statutory-retirement-age",
+                    ["months"] = adjusted.Months.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    ["endMonth"] = adjusted.EndMonth.ToString(),
+                    ["continuedMonths"] = adjusted.ContinuedMonths.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                }),
+            ],
+            [SmsMessage.RetirementAdjusted(claim.CaseNumber, adjusted)]);
     }
 
     /// <summary>The bank has paid the last month of the entitlement: the claim is complete (办结), every month paid counted.</summary>

@@ -5,11 +5,14 @@ public static class StopEvents
 {
     public const string Died = "died";
 
+    /// <summary>A basic pension starts, or the statutory retirement age is reached (DOMAIN.md: a stop event).</summary>
+    public const string PensionStarted = "pension-started";
+
     public static readonly IReadOnlyDictionary<string, string> Descriptions = new Dictionary<string, string>
     {
         ["reemployed"] = "重新就业",
         [Died] = "死亡",
-        ["pension-started"] = "开始领取基本养老金",
+        [PensionStarted] = "开始领取基本养老金",
         ["enlisted"] = "应征服兵役",
         ["emigrated"] = "移居境外",
         ["imprisoned"] = "被判刑收监执行",

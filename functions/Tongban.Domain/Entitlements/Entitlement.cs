@@ -33,6 +33,23 @@ public sealed record Entitlement(int Months, long MonthlyFen, YearMonth StartMon
         return new Entitlement(months, monthlyFen, registrationMonth, continued ? retirement.Month : end);
     }
 
+    /// <summary>
+    /// This entitlement as <see cref="Fix"/> fixes one under the statutory retirement age, for entitlements fixed before
+    /// the rule was applied: one running past the month the age is reached ends at that month (the months granted cut to
+    /// fit); one ending less than a year before the day is continued to that month (续发, no new application); any other is
+    /// unchanged. One starting after that month cannot be brought under the rule (verification would have ruled the claim
+    /// out) and is returned unchanged, for staff to revoke.
+    /// </summary>
+    public Entitlement UnderRetirementRule(StatutoryRetirement retirement)
+    {
+        if (StartMonth > retirement.Month) return this;
+        if (EndMonth > retirement.Month)
+            return this with { Months = Math.Min(Months, retirement.Month.MonthsSinceInclusive(StartMonth)), EndMonth = retirement.Month };
+        if (EndMonth < retirement.Month && retirement.Date < EndMonth.LastDay.AddYears(1))
+            return this with { EndMonth = retirement.Month };
+        return this;
+    }
+
     /// <summary>Months from <see cref="StartMonth"/> to <see cref="EndMonth"/>: those granted and those continued.</summary>
     public int PaidMonths => EndMonth.MonthsSinceInclusive(StartMonth);
 

@@ -5,11 +5,13 @@ using Tongban.Domain.PersonalData;
 namespace Tongban.Domain.Notifications;
 
 /// <summary>
-/// An SMS to the applicant. Texts carry no identity or account numbers and no links
+/// An SMS to the applicant or, after the applicant's death is reported, to the family (<paramref name="ToFamily"/>: to the
+/// reporting relative's mobile, worded to them). Nothing is addressed to a deceased person: once a death is reported, a
+/// message to the applicant is not sent at all. Texts carry no identity or account numbers and no links
 /// (个人信息保护法; anti-fraud practice for government SMS). None takes more than <see cref="MaxParts"/> parts: what staff
 /// typed is cut to fit, never the fixed wording.
 /// </summary>
-public sealed partial record SmsMessage(string Template, string Body)
+public sealed partial record SmsMessage(string Template, string Body, bool ToFamily = false)
 {
     private const string Signature = "【社保通办】";
 
@@ -79,11 +81,46 @@ public sealed partial record SmsMessage(string Template, string Body)
             : "")
         + $"，每月{Yuan(entitlement.MonthlyFen)}元，自{entitlement.StartMonth.Year}年{entitlement.StartMonth.Month}月起按月发放至您的社会保障卡金融账户。");
 
+    /// <summary>An entitlement brought under the statutory retirement age after approval: continued to it (续发), or ending at it.</summary>
+    public static SmsMessage RetirementAdjusted(string caseNumber, Entitlements.Entitlement adjusted) => new("retirement-adjusted",
+        $"{Signature}您的失业保险金（受理编号{caseNumber}）"
+        + (adjusted.ContinuedMonths > 0
+            ? $"因距法定退休年龄不足1年，续发至{adjusted.EndMonth.Year}年{adjusted.EndMonth.Month}月，无需另行申请。"
+            : $"按法定退休年龄，发放至{adjusted.EndMonth.Year}年{adjusted.EndMonth.Month}月止。"));
+
     public static SmsMessage Stopped(string caseNumber, string reason, DateOnly date) => new("stopped",
         $"{Signature}因{reason}（{date.Year}年{date.Month}月{date.Day}日），您的失业保险金（受理编号{caseNumber}）自该日起停止发放。如有异议，可到任一社保经办机构申请复查。");
 
-    public static SmsMessage DeathBenefits(string caseNumber, long funeralGrantFen, long survivorsPensionFen) => new("death-benefits",
-        $"{Signature}失业保险金领取人（受理编号{caseNumber}）身故，我们深表哀悼。其家属可获丧葬补助金{Yuan(funeralGrantFen)}元、抚恤金{Yuan(survivorsPensionFen)}元，将随下次发放转入领取人社会保障卡金融账户；死亡当月的失业保险金照常发放。");
+    /// <summary>
+    /// The one condolence message to the family after a death is reported (template <c>death-benefits</c>): what they will
+    /// receive — the funeral grant and survivors' pension (<paramref name="death"/>, fen), less the benefit paid for months
+    /// after the death (<paramref name="nettedFen"/>) — and how: with the next payout, to the account the family gave
+    /// (<paramref name="payeeAccount"/>, last four digits shown) or else to the deceased's card account, which the family can
+    /// replace at any office if it was closed. The month of death is paid (社会保险法 art. 49).
+    /// </summary>
+    public static SmsMessage DeathBenefits(string caseNumber, Payouts.DeathBenefits death, long nettedFen, string? payeeAccount) => new("death-benefits",
+        $"{Signature}惊悉您家人离世，谨致哀悼。其失业保险金（受理编号{caseNumber}）停发，当月照发；"
+        + $"家属可领丧葬补助金{Yuan(death.FuneralGrantFen)}元、抚恤金{Yuan(death.SurvivorsPensionFen)}元"
+        + (nettedFen > 0 ? $"（已扣多发{Yuan(nettedFen)}元）" : "")
+        + (payeeAccount is null
+            ? "，随下次发放转入社保卡，如已销户请到经办机构提供账户。"
+            : $"，随下次发放转入尾号{Last4(payeeAccount)}的账户。"), ToFamily: true);
+
+    /// <summary>
+    /// To the family, when the benefit paid after the death (<paramref name="overpaidFen"/>) is more than the death benefits
+    /// could absorb (<paramref name="nettedFen"/>): what is still to be repaid (<paramref name="owedFen"/>) and how. Fen.
+    /// </summary>
+    public static SmsMessage OverpaidFamily(string caseNumber, long overpaidFen, long nettedFen, long owedFen) => new("overpaid-family",
+        $"{Signature}您家人的失业保险金（受理编号{caseNumber}）在其身故后多发{Yuan(overpaidFen)}元，已从丧葬补助金和抚恤金中抵扣{Yuan(nettedFen)}元，"
+        + $"尚需退还{Yuan(owedFen)}元，可一次或分期退还，请到任一社保经办机构办理。", ToFamily: true);
+
+    /// <summary>A payment after a death the bank confirmed, to the family: what, how much, to which account (last four digits only).</summary>
+    public static SmsMessage PaidFamily(string caseNumber, Payouts.PaymentKind kind, YearMonth period, long netFen, long deductedFen,
+        string bankAccount) => new("paid-family",
+        $"{Signature}您家人（受理编号{caseNumber}）的"
+        + (kind == Payouts.PaymentKind.Benefit ? $"{period.Year}年{period.Month}月失业保险金" : Payouts.PaymentCodes.Name(kind))
+        + $"{Yuan(netFen)}元已发放至尾号{Last4(bankAccount)}的账户"
+        + (deductedFen > 0 ? $"（已抵扣多发待遇{Yuan(deductedFen)}元）。" : "。"), ToFamily: true);
 
     /// <summary>A payment the bank confirmed: what, for which month, how much, to which account (last four digits only).</summary>
     public static SmsMessage Paid(Payouts.PaymentKind kind, YearMonth period, long netFen, long deductedFen, string bankAccount) => new("paid",

@@ -22,11 +22,18 @@ public sealed record VerificationView(bool Passed, IReadOnlyList<Finding> Findin
 public sealed record EntitlementView(int Months, decimal MonthlyAmount, string StartMonth, string EndMonth, int ContinuedMonths);
 public sealed record HistoryView(DateTimeOffset At, string Type, string Actor, string? Office, string? Opinion);
 
+/// <summary>The relative who reported a death, masked: <c>relationship</c> a code of <see cref="Relationships.Names"/>.</summary>
+public sealed record ReporterView(string Name, string Relationship, string Mobile);
+/// <summary>The account the family gave for the death benefits, masked (last four digits).</summary>
+public sealed record PayeeView(string Name, string BankAccount);
+/// <summary>A reported death (contract v1.1, additive): date, dependants, who reported it and where the family is paid (null: the card account).</summary>
+public sealed record DeathReportView(string Date, int Dependants, ReporterView Reporter, PayeeView? Payee);
+
 public sealed record ApplicationView(
     string ApplicationId, string CaseNumber, string ServiceItem, string Status, string Channel,
     string? AcceptingOffice, string? InsuringCity, string? AssignedOffice, DateTimeOffset ReceivedAt, DateTimeOffset? DueAt,
     ApplicantView Applicant, VerificationView? Verification, EntitlementView? Entitlement, IReadOnlyList<HistoryView> History,
-    WorkflowView? Workflow = null);
+    WorkflowView? Workflow = null, DeathReportView? DeathReport = null);
 
 /// <summary>Reads an application for portals and staff: personal data masked, history in order.</summary>
 public static class ApplicationViews
@@ -58,6 +65,12 @@ public static class ApplicationViews
         var history = await connection.QueryAsync<EventRow>(
             "SELECT at, type, actor, office, opinion FROM application_events WHERE application_id = @id ORDER BY seq", new { id });
 
+        var death = await connection.QuerySingleOrDefaultAsync<DeathReportRow>(
+            """
+            SELECT died_on, dependants, reporter_name_enc, reporter_relationship, reporter_mobile_enc, payee_name_enc, payee_account_enc
+            FROM death_reports WHERE application_id = @id
+            """, new { id });
+
         var idNumber = protector.Decrypt(row.IdNumberEnc);
         var verification = row.FindingsJson is null ? null : JsonSerializer.Deserialize<List<Finding>>(row.FindingsJson, JsonBody.Options)!;
         return (new ApplicationView(
@@ -74,7 +87,24 @@ public static class ApplicationViews
                 ? new EntitlementView((int)months, row.MonthlyFen!.Value / 100m, row.StartMonth!, row.EndMonth!,
                     new Entitlement((int)months, row.MonthlyFen.Value, YearMonth.Parse(row.StartMonth!), YearMonth.Parse(row.EndMonth!)).ContinuedMonths)
                 : null,
-            history.Select(e => new HistoryView(Time(e.At), e.Type, e.Actor, e.Office, e.Opinion)).ToList()), row.PortalId);
+            history.Select(e => new HistoryView(Time(e.At), e.Type, e.Actor, e.Office, e.Opinion)).ToList(),
+            DeathReport: death is null ? null : new DeathReportView(death.DiedOn, (int)death.Dependants,
+                new ReporterView(Mask.Name(protector.Decrypt(death.ReporterNameEnc)), death.ReporterRelationship,
+                    Mask.Mobile(protector.Decrypt(death.ReporterMobileEnc))),
+                death.PayeeAccountEnc is null ? null
+                    : new PayeeView(Mask.Name(protector.Decrypt(death.PayeeNameEnc!)), Mask.BankAccount(protector.Decrypt(death.PayeeAccountEnc))))),
+            row.PortalId);
+    }
+
+    private sealed class DeathReportRow
+    {
+        public string DiedOn { get; init; } = "";
+        public long Dependants { get; init; }
+        public string ReporterNameEnc { get; init; } = "";
+        public string ReporterRelationship { get; init; } = "";
+        public string ReporterMobileEnc { get; init; } = "";
+        public string? PayeeNameEnc { get; init; }
+        public string? PayeeAccountEnc { get; init; }
     }
 
     private sealed class ApplicationRow

@@ -123,17 +123,13 @@ public sealed class ClaimStore(Database database, ProvinceConfig province)
         {
             var sms = transition.Sms[i];
             // One SMS per event: the key is the claim version that caused it and the template.
-            sql.Append($"""
-                INSERT INTO notifications (application_id, dedupe_key, template, to_enc, body, parts, status, created_at)
-                SELECT id, @smsKey{i}, @template{i}, mobile_enc, @body{i}, @parts{i}, 'queued', @at FROM applications WHERE id = @id
-                ON CONFLICT (dedupe_key) DO NOTHING;
-
-                """);
+            sql.Append(Notifications.SmsRecipients.InsertSql("id", $"smsKey{i}", $"template{i}", $"body{i}", $"parts{i}", $"family{i}", "at"));
             var key = $"{transition.Claim.Id}:{transition.Claim.Version}:{sms.Template}";
             args.Add($"smsKey{i}", key);
             args.Add($"template{i}", sms.Template);
             args.Add($"body{i}", sms.Body);
             args.Add($"parts{i}", sms.Parts);
+            args.Add($"family{i}", sms.ToFamily);
         }
     }
 

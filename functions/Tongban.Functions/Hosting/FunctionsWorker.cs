@@ -36,6 +36,7 @@ public static class FunctionsWorker
             .ConfigureServices((context, services) => ConfigureServices(services, context.Configuration, context.HostingEnvironment))
             .Build();
         await Migrator.MigrateAsync(host.Services.GetRequiredService<Database>());
+        await host.Services.GetRequiredService<Applications.RetirementRule>().ApplyPendingAsync(CancellationToken.None);
         await host.RunAsync();
     }
 

@@ -47,6 +47,7 @@ public static class TongbanApp
         var app = builder.Build();
         WarnOfUnpublishedCalendar(app);
         await Migrator.MigrateAsync(app.Services.GetRequiredService<Database>());
+        await app.Services.GetRequiredService<RetirementRule>().ApplyPendingAsync(CancellationToken.None);
         if (app.Configuration.GetValue("Demo:Enabled", false))
             await app.Services.GetRequiredService<DemoSeed>().SeedIfEmptyAsync(clock => BuildAt(args, configure, clock), CancellationToken.None);
         UsePipeline(app);
@@ -103,6 +104,7 @@ public static class TongbanApp
         services.AddSingleton<SmsDelivery>();
         services.AddSingleton<CaseArchive>();
         services.AddSingleton<WorkflowReconciler>();
+        services.AddSingleton<RetirementRule>();
         services.AddSingleton<HttpFunctions>();
         services.AddSms(configuration, contentRoot);
         services.AddArchive(configuration, contentRoot);
@@ -174,6 +176,7 @@ public static class TongbanApp
         RevealPersonalData.Map(api);
         ReviewEndpoints.Map(api);
         ReportEvent.Map(api);
+        DeathReportPayee.Map(api);
         RegistryEndpoints.Map(api);
         NotificationEndpoints.Map(api);
         RecipientExport.Map(api);

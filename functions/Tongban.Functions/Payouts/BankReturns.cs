@@ -85,9 +85,11 @@ public sealed class BankReturns(Database database, ClaimStore store, PersonalDat
         var payments = (await c.QueryAsync<PaymentState>(
             $"""
              SELECT p.id, p.application_id, p.city_code, p.period, p.kind, p.attempt, p.status, p.amount_fen, p.deducted_fen,
-                    p.run_id, p.held, p.paid_at, a.end_month, per.bank_account_enc, f.archived AS in_bank
+                    p.run_id, p.held, p.paid_at, a.end_month, a.case_number, {Payees.AccountSql} AS bank_account_enc, f.archived AS in_bank,
+                    EXISTS (SELECT 1 FROM death_reports dp WHERE dp.person_key = a.person_key) AS deceased
              FROM payments p JOIN applications a ON a.id = p.application_id LEFT JOIN persons per ON per.person_key = a.person_key
              LEFT JOIN payout_files f ON f.run_id = p.run_id AND f.city_code = p.city_code
+             {Payees.JoinSql}
              WHERE {database.In("p.id", "ids")} ORDER BY p.id {(database.Provider == DatabaseProvider.Postgres ? "FOR UPDATE OF p" : "")}
              """, new { ids }, t)).ToDictionary(p => p.Id);
 
@@ -176,9 +178,13 @@ public sealed class BankReturns(Database database, ClaimStore store, PersonalDat
                 returnedOverpaid.Where(r => r.Payment.CityCode == city).Sum(r => r.Payment.NetFen)), runId, now);
         }
 
+        // After a reported death the family is told, in words to them; nothing goes to the deceased.
         await PaymentNotifications.AddAsync(c, t, paidNow.Where(p => p.BankAccountEnc is not null).Select(p => new PaymentSms(p.ApplicationId,
-            $"payment:{p.Id}:paid",
-            SmsMessage.Paid(PaymentCodes.ParseKind(p.Kind), YearMonth.Parse(p.Period), p.NetFen, p.DeductedFen, protector.Decrypt(p.BankAccountEnc!)))).ToList(), now);
+            $"payment:{p.Id}:paid", p.Deceased
+                ? SmsMessage.PaidFamily(p.CaseNumber, PaymentCodes.ParseKind(p.Kind), YearMonth.Parse(p.Period), p.NetFen, p.DeductedFen,
+                    protector.Decrypt(p.BankAccountEnc!))
+                : SmsMessage.Paid(PaymentCodes.ParseKind(p.Kind), YearMonth.Parse(p.Period), p.NetFen, p.DeductedFen,
+                    protector.Decrypt(p.BankAccountEnc!)))).ToList(), now);
 
         foreach (var applicationId in paidNow.Where(p => p.Kind == "benefit" && p.Period == p.EndMonth).Select(p => p.ApplicationId).Distinct())
             await CompleteAsync(c, t, applicationId, now);
@@ -234,6 +240,8 @@ public sealed class BankReturns(Database database, ClaimStore store, PersonalDat
         public long? PaidAt { get; set; }
         public string? EndMonth { get; init; }
         public string? BankAccountEnc { get; init; }
+        public string CaseNumber { get; init; } = "";
+        public bool Deceased { get; init; }
         public long NetFen => AmountFen - DeductedFen;
     }
 }

@@ -51,11 +51,14 @@ public sealed class ClaimPayouts(Database database, ProvinceConfig province)
 
     /// <summary>
     /// After the stop transition of <paramref name="stopped"/>: cancels what never left, turns what was paid for
-    /// excluded months into overpayments with recovery cases (and an SMS), corrects the ledger, and after a death
-    /// schedules the family's benefits and the unpaid month of death.
+    /// excluded months into overpayments with recovery cases, and corrects the ledger. Any other stop tells the person
+    /// what they owe. After a death it schedules the family's benefits (<paramref name="death"/>) and the unpaid month of
+    /// death, nets the overpayments against them in full (<see cref="DeathNetting"/>), and sends the family — never the
+    /// deceased — one condolence message, and a repayment demand only for what the netting could not cover.
+    /// <paramref name="payeeAccount"/>: the account the family gave, if any (its last four digits go in the message).
     /// </summary>
     public async Task SettleStopAsync(DbConnection c, DbTransaction t, Claim stopped, string eventType, DateOnly date, DeathBenefits? death,
-        DateTimeOffset now)
+        string? payeeAccount, DateTimeOffset now)
     {
         if (stopped.Entitlement is not { } entitlement) return;
         var id = stopped.Id.ToString();
@@ -85,43 +88,84 @@ public sealed class ClaimPayouts(Database database, ProvinceConfig province)
             settlement.Overpaid.Select(id => new { id, at }), t);
 
         var reason = StopEvents.Descriptions[eventType];
-        if (settlement.Recoveries.Count > 0)
-        {
-            var personKey = await c.QuerySingleAsync<string>("SELECT person_key FROM applications WHERE id = @id", new { id }, t);
-            // After a death the family's benefits are the later benefit to deduct from; otherwise the person repays.
-            var method = died ? RecoveryMethods.Deduction : RecoveryMethods.Repayment;
-            foreach (var overpayment in settlement.Recoveries)
-                await Recoveries.OpenAsync(c, t, id, personKey, city, overpayment, method, reason, now);
-            await PaymentNotifications.AddAsync(c, t, settlement.Recoveries.Select(o =>
-                new PaymentSms(id, $"overpaid:{o.PaymentId}", SmsMessage.Overpaid(o.Period, o.AmountFen, reason))).ToList(), now);
-        }
         if (settlement.ChangesLedger)
         {
             await LedgerStore.PostAsync(c, t, Postings.StopCorrection($"stop:{id}:{stopped.Version}", city,
                 $"停发更正（{reason}，{date:yyyy-MM-dd}，受理编号{stopped.CaseNumber}）",
                 settlement.OverpaidFen, settlement.VoidedReturnedNetFen, settlement.VoidedDeductedFen, settlement.MedicalReversedFen), null, now);
         }
+        if (died)
+        {
+            await SettleDeathAsync(c, t, stopped, date, death, payeeAccount, settlement, reason, now);
+            return;
+        }
+        if (settlement.Recoveries.Count == 0) return;
+        var personKey = await PersonKeyAsync(c, t, id);
+        foreach (var overpayment in settlement.Recoveries)
+            await Recoveries.OpenAsync(c, t, id, personKey, city, overpayment, RecoveryMethods.Repayment, reason, now);
+        await PaymentNotifications.AddAsync(c, t, settlement.Recoveries.Select(o =>
+            new PaymentSms(id, $"overpaid:{o.PaymentId}", SmsMessage.Overpaid(o.Period, o.AmountFen, reason))).ToList(), now);
+    }
 
-        if (!died) return;
+    /// <summary>
+    /// The family's payments (funeral grant, survivors' pension, the unpaid month of death) become outstanding, paid by the
+    /// next run, with the overpayments netted from them (<c>deducted_fen</c>, recorded as recovered by deduction; the
+    /// ledger credits the receivable when the bank file is issued, as for any deduction). What the netting leaves is a
+    /// repayment case the family is asked for.
+    /// </summary>
+    private async Task SettleDeathAsync(DbConnection c, DbTransaction t, Claim stopped, DateOnly date, DeathBenefits? death,
+        string? payeeAccount, StopSettlementResult settlement, string reason, DateTimeOffset now)
+    {
+        var id = stopped.Id.ToString();
+        var city = stopped.InsuringCity!;
         var deathMonth = YearMonth.Of(date);
-        var rows = new List<object>();
-        if (death is { FuneralGrantFen: > 0 })
-            rows.Add(Outstanding(stopped, city, deathMonth, PaymentKind.FuneralGrant, death.FuneralGrantFen, 0, now));
-        if (death is { SurvivorsPensionFen: > 0 })
-            rows.Add(Outstanding(stopped, city, deathMonth, PaymentKind.SurvivorsPension, death.SurvivorsPensionFen, 0, now));
+        var family = new List<(FamilyPayment Payment, YearMonth Period, long MedicalFen)>();
+        void Add(YearMonth period, PaymentKind kind, long amountFen, long medicalFen) =>
+            family.Add((new FamilyPayment(PaymentReference.For(stopped.Id, period, kind, 1), kind, amountFen), period, medicalFen));
+        if (death is { FuneralGrantFen: > 0 }) Add(deathMonth, PaymentKind.FuneralGrant, death.FuneralGrantFen, 0);
+        if (death is { SurvivorsPensionFen: > 0 }) Add(deathMonth, PaymentKind.SurvivorsPension, death.SurvivorsPensionFen, 0);
         if (settlement.DeathMonthToPay is { } month)
         {
             var amounts = PaymentAmounts.For(province.FindCity(city)!, province.Payouts, month)
                           ?? throw new InvalidOperationException($"City {city} has no benefit standard for {month}.");
-            rows.Add(Outstanding(stopped, city, month, PaymentKind.Benefit, amounts.BenefitFen, amounts.MedicalFen, now));
+            Add(month, PaymentKind.Benefit, amounts.BenefitFen, amounts.MedicalFen);
         }
-        await InsertOutstandingAsync(c, t, rows);
+        var netting = DeathNetting.Net(settlement.Recoveries, family.Select(f => f.Payment).ToList());
+        await InsertOutstandingAsync(c, t, family.Select(f => Outstanding(stopped, city, f.Period, f.Payment.Kind, f.Payment.AmountFen,
+            f.MedicalFen, now, netting.NettedFrom(f.Payment.PaymentId))).ToList());
+
+        if (settlement.Recoveries.Count > 0)
+        {
+            var personKey = await PersonKeyAsync(c, t, id);
+            foreach (var overpayment in settlement.Recoveries)
+            {
+                var owed = netting.StillOwed.Any(o => o.PaymentId == overpayment.PaymentId);
+                await Recoveries.OpenAsync(c, t, id, personKey, city, overpayment, owed ? RecoveryMethods.Repayment : RecoveryMethods.Deduction, reason, now);
+            }
+            var cases = (await c.QueryAsync<(string Id, string PaymentId)>(
+                "SELECT id, payment_id FROM recovery_cases WHERE application_id = @id", new { id }, t)).ToDictionary(x => x.PaymentId, x => x.Id);
+            foreach (var n in netting.Nettings)
+                await Recoveries.RecordAsync(c, t, cases[n.OverpaidPaymentId], $"death-netting:{n.PaymentId}:{cases[n.OverpaidPaymentId]}",
+                    RecoveryMethods.Deduction, n.Fen, n.PaymentId, null, ClaimWorkflow.SystemActor, now);
+        }
+
+        List<PaymentSms> sms = [];
+        if (death is not null)
+            sms.Add(new PaymentSms(id, $"death:{id}", SmsMessage.DeathBenefits(stopped.CaseNumber, death, netting.NettedFen, payeeAccount)));
+        if (netting.OwedFen > 0)
+            sms.Add(new PaymentSms(id, $"overpaid-family:{id}",
+                SmsMessage.OverpaidFamily(stopped.CaseNumber, settlement.Recoveries.Sum(o => o.AmountFen), netting.NettedFen, netting.OwedFen)));
+        await PaymentNotifications.AddAsync(c, t, sms, now);
     }
 
-    private static object Outstanding(Claim claim, string city, YearMonth period, PaymentKind kind, long amountFen, long medicalFen, DateTimeOffset now) => new
+    private static Task<string> PersonKeyAsync(DbConnection c, DbTransaction t, string id) =>
+        c.QuerySingleAsync<string>("SELECT person_key FROM applications WHERE id = @id", new { id }, t);
+
+    private static object Outstanding(Claim claim, string city, YearMonth period, PaymentKind kind, long amountFen, long medicalFen,
+        DateTimeOffset now, long deductedFen = 0) => new
     {
         id = PaymentReference.For(claim.Id, period, kind, 1), applicationId = claim.Id.ToString(), city, period = period.ToString(),
-        kind = kind.Code(), amountFen, medicalFen, at = now.ToUnixTimeMilliseconds(),
+        kind = kind.Code(), amountFen, medicalFen, deductedFen, at = now.ToUnixTimeMilliseconds(),
     };
 
     /// <summary>Payments no run has taken yet: the next run adopts them. The id keeps a month from being added twice.</summary>
@@ -129,7 +173,7 @@ public sealed class ClaimPayouts(Database database, ProvinceConfig province)
         """
         INSERT INTO payments (id, application_id, city_code, period, kind, attempt, reissue_of, amount_fen, medical_fen,
                               deducted_fen, status, run_id, return_reason, flagged, held, created_at, updated_at)
-        VALUES (@id, @applicationId, @city, @period, @kind, 1, NULL, @amountFen, @medicalFen, 0, 'scheduled', NULL, NULL, FALSE, FALSE, @at, @at)
+        VALUES (@id, @applicationId, @city, @period, @kind, 1, NULL, @amountFen, @medicalFen, @deductedFen, 'scheduled', NULL, NULL, FALSE, FALSE, @at, @at)
         ON CONFLICT (id) DO NOTHING
         """, rows, t);
 

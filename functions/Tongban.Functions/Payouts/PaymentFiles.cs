@@ -89,7 +89,9 @@ public sealed class PaymentFiles(Database database, PersonalDataProtector protec
                 """
                 UPDATE payments SET status = 'returned', return_reason = @reason, flagged = TRUE, held = TRUE, updated_at = @now
                 WHERE application_id IN (SELECT a.id FROM persons per JOIN applications a ON a.person_key = per.person_key
-                                         WHERE per.bank_account_enc IS NULL)
+                                         WHERE per.bank_account_enc IS NULL
+                                           AND NOT EXISTS (SELECT 1 FROM death_reports d
+                                                           WHERE d.application_id = a.id AND d.payee_account_enc IS NOT NULL))
                   AND run_id = @runId AND city_code = @city AND status = 'scheduled'
                 """, args, t);
             await Recoveries.DeductAsync(c, t, runId, city, province.Payouts, now);
@@ -140,10 +142,13 @@ public sealed class PaymentFiles(Database database, PersonalDataProtector protec
             {
                 var rows = connection.QueryUnbufferedAsync<FileLine>(
                     $"""
-                     SELECT p.id, p.kind, p.period, p.amount_fen - p.deducted_fen AS net_fen, a.name_enc, per.bank_account_enc
+                     SELECT p.id, p.kind, p.period, p.amount_fen - p.deducted_fen AS net_fen,
+                            {Payees.NameSql} AS name_enc, {Payees.AccountSql} AS bank_account_enc
                      FROM payments p
                      JOIN applications a ON a.id = p.application_id
                      JOIN persons per ON per.person_key = a.person_key
+                     JOIN payout_files f ON f.run_id = p.run_id AND f.city_code = p.city_code
+                     {Payees.JoinSql}
                      WHERE {InFileSql}
                      ORDER BY p.id
                      """, new { file.RunId, file.CityCode });

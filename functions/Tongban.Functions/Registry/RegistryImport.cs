@@ -183,8 +183,8 @@ public sealed class RegistryImport(Database database, PersonalDataProtector prot
         var mobile = "";
         if (!string.IsNullOrWhiteSpace(row.Mobile) && !MobileNumber.TryNormalize(row.Mobile, out mobile))
             errors.Add("mobile: not a mainland mobile number (11 digits from 13 to 19, optionally after +86, 0086 or 86)");
-        var bank = row.BankAccount.Replace(" ", "");
-        if (bank.Length > 0 && (bank.Length is < 12 or > 30 || !bank.All(char.IsAsciiDigit)))
+        var bank = "";
+        if (row.BankAccount.Trim().Length > 0 && !BankAccountNumber.TryNormalize(row.BankAccount, out bank))
             errors.Add("bankAccount: 12 to 30 digits");
         if (row.CityCode.Length != 6 || !row.CityCode.All(char.IsAsciiDigit)) errors.Add("cityCode: 6 digits");
         switch (CreditCode.Check(row.EmployerCode))

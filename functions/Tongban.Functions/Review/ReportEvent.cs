@@ -7,7 +7,18 @@ using Tongban.Security;
 
 namespace Tongban.Review;
 
-public sealed record ReportEventRequest(string? Type, string? Date, int? Dependants);
+/// <summary>
+/// A stop event. A death (<c>type</c> <c>died</c>) also carries the relative who reports it (<see cref="Reporter"/>,
+/// required), the number of dependants (1 unless stated) and, optionally, the account the family wants paid
+/// (<see cref="Payee"/>); other events carry none of them.
+/// </summary>
+public sealed record ReportEventRequest(string? Type, string? Date, int? Dependants, ReporterRequest? Reporter = null, PayeeRequest? Payee = null);
+
+/// <summary>The relative reporting a death: name and mobile as at intake; <c>relationship</c> one of <see cref="Relationships.Names"/>' codes.</summary>
+public sealed record ReporterRequest(string? Name, string? Relationship, string? Mobile);
+
+/// <summary>An account the family gives for the death benefits: holder's name (the reporter's unless given) and 12 to 30 digits.</summary>
+public sealed record PayeeRequest(string? Name, string? BankAccount);
 
 /// <summary>Stop events reported at any office in the province (就近报告).</summary>
 public static class ReportEvent
@@ -24,10 +35,25 @@ public static class ReportEvent
         if (string.IsNullOrWhiteSpace(request!.Type)) return Problems.Invalid("type", "Required.");
         if (!DateOnly.TryParseExact(request.Date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
             return Problems.Invalid("date", "Required, as YYYY-MM-DD.");
-        // Dependants set the survivors' pension after a death (one unless stated); they mean nothing for other events.
-        if (request.Dependants is { } dependants && (request.Type != StopEvents.Died || dependants is < 0 or > 20))
-            return Problems.Invalid("dependants", "Only for type 'died': the number of dependants, 0 to 20.");
-        var status = await commands.ReportStopAsync(id, http.User.Staff()!, request.Type, date, request.Dependants ?? 1, http.RequestAborted);
+        DeathReport? death = null;
+        if (request.Type == StopEvents.Died)
+        {
+            // The family reports a death and is who Tongban speaks to from then on: the relative is required.
+            var errors = new Dictionary<string, string[]>();
+            if (request.Reporter is not { } reporter) errors["reporter"] = ["Required for type 'died': the relative reporting the death (name, relationship, mobile)."];
+            else
+                death = DeathReport.Read(reporter.Name, reporter.Relationship, reporter.Mobile, request.Dependants,
+                    request.Payee is not null, request.Payee?.Name, request.Payee?.BankAccount, errors);
+            if (errors.Count > 0) return Problems.Invalid(errors);
+        }
+        // Dependants, the reporter and the payee go with a death; they mean nothing for other events.
+        else if (request.Dependants is not null)
+            return Problems.Invalid("dependants", $"Only for type 'died': the number of dependants, 0 to {DeathReport.MaxDependants}.");
+        else if (request.Reporter is not null)
+            return Problems.Invalid("reporter", "Only for type 'died'.");
+        else if (request.Payee is not null)
+            return Problems.Invalid("payee", "Only for type 'died'.");
+        var status = await commands.ReportStopAsync(id, http.User.Staff()!, request.Type, date, death, http.RequestAborted);
         if (status is null) return Problems.NotFound($"Application {id}");
         // The stop and its SMS have committed; an orchestration delivers the SMS and archives the closed case.
         await ClaimWorkflows.SignalAsync(durable, id, log, CancellationToken.None);

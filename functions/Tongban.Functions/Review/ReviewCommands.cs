@@ -50,17 +50,43 @@ public sealed class ReviewCommands(Database database, ClaimStore store, Province
 
     /// <summary>
     /// A stop event, and in the same transaction what it does to payments: months it excludes are cancelled or
-    /// become overpayments to recover; a death opens the family's benefits (<paramref name="dependants"/> sets the
-    /// survivors' pension).
+    /// become overpayments to recover. A death comes with the family's report (<paramref name="death"/>, required for
+    /// <c>died</c>): stored encrypted first, so that every SMS from then on goes to the family and none to the deceased;
+    /// its dependants set the survivors' pension.
     /// </summary>
-    public Task<ClaimStatus?> ReportStopAsync(string id, StaffMember staff, string eventType, DateOnly date, int dependants, CancellationToken ct)
+    public Task<ClaimStatus?> ReportStopAsync(string id, StaffMember staff, string eventType, DateOnly date, DeathReport? death, CancellationToken ct)
     {
-        DeathBenefits? death = null;
-        return ExecuteAsync(id, (_, _, claim) => Task.FromResult(ClaimWorkflow.ReportStop(claim, staff, eventType, date,
-            Deadlines.LocalDate(clock.GetUtcNow()),
-            eventType == StopEvents.Died ? () => death = payouts.DeathBenefitsFor(claim, date, dependants) : null)),
-            ct, then: (c, t, transition, now) => payouts.SettleStopAsync(c, t, transition.Claim, eventType, date, death, now));
+        DeathBenefits? benefits = null;
+        return ExecuteAsync(id, async (c, t, claim) =>
+            {
+                var transition = ClaimWorkflow.ReportStop(claim, staff, eventType, date, Deadlines.LocalDate(clock.GetUtcNow()),
+                    eventType == StopEvents.Died && death is not null ? () => benefits = payouts.DeathBenefitsFor(claim, date, death.Dependants) : null,
+                    death?.Reporter);
+                if (death is not null) await StoreDeathReportAsync(c, t, claim, staff, date, death);
+                return transition;
+            },
+            ct, then: (c, t, transition, now) => payouts.SettleStopAsync(c, t, transition.Claim, eventType, date, benefits,
+                death?.Payee?.BankAccount, now));
     }
+
+    private Task StoreDeathReportAsync(DbConnection c, DbTransaction t, Claim claim, StaffMember staff, DateOnly date, DeathReport death) =>
+        c.ExecuteAsync(
+            """
+            INSERT INTO death_reports (application_id, person_key, died_on, dependants, reporter_name_enc, reporter_relationship,
+                                       reporter_mobile_enc, payee_name_enc, payee_account_enc, payee_given_at, reported_by, reported_at)
+            SELECT id, person_key, @diedOn, @dependants, @name, @relationship, @mobile, @payeeName, @payeeAccount, @payeeGivenAt, @staff, @at
+            FROM applications WHERE id = @id
+            """,
+            new
+            {
+                id = claim.Id.ToString(), diedOn = date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                dependants = (long)death.Dependants, name = protector.Encrypt(death.Reporter.Name), relationship = death.Reporter.Relationship,
+                mobile = protector.Encrypt(death.Reporter.Mobile),
+                payeeName = death.Payee is { } payee ? protector.Encrypt(payee.Name) : null,
+                payeeAccount = death.Payee is { } account ? protector.Encrypt(account.BankAccount) : null,
+                payeeGivenAt = death.Payee is null ? (long?)null : clock.GetUtcNow().ToUnixTimeMilliseconds(),
+                staff = staff.Username, at = clock.GetUtcNow().ToUnixTimeMilliseconds(),
+            }, t);
 
     private async Task<ClaimStatus?> ExecuteAsync(string id, Func<DbConnection, DbTransaction, Claim, Task<Transition>> decide,
         CancellationToken ct, Func<DbConnection, DbTransaction, Transition, DateTimeOffset, Task>? then = null)

@@ -4,7 +4,7 @@ using Tongban.Hosting;
 
 namespace Tongban.Review;
 
-/// <summary>The review queue, first and final review and stop events, as functions. Each runs the standalone endpoint of the same name (<see cref="HttpFunctions"/>).</summary>
+/// <summary>The review queue, first and final review, stop events and the family's account after a death, as functions. Each runs the standalone endpoint of the same name (<see cref="HttpFunctions"/>).</summary>
 public sealed class ReviewFunctions(HttpFunctions http)
 {
     [Function(nameof(ReviewQueue))]
@@ -21,5 +21,9 @@ public sealed class ReviewFunctions(HttpFunctions http)
 
     [Function(nameof(ReportEvent))]
     public Task<IResult> ReportEvent([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/applications/{id}/events")] HttpRequest request,
+        [DurableClient] DurableTaskClient durable) => http.InvokeAsync(request, durable);
+
+    [Function(nameof(SetDeathReportPayee))]
+    public Task<IResult> SetDeathReportPayee([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/v1/applications/{id}/death-report/payee")] HttpRequest request,
         [DurableClient] DurableTaskClient durable) => http.InvokeAsync(request, durable);
 }

@@ -385,7 +385,6 @@ public class ClaimWorkflowTests
 
     [Theory]
     [InlineData("reemployed")]
-    [InlineData("died")]
     [InlineData("pension-started")]
     [InlineData("enlisted")]
     [InlineData("emigrated")]
@@ -412,7 +411,8 @@ public class ClaimWorkflowTests
         var asked = false;
 
         Assert.Equal(RefusalKind.Invalid, Refusal(() => ClaimWorkflow.ReportStop(Approved(), SanyaReviewer, StopEvents.Died,
-            new DateOnly(2026, 10, 31), Today, () => { asked = true; return new Tongban.Domain.Payouts.DeathBenefits(80000, 6, 6 * 183000); })));
+            new DateOnly(2026, 10, 31), Today, () => { asked = true; return new Tongban.Domain.Payouts.DeathBenefits(80000, 6, 6 * 183000); },
+            new Relative("王丽", "spouse", "13912345678"))));
         Assert.False(asked);
         Assert.Equal(ClaimStatus.Terminated,
             ClaimWorkflow.ReportStop(Approved(), SanyaReviewer, "reemployed", new DateOnly(2026, 11, 1), Today).Claim.Status);

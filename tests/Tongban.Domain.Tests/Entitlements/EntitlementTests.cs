@@ -180,4 +180,39 @@ public class EntitlementTests
         // November 2026 to April 2027 used: six of the twelve granted are left, none of the eight continued.
         Assert.Equal(6, entitlement.UnusedMonthsAfter(new DateOnly(2027, 4, 3)));
     }
+
+    [Fact]
+    public void An_entitlement_fixed_before_the_rule_that_runs_past_the_retirement_age_is_cut_at_its_month()
+    {
+        var beforeTheRule = new Entitlement(24, 183000, November2026, new YearMonth(2028, 10));
+
+        var adjusted = beforeTheRule.UnderRetirementRule(RetiringOn(2027, 6, 15));
+
+        Assert.Equal(new Entitlement(8, 183000, November2026, new YearMonth(2027, 6)), adjusted);
+        Assert.Equal(adjusted, Fix(10 * 12, retirement: RetiringOn(2027, 6, 15)));
+    }
+
+    [Fact]
+    public void An_entitlement_fixed_before_the_rule_that_ends_less_than_a_year_before_the_retirement_age_is_continued_to_it()
+    {
+        var beforeTheRule = new Entitlement(12, 183000, November2026, new YearMonth(2027, 10));
+
+        var adjusted = beforeTheRule.UnderRetirementRule(RetiringOn(2028, 10, 30));
+
+        Assert.Equal(new Entitlement(12, 183000, November2026, new YearMonth(2028, 10)), adjusted);
+        Assert.Equal(12, adjusted.ContinuedMonths);
+        Assert.Equal(adjusted, Fix(4 * 12, retirement: RetiringOn(2028, 10, 30)));
+    }
+
+    [Theory]
+    [InlineData(2028, 11, 1)]
+    [InlineData(2053, 3, 15)]
+    public void An_entitlement_ending_a_year_or_more_before_the_retirement_age_or_fixed_under_the_rule_is_unchanged(int year, int month, int day)
+    {
+        var beforeTheRule = new Entitlement(12, 183000, November2026, new YearMonth(2027, 10));
+        var underTheRule = Fix(4 * 12, retirement: RetiringOn(2028, 10, 30));
+
+        Assert.Same(beforeTheRule, beforeTheRule.UnderRetirementRule(RetiringOn(year, month, day)));
+        Assert.Equal(underTheRule, underTheRule.UnderRetirementRule(RetiringOn(2028, 10, 30)));
+    }
 }

@@ -87,10 +87,15 @@ public class SmsMessageTests
         yield return SmsMessage.Routed(CaseNumber, LongestCityName);
         yield return SmsMessage.FinalReviewRejected(CaseNumber, new string('因', 500));
         yield return SmsMessage.Approved(CaseNumber, continued);
+        yield return SmsMessage.RetirementAdjusted(CaseNumber, continued);
         yield return SmsMessage.Stopped(CaseNumber, LongestStopReason, LongestDate);
-        yield return SmsMessage.DeathBenefits(CaseNumber, LargeFen, LargeFen * 10);
+        yield return SmsMessage.DeathBenefits(CaseNumber, new DeathBenefits(LargeFen, 12, LargeFen * 10), LargeFen, payeeAccount: null);
+        yield return SmsMessage.OverpaidFamily(CaseNumber, LargeFen, LargeFen, LargeFen);
         foreach (var kind in Enum.GetValues<PaymentKind>())
+        {
             yield return SmsMessage.Paid(kind, new YearMonth(2026, 12), LargeFen, LargeFen, "6217856100012345678");
+            yield return SmsMessage.PaidFamily(CaseNumber, kind, new YearMonth(2026, 12), LargeFen, LargeFen, "6217856100012345678");
+        }
         yield return SmsMessage.Completed(CaseNumber, 35);
         yield return SmsMessage.Overpaid(new YearMonth(2026, 12), LargeFen, LongestStopReason);
     }

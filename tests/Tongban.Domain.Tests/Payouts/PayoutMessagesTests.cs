@@ -60,19 +60,71 @@ public class PayoutMessagesTests
     }
 
     [Fact]
-    public void A_death_records_and_announces_the_familys_benefits()
+    public void A_death_records_the_familys_benefits_and_the_relationship_and_says_nothing_to_the_deceased()
     {
         var approved = new Claim(Guid.NewGuid(), "HN-2", ServiceItems.UnemploymentBenefit, "online", ClaimStatus.Approved, null, "460200",
             "460200-01", "r1", new Entitlement(12, 183000, new YearMonth(2026, 1), new YearMonth(2026, 12)), null, 7);
         var reporter = new StaffMember("460100-01-r1", StaffRole.Reviewer, "460100-01", "460100");
+        var daughter = new Relative("王丽", "child", "13912345678");
 
         var t = ClaimWorkflow.ReportStop(approved, reporter, StopEvents.Died, new DateOnly(2026, 5, 3), new DateOnly(2026, 5, 6),
-            () => new DeathBenefits(80000, 9, 9 * 183000));
+            () => new DeathBenefits(80000, 9, 9 * 183000), daughter);
 
         Assert.Equal("1647000", t.Events.Single().Data!["survivorsPensionFen"]);
-        Assert.Equal(["stopped", "death-benefits"], t.Sms.Select(s => s.Template));
-        Assert.Contains("丧葬补助金800.00元、抚恤金16470.00元", t.Sms[1].Body);
+        Assert.Equal("child", t.Events.Single().Data!["reporterRelationship"]);
+        Assert.DoesNotContain(t.Events.Single().Data!.Values, v => v.Contains("王丽") || v.Contains("13912345678"));
+        Assert.Empty(t.Sms);
         Assert.Throws<ArgumentException>(() => ClaimWorkflow.ReportStop(approved, reporter, "reemployed", new DateOnly(2026, 5, 3),
             new DateOnly(2026, 5, 6), () => new DeathBenefits(80000, 9, 1)));
+        Assert.Throws<ArgumentException>(() => ClaimWorkflow.ReportStop(approved, reporter, "reemployed", new DateOnly(2026, 5, 3),
+            new DateOnly(2026, 5, 6), relative: daughter));
+    }
+
+    [Fact]
+    public void A_death_without_a_reporting_relative_is_refused()
+    {
+        var approved = new Claim(Guid.NewGuid(), "HN-3", ServiceItems.UnemploymentBenefit, "online", ClaimStatus.Approved, null, "460200",
+            "460200-01", "r1", new Entitlement(12, 183000, new YearMonth(2026, 1), new YearMonth(2026, 12)), null, 7);
+        var reporter = new StaffMember("460100-01-r1", StaffRole.Reviewer, "460100-01", "460100");
+
+        Assert.Equal(RefusalKind.Invalid, Assert.Throws<TransitionRefused>(() => ClaimWorkflow.ReportStop(approved, reporter, StopEvents.Died,
+            new DateOnly(2026, 5, 3), new DateOnly(2026, 5, 6), () => new DeathBenefits(80000, 9, 1))).Kind);
+    }
+
+    [Fact]
+    public void The_condolence_message_is_to_the_family_with_the_amounts_the_netting_and_the_account_they_gave()
+    {
+        var sms = SmsMessage.DeathBenefits("HN-4", new DeathBenefits(80000, 6, 6 * 183000), 183000, Account);
+
+        Assert.True(sms.ToFamily);
+        Assert.Equal("death-benefits", sms.Template);
+        Assert.Contains("哀悼", sms.Body);
+        Assert.Contains("丧葬补助金800.00元、抚恤金10980.00元", sms.Body);
+        Assert.Contains("已扣多发1830.00元", sms.Body);
+        Assert.Contains("尾号5678", sms.Body);
+        Assert.DoesNotContain(Account[..^4], sms.Body);
+        Assert.DoesNotContain("您的失业保险金", sms.Body);
+    }
+
+    [Fact]
+    public void Without_an_account_from_the_family_the_condolence_message_says_where_the_money_goes_and_how_to_change_it()
+    {
+        var sms = SmsMessage.DeathBenefits("HN-5", new DeathBenefits(80000, 6, 6 * 183000), 0, payeeAccount: null);
+
+        Assert.Contains("转入社保卡", sms.Body);
+        Assert.Contains("提供账户", sms.Body);
+        Assert.DoesNotContain("多发", sms.Body);
+    }
+
+    [Fact]
+    public void Messages_after_a_death_are_worded_to_the_family_and_every_other_message_to_the_applicant()
+    {
+        Assert.True(SmsMessage.PaidFamily("HN-6", PaymentKind.SurvivorsPension, new YearMonth(2026, 12), 1098000, 0, Account).ToFamily);
+        Assert.Contains("您家人（受理编号HN-6）的抚恤金10980.00元", SmsMessage.PaidFamily("HN-6", PaymentKind.SurvivorsPension,
+            new YearMonth(2026, 12), 1098000, 0, Account).Body);
+        Assert.Contains("尚需退还100.00元", SmsMessage.OverpaidFamily("HN-6", 500000, 490000, 10000).Body);
+        Assert.True(SmsMessage.OverpaidFamily("HN-6", 500000, 490000, 10000).ToFamily);
+        Assert.False(SmsMessage.Paid(PaymentKind.Benefit, new YearMonth(2026, 12), 183000, 0, Account).ToFamily);
+        Assert.False(SmsMessage.Overpaid(new YearMonth(2026, 12), 183000, "死亡").ToFamily);
     }
 }
