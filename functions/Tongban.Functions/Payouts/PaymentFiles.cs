@@ -92,7 +92,7 @@ public sealed class PaymentFiles(Database database, PersonalDataProtector protec
                                          WHERE per.bank_account_enc IS NULL)
                   AND run_id = @runId AND city_code = @city AND status = 'scheduled'
                 """, args, t);
-            await Recoveries.DeductAsync(c, t, runId, city, province.Payouts, now);
+            await Recoveries.DeductAsync(c, t, database.Provider == DatabaseProvider.Postgres, runId, city, province.Payouts, now);
 
             var totals = await c.QuerySingleAsync<IssueRow>(
                 """
