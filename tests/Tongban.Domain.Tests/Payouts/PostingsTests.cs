@@ -75,7 +75,7 @@ public class PostingsTests
     [Fact]
     public void Every_account_has_a_Chinese_name_and_a_normal_side()
     {
-        Assert.Equal(9, Accounts.Names.Count);
+        Assert.Equal(10, Accounts.Names.Count);
         Assert.All(Accounts.Names.Values, name => Assert.Matches(@"\p{IsCJKUnifiedIdeographs}", name));
         Assert.True(Accounts.IsDebitNormal(Accounts.BenefitExpense));
         Assert.False(Accounts.IsDebitNormal(Accounts.PayableToBank));
