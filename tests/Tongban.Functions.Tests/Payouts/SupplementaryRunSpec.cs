@@ -71,6 +71,11 @@ public abstract class SupplementaryRunSpec(Store store) : IAsyncLifetime
             .Where(r => r.GetProperty("period").GetString() == "2026-11").Select(r => r.GetProperty("kind").GetString()).ToList();
         Assert.Equal(["supplementary", "monthly"], runs);
 
+        // The totals the list shows are the ones kept on the run when it completed, not a sum over its payments.
+        await using (var c = await _d.App.Services.GetRequiredService<Database>().OpenAsync(TestContext.Current.CancellationToken))
+            Assert.Equal((1L, _d.Amounts("460200", "2026-11").BenefitFen), await c.QuerySingleAsync<(long, long)>(
+                "SELECT payments, total_fen FROM payout_runs WHERE id = @id", new { id = run.GetProperty("runId").GetString() }));
+
         // The ledger posted it like any run: the books balance and hold November's benefit once.
         Assert.Equal(november, (await _d.FundAsync("460200"))[Domain.Ledger.Accounts.BenefitExpense].Balance);
 
