@@ -74,7 +74,7 @@ public static class SupplementaryBenchmark
     }
 
     /// <summary>
-    /// The earlier payments (paid by past monthly runs, their key range per month, 1,000,000 a month), the month's own
+    /// The earlier payments (paid by past monthly runs, 1,000,000 a month), the month's own
     /// run completed, and the new approvals with their month outstanding — each one <c>INSERT … SELECT</c>.
     /// </summary>
     private static async Task SeedAsync(Database db, PersonalDataProtector protector, int approvals, long existing, YearMonth period)
@@ -109,9 +109,9 @@ public static class SupplementaryBenchmark
                         $"""
                          {With(count.ToString())}
                          INSERT INTO payments (id, application_id, city_code, period, kind, attempt, reissue_of, amount_fen, medical_fen,
-                                               deducted_fen, status, run_id, return_reason, flagged, held, carried, paid_at, created_at, updated_at)
+                                               deducted_fen, status, run_id, return_reason, flagged, held, paid_at, created_at, updated_at)
                          SELECT '{month.Year:D4}{month.Month:D2}B01' || {hex32}, 'bench-' || n.i, {city}, @month, 'benefit', 1, NULL, 183000, 26200,
-                                0, 'paid', @runId, NULL, FALSE, FALSE, FALSE, @now, @now, @now
+                                0, 'paid', @runId, NULL, FALSE, FALSE, @now, @now, @now
                          FROM {Numbers(count.ToString())}
                          """, new { month = month.ToString(), runId = $"bench-{month}", args.now }, t, commandTimeout: 3600);
             });
@@ -142,13 +142,13 @@ public static class SupplementaryBenchmark
             await c.ExecuteAsync(
                 $"""
                  INSERT INTO payments (id, application_id, city_code, period, kind, attempt, reissue_of, amount_fen, medical_fen,
-                                       deducted_fen, status, run_id, return_reason, flagged, held, carried, created_at, updated_at)
+                                       deducted_fen, status, run_id, return_reason, flagged, held, created_at, updated_at)
                  SELECT '{period.Year:D4}{period.Month:D2}B01' || replace(a.id, '-', ''), a.id, a.insuring_city, @period, 'benefit', 1, NULL,
-                        183000, 26200, 0, 'scheduled', NULL, NULL, FALSE, FALSE, TRUE, @now, @now
+                        183000, 26200, 0, 'scheduled', NULL, NULL, FALSE, FALSE, @now, @now
                  FROM applications a WHERE a.case_number LIKE 'NEW-%'
                  """, args, t, commandTimeout: 1200);
         });
         await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync(postgres ? "VACUUM ANALYZE" : "ANALYZE", commandTimeout: 3600);
+        await connection.ExecuteAsync(postgres ? "VACUUM ANALYZE" : "ANALYZE", commandTimeout: 3600, commandType: System.Data.CommandType.Text);
     }
 }

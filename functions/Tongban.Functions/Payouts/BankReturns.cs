@@ -218,14 +218,13 @@ public sealed class BankReturns(Database database, ClaimStore store, PersonalDat
 
     /// <summary>
     /// A returned payment's next attempt (@id the returned one, @newId from <see cref="ReissueId"/>): the same month, kind
-    /// and amount, carried until the next run (a supplementary one, once the month's own has completed) adopts it. The
-    /// medical contribution went with the first attempt and is not paid again.
+    /// and amount, waiting for the next run. The medical contribution went with the first attempt and is not paid again.
     /// </summary>
     public const string ReissueSql = """
         INSERT INTO payments (id, application_id, city_code, period, kind, attempt, reissue_of, amount_fen, medical_fen,
-                              deducted_fen, status, run_id, return_reason, flagged, held, carried, created_at, updated_at)
+                              deducted_fen, status, run_id, return_reason, flagged, held, created_at, updated_at)
         SELECT @newId, application_id, city_code, period, kind, attempt + 1, id, amount_fen, 0,
-               deducted_fen, 'scheduled', NULL, NULL, FALSE, FALSE, TRUE, @at, @at
+               deducted_fen, 'scheduled', NULL, NULL, FALSE, FALSE, @at, @at
         FROM payments WHERE id = @id
         ON CONFLICT (id) DO NOTHING
         """;

@@ -124,15 +124,12 @@ public sealed class ClaimPayouts(Database database, ProvinceConfig province)
         kind = kind.Code(), amountFen, medicalFen, at = now.ToUnixTimeMilliseconds(),
     };
 
-    /// <summary>
-    /// Payments no run has taken yet (carried): the next run adopts them, a supplementary run if the month's own has
-    /// completed. The id keeps a month from being added twice.
-    /// </summary>
+    /// <summary>Payments no run has taken yet: the next run adopts them. The id keeps a month from being added twice.</summary>
     private static Task InsertOutstandingAsync(DbConnection c, DbTransaction t, IReadOnlyList<object> rows) => c.ExecuteAsync(
         """
         INSERT INTO payments (id, application_id, city_code, period, kind, attempt, reissue_of, amount_fen, medical_fen,
-                              deducted_fen, status, run_id, return_reason, flagged, held, carried, created_at, updated_at)
-        VALUES (@id, @applicationId, @city, @period, @kind, 1, NULL, @amountFen, @medicalFen, 0, 'scheduled', NULL, NULL, FALSE, FALSE, TRUE, @at, @at)
+                              deducted_fen, status, run_id, return_reason, flagged, held, created_at, updated_at)
+        VALUES (@id, @applicationId, @city, @period, @kind, 1, NULL, @amountFen, @medicalFen, 0, 'scheduled', NULL, NULL, FALSE, FALSE, @at, @at)
         ON CONFLICT (id) DO NOTHING
         """, rows, t);
 

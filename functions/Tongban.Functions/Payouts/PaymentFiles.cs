@@ -61,19 +61,10 @@ public sealed class PaymentFiles(Database database, PersonalDataProtector protec
         run.Kind == RunKind.Monthly ? $"payouts/{run.Period}/{cityCode}.csv" : $"payouts/{run.Period}/{run.Kind}-{run.Sequence}/{cityCode}.csv";
 
     /// <summary>
-    /// The payments a file holds, as a <c>SELECT</c> of <paramref name="columns"/> (over alias <c>p</c>; parameters @RunId,
-    /// @CityCode, @OwnFrom, @OwnTo): those of its run and city issued with it, except the ones held back. Cancelled ones
+    /// The payments a file holds: those of its run and city issued with it, except the ones held back. Cancelled ones
     /// never were issued; whatever happens later (paid, returned, overpaid) does not take a payment out of its file.
     /// </summary>
-    public static string InFileSql(string columns) =>
-        PayoutRuns.OfRunSql(columns, "p.city_code = @CityCode AND p.status <> 'cancelled' AND NOT p.held");
-
-    /// <summary>The parameters of <see cref="InFileSql"/> for a run's file for a city.</summary>
-    public static object InFileArgs(RunRow run, string cityCode)
-    {
-        var (ownFrom, ownTo) = PayoutRuns.OwnRange(run);
-        return new { RunId = run.Id, CityCode = cityCode, OwnFrom = ownFrom, OwnTo = ownTo };
-    }
+    public const string InFileSql = "p.run_id = @RunId AND p.city_code = @CityCode AND p.status <> 'cancelled' AND NOT p.held";
 
     /// <summary>Issues the city's part of a run and writes its bank file; a part issued or written before is left as it is.</summary>
     /// <exception cref="InvalidOperationException">The run is not issuing (its payments are not all in yet).</exception>
@@ -81,9 +72,7 @@ public sealed class PaymentFiles(Database database, PersonalDataProtector protec
     {
         var file = await RecordAsync(runId, city, ct);
         if (file.Archived) return file;
-        RunRow run;
-        await using (var c = await database.OpenAsync(ct)) run = (await PayoutRuns.FindAsync(c, runId))!;
-        await WriteAsync(file, InFileArgs(run, city), ct);
+        await WriteAsync(file, ct);
         await database.InTransactionAsync((c, t) => c.ExecuteAsync(
             "UPDATE payout_files SET archived = TRUE WHERE run_id = @RunId AND city_code = @CityCode", new { file.RunId, file.CityCode }, t), ct);
         return new PayoutFileRow
@@ -119,9 +108,8 @@ public sealed class PaymentFiles(Database database, PersonalDataProtector protec
                 """, args, t);
             await Recoveries.DeductAsync(c, t, database.Provider == DatabaseProvider.Postgres, runId, city, province.Payouts, now);
 
-            var (ownFrom, ownTo) = PayoutRuns.OwnRange(run);
             var totals = await c.QuerySingleAsync<IssueRow>(
-                $"""
+                """
                 SELECT
                   CAST(COALESCE(SUM(CASE WHEN kind = 'benefit' AND attempt = 1 THEN amount_fen ELSE 0 END), 0) AS BIGINT) AS new_benefit_fen,
                   CAST(COALESCE(SUM(medical_fen), 0) AS BIGINT) AS medical_fen,
@@ -132,9 +120,8 @@ public sealed class PaymentFiles(Database database, PersonalDataProtector protec
                   CAST(COALESCE(SUM(CASE WHEN held THEN 1 ELSE 0 END), 0) AS BIGINT) AS held,
                   CAST(COALESCE(SUM(CASE WHEN held THEN 0 ELSE 1 END), 0) AS BIGINT) AS in_file,
                   CAST(COALESCE(SUM(CASE WHEN held THEN 0 ELSE amount_fen - deducted_fen END), 0) AS BIGINT) AS file_fen
-                FROM ({PayoutRuns.OfRunSql("p.kind, p.attempt, p.amount_fen, p.medical_fen, p.deducted_fen, p.held",
-                    "p.city_code = @CityCode AND p.status <> 'cancelled'")}) x
-                """, new { RunId = runId, CityCode = city, OwnFrom = ownFrom, OwnTo = ownTo }, t);
+                FROM payments WHERE run_id = @runId AND city_code = @city AND status <> 'cancelled'
+                """, args, t);
             var label = $"{period.Year}年{period.Month}月{(run.Kind == RunKind.Supplementary ? $"第{run.Sequence}次补发" : "")}";
             await LedgerStore.PostAsync(c, t, Postings.Issue($"issue:{runId}:{city}", city, $"{label}待遇发放（银行代发文件）",
                 new IssueTotals(totals.NewBenefitFen, totals.MedicalFen, totals.NewDeathFen, totals.DeductedFen, totals.ReissuedFen)), runId, now);
@@ -166,7 +153,7 @@ public sealed class PaymentFiles(Database database, PersonalDataProtector protec
     /// decryption is spread over the cores), into a temporary file, and stores it in the archive. A file an earlier or
     /// concurrent writer stored already stands.
     /// </summary>
-    private async Task WriteAsync(PayoutFileRow file, object inFile, CancellationToken ct)
+    private async Task WriteAsync(PayoutFileRow file, CancellationToken ct)
     {
         var output = new CityFile();
         try
@@ -175,12 +162,13 @@ public sealed class PaymentFiles(Database database, PersonalDataProtector protec
             {
                 var rows = connection.QueryUnbufferedAsync<FileLine>(
                     $"""
-                     SELECT p.id, p.kind, p.period, p.net_fen, a.name_enc, per.bank_account_enc
-                     FROM ({InFileSql("p.id, p.kind, p.period, p.amount_fen - p.deducted_fen AS net_fen, p.application_id")}) p
+                     SELECT p.id, p.kind, p.period, p.amount_fen - p.deducted_fen AS net_fen, a.name_enc, per.bank_account_enc
+                     FROM payments p
                      JOIN applications a ON a.id = p.application_id
                      JOIN persons per ON per.person_key = a.person_key
+                     WHERE {InFileSql}
                      ORDER BY p.id
-                     """, inFile);
+                     """, new { file.RunId, file.CityCode });
                 var batch = new List<FileLine>(DecryptBatch);
                 var records = new string[DecryptBatch][];
                 await foreach (var row in rows.WithCancellation(ct))

@@ -55,7 +55,6 @@ public static class PayoutCommand
             .StartAsync(async progress =>
             {
                 var paying = progress.AddTask("按批生成发放明细");
-                int? cities = null;
                 var issuing = progress.AddTask("生成银行代发文件（按城市）");
                 while (true)
                 {
@@ -65,12 +64,13 @@ public static class PayoutCommand
                         var applications = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM applications");
                         paying.MaxValue = Math.Max(1, (applications + chunkSize - 1) / chunkSize + 1);
                         paying.Value = run.Status is RunStatus.Issuing or RunStatus.Completed ? paying.MaxValue : run.Chunks;
-                        // The cities are read once the run issues (a scan of its payments); files are counted as they land.
-                        if (cities is null && run.Status is RunStatus.Issuing or RunStatus.Completed)
-                            cities = (await services.GetRequiredService<PayoutRuns>().CitiesAsync(runId, ct)).Length;
-                        var archived = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM payout_files WHERE run_id = @runId AND archived", new { runId });
-                        issuing.MaxValue = Math.Max(1, cities ?? 1);
-                        issuing.Value = run.Status == RunStatus.Completed ? issuing.MaxValue : archived;
+                        var files = await c.QuerySingleAsync<(long Cities, long Archived)>(
+                            """
+                            SELECT (SELECT COUNT(DISTINCT city_code) FROM payments WHERE run_id = @runId),
+                                   (SELECT COUNT(*) FROM payout_files WHERE run_id = @runId AND archived)
+                            """, new { runId });
+                        issuing.MaxValue = Math.Max(1, files.Cities);
+                        issuing.Value = run.Status == RunStatus.Completed ? issuing.MaxValue : files.Archived;
                     }
                     if (working.IsCompleted) break;
                     await Task.WhenAny(working, Task.Delay(300, ct));

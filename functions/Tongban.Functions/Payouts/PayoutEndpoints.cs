@@ -90,23 +90,18 @@ public static class PayoutEndpoints
         TimeProvider clock)
     {
         PayoutFileRow? file;
-        RunRow? run;
         await using (var c = await database.OpenAsync(http.RequestAborted))
-        {
             file = await c.QuerySingleOrDefaultAsync<PayoutFileRow>(
                 "SELECT * FROM payout_files WHERE run_id = @runId AND city_code = @cityCode AND archived", new { runId, cityCode });
-            run = await PayoutRuns.FindAsync(c, runId);
-        }
-        if (file is null || run is null || await archive.OpenReadAsync(file.Path, http.RequestAborted) is not { } content)
+        if (file is null || await archive.OpenReadAsync(file.Path, http.RequestAborted) is not { } content)
             return Problems.NotFound($"The bank file of run {runId} for city {cityCode}");
         // Full card accounts and names leave the system here: each person in the file is a reveal (个人信息保护法 art. 51).
-        var args = new DynamicParameters(PaymentFiles.InFileArgs(run, cityCode));
-        args.AddDynamicParams(new { now = clock.GetUtcNow().ToUnixTimeMilliseconds(), actor = http.User.Identity!.Name, reason = $"下载银行代发文件 {file.Path}" });
         await database.InTransactionAsync((c, t) => c.ExecuteAsync(
             $"""
             INSERT INTO personal_data_reveals (at, actor, application_id, reason)
-            SELECT @now, @actor, p.application_id, @reason FROM ({PaymentFiles.InFileSql("p.application_id")}) p
-            """, args, t), http.RequestAborted);
+            SELECT @now, @actor, p.application_id, @reason FROM payments p WHERE {PaymentFiles.InFileSql}
+            """, new { file.RunId, file.CityCode, file.Path, now = clock.GetUtcNow().ToUnixTimeMilliseconds(), actor = http.User.Identity!.Name,
+                reason = $"下载银行代发文件 {file.Path}" }, t), http.RequestAborted);
         return TypedResults.Stream(content, "text/csv; charset=utf-8", file.Path.Replace('/', '-'));
     }
 

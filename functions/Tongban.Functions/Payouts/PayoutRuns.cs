@@ -74,12 +74,11 @@ public sealed record RunRequest(string RunId, string Period, string Kind, long S
 /// <list type="number">
 /// <item>rates (monthly runs): the insuring cities' standards in force for the month and the medical-insurance contribution;</item>
 /// <item>paying: for a monthly run, one <c>INSERT … SELECT</c> per chunk of applications after the run's cursor, over every
-/// entitlement that covers the month. The payment id (bank reference) is derived from month and application: the
-/// primary key refuses a second payment of a month already paid (back pay of a late approval, paid by a supplementary
-/// run), whichever run pays it, and the chunk skips it. Rows go in in key order, appended to the key's index rather
-/// than scattered over it, and no index of runs grows with them: a run finds its own payments by their key range
-/// (<see cref="OfRunSql"/>). The last chunk — a supplementary run's only one — adopts the outstanding payments up to
-/// the month (back pay, reissues, death benefits), which an index of the carried payments finds;</item>
+/// entitlement that covers the month. The payment id (bank reference) is derived from month and application: a month
+/// already paid (back pay of a late approval, paid by a supplementary run) is skipped, and the primary key refuses a
+/// second payment outright, whichever run pays it. Rows go in in key order, appended to the key's index rather than
+/// scattered over it. The last chunk — a supplementary run's only one — adopts the outstanding payments up to the
+/// month (back pay, reissues, death benefits);</item>
 /// <item>issuing: per city, the ledger posting and the bank file (<see cref="PaymentFiles"/>);</item>
 /// <item>completing, once every city's bank file is in the archive; the run keeps its totals.</item>
 /// </list>
@@ -131,32 +130,7 @@ public sealed class PayoutRuns(Database database, ProvinceConfig province, Payme
     /// Something up to the month @period is outstanding: a payment no run has taken yet (back pay of an approval, a
     /// reissue, a death benefit, one staff released). A supplementary run pays exactly these.
     /// </summary>
-    public const string IsDueSql =
-        "EXISTS (SELECT 1 FROM payments WHERE carried AND run_id IS NULL AND status = 'scheduled' AND period <= @period)";
-
-    /// <summary>
-    /// The payments of run @RunId that match <paramref name="filter"/> (over alias <c>p</c>), as a <c>SELECT</c> of
-    /// <paramref name="columns"/>: a monthly run's own payments by their key range (@OwnFrom, @OwnTo from
-    /// <see cref="OwnRange"/>), the carried ones (adopted: back pay, reissues, death benefits) by the carried-only index.
-    /// Every payment is one or the other, so each is read once.
-    /// </summary>
-    public static string OfRunSql(string columns, string filter = "TRUE") =>
-        $"""
-         SELECT {columns} FROM payments p WHERE p.id >= @OwnFrom AND p.id < @OwnTo AND p.run_id = @RunId AND NOT p.carried AND {filter}
-         UNION ALL
-         SELECT {columns} FROM payments p WHERE p.carried AND p.run_id = @RunId AND {filter}
-         """;
-
-    /// <summary>
-    /// The key range of a run's own payments: a monthly run's month, first attempt, benefit (<c>202611B01</c> up to
-    /// <c>202611B02</c>); empty for a supplementary run, whose payments are all carried.
-    /// </summary>
-    public static (string OwnFrom, string OwnTo) OwnRange(RunRow run)
-    {
-        if (run.Kind != RunKind.Monthly) return ("", "");
-        var period = YearMonth.Parse(run.Period);
-        return (PaymentReference.Prefix(period, PaymentKind.Benefit, 1), PaymentReference.Prefix(period, PaymentKind.Benefit, 2));
-    }
+    public const string IsDueSql = "EXISTS (SELECT 1 FROM payments WHERE run_id IS NULL AND status = 'scheduled' AND period <= @period)";
 
     public static Task<RunRow?> FindAsync(DbConnection c, string runId) =>
         c.QuerySingleOrDefaultAsync<RunRow>("SELECT * FROM payout_runs WHERE id = @runId", new { runId });
@@ -237,17 +211,16 @@ public sealed class PayoutRuns(Database database, ProvinceConfig province, Payme
             runId, period = run.Period, after, upto, now,
             prefix = PaymentReference.Prefix(period, PaymentKind.Benefit, 1),
         };
-        // A month already paid (back pay, or a supplementary run's) keeps its payment: the key refuses the second.
         if (run.Kind == RunKind.Monthly) await c.ExecuteAsync(
             $"""
              INSERT INTO payments (id, application_id, city_code, period, kind, attempt, reissue_of, amount_fen, medical_fen,
-                                   deducted_fen, status, run_id, return_reason, flagged, held, carried, created_at, updated_at)
+                                   deducted_fen, status, run_id, return_reason, flagged, held, created_at, updated_at)
              SELECT @prefix || replace(a.id, '-', ''), a.id, a.insuring_city, @period, 'benefit', 1, NULL, r.benefit_fen, r.medical_fen,
-                    0, 'scheduled', @runId, NULL, FALSE, FALSE, FALSE, @now, @now
+                    0, 'scheduled', @runId, NULL, FALSE, FALSE, @now, @now
              FROM applications a JOIN payout_run_cities r ON r.run_id = @runId AND r.city_code = a.insuring_city
              WHERE a.id > @after {(upto is null ? "" : "AND a.id <= @upto")} AND {PayableSql("a")}
+               AND NOT EXISTS (SELECT 1 FROM payments x WHERE x.id = @prefix || replace(a.id, '-', ''))
              ORDER BY a.id
-             ON CONFLICT (id) DO NOTHING
              """, args, t);
         if (upto is not null)
         {
@@ -258,7 +231,7 @@ public sealed class PayoutRuns(Database database, ProvinceConfig province, Payme
             // Back pay of late approvals, reissues of returned payments and death benefits wait for the next run. A run
             // adopting them at the same moment waits for this row lock, then finds them taken.
             await c.ExecuteAsync(
-                "UPDATE payments SET run_id = @runId, updated_at = @now WHERE carried AND run_id IS NULL AND status = 'scheduled' AND period <= @period",
+                "UPDATE payments SET run_id = @runId, updated_at = @now WHERE run_id IS NULL AND status = 'scheduled' AND period <= @period",
                 args, t);
             await c.ExecuteAsync("UPDATE payout_runs SET status = 'issuing', cursor = NULL, chunks = chunks + 1 WHERE id = @runId", args, t);
         }
@@ -269,14 +242,8 @@ public sealed class PayoutRuns(Database database, ProvinceConfig province, Payme
     public async Task<string[]> CitiesAsync(string runId, CancellationToken ct)
     {
         await using var c = await database.OpenAsync(ct);
-        return (await CitiesAsync(c, null, (await FindAsync(c, runId))!)).ToArray();
-    }
-
-    private static async Task<IEnumerable<string>> CitiesAsync(DbConnection c, DbTransaction? t, RunRow run)
-    {
-        var (ownFrom, ownTo) = OwnRange(run);
-        return await c.QueryAsync<string>($"SELECT DISTINCT city_code FROM ({OfRunSql("p.city_code")}) x ORDER BY city_code",
-            new { RunId = run.Id, OwnFrom = ownFrom, OwnTo = ownTo }, t);
+        return (await c.QueryAsync<string>("SELECT DISTINCT city_code FROM payments WHERE run_id = @runId ORDER BY city_code",
+            new { runId })).ToArray();
     }
 
     /// <summary>Step 4: the run is completed once every city it pays has its bank file in the archive.</summary>
@@ -287,9 +254,12 @@ public sealed class PayoutRuns(Database database, ProvinceConfig province, Payme
         if (run.Status == RunStatus.Completed) return PayoutRunSnapshot.Of(run);
         if (run.Status != RunStatus.Issuing)
             throw new InvalidOperationException($"Payout run {runId} is {run.Status}: it completes once its bank files are written.");
-        var written = (await c.QueryAsync<string>("SELECT city_code FROM payout_files WHERE run_id = @runId AND archived", new { runId }, t))
-            .ToHashSet();
-        var unwritten = (await CitiesAsync(c, t, run)).Where(city => !written.Contains(city)).ToList();
+        var unwritten = (await c.QueryAsync<string>(
+            """
+            SELECT p.city_code FROM (SELECT DISTINCT city_code FROM payments WHERE run_id = @runId) p
+            LEFT JOIN payout_files f ON f.run_id = @runId AND f.city_code = p.city_code
+            WHERE f.run_id IS NULL OR NOT f.archived
+            """, new { runId }, t)).ToList();
         if (unwritten.Count > 0)
             throw new InvalidOperationException($"Payout run {runId} has no bank file in the archive yet for {string.Join(", ", unwritten)}.");
         // The run's totals, from its bank files' (a few rows, not its payments), kept for every later reading.

@@ -113,9 +113,9 @@ public static class Recoveries
                 $"""
                  SELECT rc.* FROM recovery_cases rc
                  WHERE rc.status = 'open' AND rc.method <> 'instalments' AND rc.city_code = @city
-                   AND EXISTS (SELECT 1 FROM applications a JOIN payments p ON p.application_id = a.id
-                               WHERE a.person_key = rc.person_key AND p.run_id = @runId AND p.city_code = @city
-                                 AND p.status = 'scheduled' AND p.attempt = 1 AND p.deducted_fen = 0)
+                   AND rc.person_key IN (SELECT a.person_key FROM payments p JOIN applications a ON a.id = p.application_id
+                                         WHERE p.run_id = @runId AND p.city_code = @city AND p.status = 'scheduled' AND p.attempt = 1
+                                           AND p.deducted_fen = 0)
                  ORDER BY rc.created_at, rc.id {(postgres ? "FOR UPDATE OF rc" : "")}
                  """, args, t))
             .GroupBy(r => r.PersonKey)

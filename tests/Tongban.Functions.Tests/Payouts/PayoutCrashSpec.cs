@@ -132,7 +132,7 @@ public abstract class PayoutCrashSpec(Store kind) : IAsyncLifetime
 
     /// <summary>
     /// <see cref="LateApprovals"/> entitlements of one month approved after its run, as an approval leaves them: the month
-    /// outstanding (carried, no run yet), for the next supplementary run.
+    /// outstanding (no run yet), for the next supplementary run.
     /// </summary>
     private async Task ApproveLateAsync(YearMonth month, int offset)
     {
@@ -168,9 +168,9 @@ public abstract class PayoutCrashSpec(Store kind) : IAsyncLifetime
             await c.ExecuteAsync(
                 """
                 INSERT INTO payments (id, application_id, city_code, period, kind, attempt, reissue_of, amount_fen, medical_fen,
-                                      deducted_fen, status, run_id, return_reason, flagged, held, carried, created_at, updated_at)
+                                      deducted_fen, status, run_id, return_reason, flagged, held, created_at, updated_at)
                 SELECT @prefix || replace(a.id, '-', ''), a.id, '460200', @period, 'benefit', 1, NULL, 183000, 26200, 0, 'scheduled',
-                       NULL, NULL, FALSE, FALSE, TRUE, @now, @now
+                       NULL, NULL, FALSE, FALSE, @now, @now
                 FROM applications a WHERE a.case_number LIKE 'LATE-%' AND a.start_month = @period
                 ON CONFLICT (id) DO NOTHING
                 """, args, t);

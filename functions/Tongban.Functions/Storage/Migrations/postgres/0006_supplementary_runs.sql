@@ -37,14 +37,5 @@ FROM (SELECT r2.id, COALESCE(SUM(f.payments + f.held), 0) AS payments, COALESCE(
       FROM payout_runs r2 LEFT JOIN payout_files f ON f.run_id = r2.id GROUP BY r2.id) s
 WHERE s.id = r.id AND r.status = 'completed';
 
--- A leaner run. A monthly run's own payments (its month, first attempt, benefit) are found by their key range — the id
--- begins with the month, kind and attempt (202611B01…) — so the run index no longer grows with every payment of every
--- month: it keeps only the carried ones, those inserted outside a monthly run's chunks and adopted by a run later
--- (back pay, reissues, death benefits: every payment of a supplementary run). Outstanding payments (run_id NULL) are
--- carried, so the same index finds what a supplementary run is to pay.
-ALTER TABLE payments ADD COLUMN carried BOOLEAN NOT NULL DEFAULT FALSE;
-UPDATE payments SET carried = TRUE
-WHERE run_id IS NULL OR attempt > 1 OR kind <> 'benefit'
-   OR NOT EXISTS (SELECT 1 FROM payout_runs r WHERE r.id = payments.run_id AND r.kind = 'monthly' AND r.period = payments.period);
-DROP INDEX ix_payments_run;
-CREATE INDEX ix_payments_carried ON payments (run_id, city_code) WHERE carried;
+-- Outstanding payments (no run has taken them yet: what a supplementary run pays), found without reading the rest.
+CREATE INDEX ix_payments_outstanding ON payments (period) WHERE run_id IS NULL AND status = 'scheduled';
