@@ -132,7 +132,7 @@ public static class PayoutBenchmark
             await c.ExecuteAsync(postgres
                 ? "CREATE TABLE bench_plain_payments (LIKE payments)"
                 : "CREATE TABLE bench_plain_payments AS SELECT * FROM payments WHERE 0 = 1");
-            await c.ExecuteAsync("INSERT INTO payout_runs (id, period, status, chunks, requested_by, created_at) VALUES ('plain', '1900-01', 'completed', 0, 'bench', 0)");
+            await c.ExecuteAsync("INSERT INTO payout_runs (id, period, kind, sequence, status, chunks, requested_by, created_at) VALUES ('plain', '1900-01', 'monthly', 0, 'completed', 0, 'bench', 0)");
             await c.ExecuteAsync("INSERT INTO payout_run_cities (run_id, city_code, benefit_fen, medical_fen) VALUES ('plain', @city, 183000, 26200)",
                 Cities.Select(city => new { city }));
         }
@@ -183,7 +183,7 @@ public static class PayoutBenchmark
                 await Task.Delay(20);
             }
         });
-        var (runId, _, _) = await services.GetRequiredService<PayoutRuns>().RequestAsync(period, "bench", CancellationToken.None);
+        var runId = (await services.GetRequiredService<PayoutRuns>().RequestAsync(period, "bench", CancellationToken.None))!.RunId;
         await services.GetRequiredService<PayoutRuns>().RunStepsAsync(runId, CancellationToken.None);
         var wall = watch.Elapsed;
         await sampling.CancelAsync();

@@ -33,6 +33,12 @@ public static class Accounts
     /// <summary>基金收入户（追回多发待遇）: repayments of overpaid benefit received from people.</summary>
     public const string BankRecoveries = "bank-recoveries";
 
+    /// <summary>
+    /// 应退多收待遇: money of an overpaid payment the bank returned after the person had already repaid (or had deducted)
+    /// what was owed; the fund owes it back to the person (经办条例 art. 46 recovers the overpayment once, not twice).
+    /// </summary>
+    public const string RefundsDue = "refunds-due";
+
     public static readonly IReadOnlyDictionary<string, string> Names = new Dictionary<string, string>
     {
         [BenefitExpense] = "失业保险金支出",
@@ -44,6 +50,7 @@ public static class Accounts
         [Returned] = "银行退回待重发",
         [ReceivableFromRecipients] = "应收多发待遇",
         [BankRecoveries] = "基金收入户（追回多发待遇）",
+        [RefundsDue] = "应退多收待遇",
     };
 
     /// <summary>Expenses and assets grow with debits; liabilities with credits. A balance is shown on its normal side.</summary>

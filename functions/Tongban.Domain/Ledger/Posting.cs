@@ -46,15 +46,19 @@ public static class Postings
 
     /// <summary>
     /// The bank's return file: payments confirmed paid leave the fund's payment account; returned ones wait to be
-    /// reissued; money of an overpaid payment that comes back settles what the person would otherwise owe.
+    /// reissued; money of an overpaid payment that comes back settles what the person still owes
+    /// (<paramref name="returnedOverpaidFen"/>), and what they had already repaid or had deducted is owed back to them
+    /// (<paramref name="refundDueFen"/>, <see cref="Accounts.RefundsDue"/>). All amounts in fen.
     /// </summary>
-    public static Posting BankReturn(string id, string city, string description, long paidFen, long returnedFen, long returnedOverpaidFen) =>
+    public static Posting BankReturn(string id, string city, string description, long paidFen, long returnedFen, long returnedOverpaidFen,
+        long refundDueFen = 0) =>
         Build(id, city, "bank-return", description,
         [
-            Debit(Accounts.PayableToBank, paidFen + returnedFen + returnedOverpaidFen),
+            Debit(Accounts.PayableToBank, paidFen + returnedFen + returnedOverpaidFen + refundDueFen),
             Credit(Accounts.BankPayments, paidFen),
             Credit(Accounts.Returned, returnedFen),
             Credit(Accounts.ReceivableFromRecipients, returnedOverpaidFen),
+            Credit(Accounts.RefundsDue, refundDueFen),
         ]);
 
     /// <summary>

@@ -57,8 +57,8 @@ public static class WorkflowEndpoints
     private static async Task<IResult> RestartAsync(string instanceId, HttpContext http, Database database, DurableTaskClient durable)
     {
         var ct = http.RequestAborted;
-        if (PayoutRunWorkflows.TryParseInstanceId(instanceId, out var period, out var kind))
-            return await RestartRunAsync(instanceId, period, kind, database, durable, ct);
+        if (PayoutRunWorkflows.TryParseInstanceId(instanceId, out var period, out var kind, out var sequence))
+            return await RestartRunAsync(instanceId, period, kind, sequence, database, durable, ct);
         if (!Guid.TryParse(instanceId, out _)) return Problems.NotFound($"Workflow {instanceId}");
         long? recheck;
         await using (var connection = await database.OpenAsync(ct))
@@ -72,17 +72,19 @@ public static class WorkflowEndpoints
         return TypedResults.Accepted($"/api/v1/applications/{instanceId}", await WorkflowView.ForAsync(durable, instanceId, ct));
     }
 
-    /// <summary>A payout run's orchestration (<c>payout-2026-11-monthly</c>) unless one is live; it continues from the run's status and cursor.</summary>
-    private static async Task<IResult> RestartRunAsync(string instanceId, string period, string kind, Database database, DurableTaskClient durable,
-        CancellationToken ct)
+    /// <summary>
+    /// A payout run's orchestration (<c>payout-2026-11-monthly</c>, <c>payout-2026-11-supplementary-1</c>) unless one is
+    /// live; it continues from the run's status and cursor.
+    /// </summary>
+    private static async Task<IResult> RestartRunAsync(string instanceId, string period, string kind, long sequence, Database database,
+        DurableTaskClient durable, CancellationToken ct)
     {
         string? runId;
         await using (var connection = await database.OpenAsync(ct))
-            runId = kind == PayoutRunWorkflows.Monthly
-                ? await connection.QuerySingleOrDefaultAsync<string>("SELECT id FROM payout_runs WHERE period = @period", new { period })
-                : null;
+            runId = await connection.QuerySingleOrDefaultAsync<string>(
+                "SELECT id FROM payout_runs WHERE period = @period AND kind = @kind AND sequence = @sequence", new { period, kind, sequence });
         if (runId is null) return Problems.NotFound($"Workflow {instanceId}");
-        await PayoutRunWorkflows.StartAsync(durable, runId, period, ct);
+        await PayoutRunWorkflows.StartAsync(durable, new PayoutRunInput(runId, period, kind, sequence), ct);
         return TypedResults.Accepted($"/api/v1/admin/payout-runs/{runId}", await WorkflowView.ForAsync(durable, instanceId, ct));
     }
 }

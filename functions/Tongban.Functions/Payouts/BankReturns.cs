@@ -85,7 +85,7 @@ public sealed class BankReturns(Database database, ClaimStore store, PersonalDat
         var payments = (await c.QueryAsync<PaymentState>(
             $"""
              SELECT p.id, p.application_id, p.city_code, p.period, p.kind, p.attempt, p.status, p.amount_fen, p.deducted_fen,
-                    p.run_id, p.held, p.paid_at, a.end_month, a.case_number, {Payees.AccountSql} AS bank_account_enc, f.archived AS in_bank,
+                    p.run_id, p.held, p.paid_at, a.case_number, {Payees.AccountSql} AS bank_account_enc, f.archived AS in_bank,
                     EXISTS (SELECT 1 FROM death_reports dp WHERE dp.person_key = a.person_key) AS deceased
              FROM payments p JOIN applications a ON a.id = p.application_id LEFT JOIN persons per ON per.person_key = a.person_key
              LEFT JOIN payout_files f ON f.run_id = p.run_id AND f.city_code = p.city_code
@@ -163,10 +163,17 @@ public sealed class BankReturns(Database database, ClaimStore store, PersonalDat
             returnedOverpaid.Select(r => new { id = r.Payment.Id, reason = r.Reason, at }), t);
         await c.ExecuteAsync(ReissueSql,
             returnedNow.Where(r => r.Payment.Attempt == 1).Select(r => new { id = r.Payment.Id, newId = ReissueId(r.Payment), at }), t);
+        // What came back settles what the person still owes; what they had already repaid at the counter or had deducted
+        // is theirs again: a refund due, through the ledger, not a second recovery.
         foreach (var (p, _) in returnedOverpaid)
         {
-            var caseId = await c.QuerySingleAsync<string>("SELECT id FROM recovery_cases WHERE payment_id = @id", new { id = p.Id }, t);
-            await Recoveries.RecordAsync(c, t, caseId, $"bank-return:{p.Id}", "bank-return", p.NetFen, p.Id, null, actor, now);
+            var recovery = await c.QuerySingleAsync<RecoveryCaseRow>(
+                $"SELECT * FROM recovery_cases WHERE payment_id = @id {(database.Provider == DatabaseProvider.Postgres ? "FOR UPDATE" : "")}",
+                new { id = p.Id }, t);
+            var recovered = Math.Min(p.NetFen, recovery.OutstandingFen);
+            p.RefundDueFen = p.NetFen - recovered;
+            if (recovered > 0)
+                await Recoveries.RecordAsync(c, t, recovery.Id, $"bank-return:{p.Id}", "bank-return", recovered, p.Id, null, actor, now);
         }
 
         foreach (var city in paidNow.Concat(confirmedOverpaid).Concat(returnedNow.Select(r => r.Payment)).Concat(returnedOverpaid.Select(r => r.Payment))
@@ -175,7 +182,8 @@ public sealed class BankReturns(Database database, ClaimStore store, PersonalDat
             await LedgerStore.PostAsync(c, t, Postings.BankReturn($"bank-return:{importId}:{batchNumber}:{city}", city, "银行回盘",
                 paidNow.Concat(confirmedOverpaid).Where(p => p.CityCode == city).Sum(p => p.NetFen),
                 returnedNow.Where(r => r.Payment.CityCode == city).Sum(r => r.Payment.NetFen),
-                returnedOverpaid.Where(r => r.Payment.CityCode == city).Sum(r => r.Payment.NetFen)), runId, now);
+                returnedOverpaid.Where(r => r.Payment.CityCode == city).Sum(r => r.Payment.NetFen - r.Payment.RefundDueFen),
+                returnedOverpaid.Where(r => r.Payment.CityCode == city).Sum(r => r.Payment.RefundDueFen)), runId, now);
         }
 
         // After a reported death the family is told, in words to them; nothing goes to the deceased.
@@ -186,18 +194,31 @@ public sealed class BankReturns(Database database, ClaimStore store, PersonalDat
                 : SmsMessage.Paid(PaymentCodes.ParseKind(p.Kind), YearMonth.Parse(p.Period), p.NetFen, p.DeductedFen,
                     protector.Decrypt(p.BankAccountEnc!)))).ToList(), now);
 
-        foreach (var applicationId in paidNow.Where(p => p.Kind == "benefit" && p.Period == p.EndMonth).Select(p => p.ApplicationId).Distinct())
+        foreach (var applicationId in paidNow.Where(p => p.Kind == "benefit").Select(p => p.ApplicationId).Distinct())
             await CompleteAsync(c, t, applicationId, now);
 
         return new ReturnImportResult(paidNow.Count + confirmedOverpaid.Count, returnedNow.Count + returnedOverpaid.Count, unchanged, rejected);
     }, ct);
 
-    /// <summary>The last month of the entitlement is paid: an approved claim is complete (a stopped one stays terminated).</summary>
+    /// <summary>
+    /// Every month of the entitlement is paid: an approved claim is complete (a stopped one stays terminated). Not while
+    /// an earlier month still waits — returned and waiting for its reissue, a reissue not yet in a bank file, or one
+    /// flagged for staff: the person is still owed it, and the claim's completion SMS would say otherwise.
+    /// </summary>
     private async Task CompleteAsync(DbConnection c, DbTransaction t, string applicationId, DateTimeOffset now)
     {
         if (database.Provider == DatabaseProvider.Postgres)
             await c.ExecuteAsync("SELECT 1 FROM applications WHERE id = @applicationId FOR UPDATE", new { applicationId }, t);
-        if (await ClaimStore.LoadAsync(c, t, applicationId) is not { Claim.Status: ClaimStatus.Approved } found) return;
+        var settled = await c.ExecuteScalarAsync<bool>(
+            """
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM payments p JOIN applications a ON a.id = p.application_id
+                                     WHERE p.application_id = @applicationId AND p.kind = 'benefit' AND p.period = a.end_month AND p.status = 'paid')
+                         AND NOT EXISTS (SELECT 1 FROM payments p LEFT JOIN payout_files f ON f.run_id = p.run_id AND f.city_code = p.city_code
+                                         WHERE p.application_id = @applicationId AND p.kind = 'benefit'
+                                           AND ((p.status = 'scheduled' AND f.run_id IS NULL) OR (p.status = 'returned' AND p.flagged)))
+                        THEN TRUE ELSE FALSE END
+            """, new { applicationId }, t);
+        if (!settled || await ClaimStore.LoadAsync(c, t, applicationId) is not { Claim.Status: ClaimStatus.Approved } found) return;
         await store.ApplyAsync(c, t, ClaimWorkflow.Complete(found.Claim), found.Claim.Version, found.ReceivedAt, now);
     }
 
@@ -238,10 +259,11 @@ public sealed class BankReturns(Database database, ClaimStore store, PersonalDat
         public bool Held { get; init; }
         public bool? InBank { get; init; }
         public long? PaidAt { get; set; }
-        public string? EndMonth { get; init; }
         public string? BankAccountEnc { get; init; }
         public string CaseNumber { get; init; } = "";
         public bool Deceased { get; init; }
         public long NetFen => AmountFen - DeductedFen;
+        /// <summary>Of an overpaid payment's money returned by the bank, the fen the person had already repaid: owed back to them.</summary>
+        public long RefundDueFen { get; set; }
     }
 }

@@ -22,6 +22,14 @@ public sealed class PayoutFileRow
     public long AmountFen { get; init; }
     public long Held { get; init; }
     public bool Archived { get; init; }
+    /// <summary>The file's part of its run's totals, in fen, as issuing computed them (see <see cref="PayoutRunView"/>).</summary>
+    public long BenefitFen { get; init; }
+    public long MedicalFen { get; init; }
+    public long DeathFen { get; init; }
+    public long ReissuedFen { get; init; }
+    public long DeductedFen { get; init; }
+    /// <summary>What the payments held back (no card account) would have paid, in fen.</summary>
+    public long HeldFen { get; init; }
 }
 
 /// <summary>
@@ -45,7 +53,12 @@ public sealed class PaymentFiles(Database database, PersonalDataProtector protec
     public const string NoAccountReason = "无社会保障卡金融账户";
     private const int DecryptBatch = 4096;
 
-    public static string ArchivePath(string period, string cityCode) => $"payouts/{period}/{cityCode}.csv";
+    /// <summary>
+    /// Where a run's bank file for a city is archived: <c>payouts/2026-11/460200.csv</c> for the month's own run,
+    /// <c>payouts/2026-11/supplementary-1/460200.csv</c> for its first supplementary run.
+    /// </summary>
+    public static string ArchivePath(RunRow run, string cityCode) =>
+        run.Kind == RunKind.Monthly ? $"payouts/{run.Period}/{cityCode}.csv" : $"payouts/{run.Period}/{run.Kind}-{run.Sequence}/{cityCode}.csv";
 
     /// <summary>
     /// The payments a file holds: those of its run and city issued with it, except the ones held back. Cancelled ones
@@ -65,7 +78,8 @@ public sealed class PaymentFiles(Database database, PersonalDataProtector protec
         return new PayoutFileRow
         {
             RunId = file.RunId, CityCode = file.CityCode, Path = file.Path, Payments = file.Payments, AmountFen = file.AmountFen,
-            Held = file.Held, Archived = true,
+            Held = file.Held, Archived = true, BenefitFen = file.BenefitFen, MedicalFen = file.MedicalFen, DeathFen = file.DeathFen,
+            ReissuedFen = file.ReissuedFen, DeductedFen = file.DeductedFen, HeldFen = file.HeldFen,
         };
     }
 
@@ -94,7 +108,7 @@ public sealed class PaymentFiles(Database database, PersonalDataProtector protec
                                                            WHERE d.application_id = a.id AND d.payee_account_enc IS NOT NULL))
                   AND run_id = @runId AND city_code = @city AND status = 'scheduled'
                 """, args, t);
-            await Recoveries.DeductAsync(c, t, runId, city, province.Payouts, now);
+            await Recoveries.DeductAsync(c, t, database.Provider == DatabaseProvider.Postgres, runId, city, province.Payouts, now);
 
             var totals = await c.QuerySingleAsync<IssueRow>(
                 """
@@ -110,21 +124,29 @@ public sealed class PaymentFiles(Database database, PersonalDataProtector protec
                   CAST(COALESCE(SUM(CASE WHEN held THEN 0 ELSE amount_fen - deducted_fen END), 0) AS BIGINT) AS file_fen
                 FROM payments WHERE run_id = @runId AND city_code = @city AND status <> 'cancelled'
                 """, args, t);
-            var label = $"{period.Year}年{period.Month}月";
+            var label = $"{period.Year}年{period.Month}月{(run.Kind == RunKind.Supplementary ? $"第{run.Sequence}次补发" : "")}";
             await LedgerStore.PostAsync(c, t, Postings.Issue($"issue:{runId}:{city}", city, $"{label}待遇发放（银行代发文件）",
                 new IssueTotals(totals.NewBenefitFen, totals.MedicalFen, totals.NewDeathFen, totals.DeductedFen, totals.ReissuedFen)), runId, now);
             await LedgerStore.PostAsync(c, t, Postings.BankReturn($"held:{runId}:{city}", city, $"{label}无金融账户暂缓发放",
                 paidFen: 0, returnedFen: totals.HeldFen, returnedOverpaidFen: 0), runId, now);
             var file = new PayoutFileRow
             {
-                RunId = runId, CityCode = city, Path = ArchivePath(run.Period, city), Payments = totals.InFile,
-                AmountFen = totals.FileFen, Held = totals.Held, Archived = false,
+                RunId = runId, CityCode = city, Path = ArchivePath(run, city), Payments = totals.InFile,
+                AmountFen = totals.FileFen, Held = totals.Held, Archived = false, BenefitFen = totals.NewBenefitFen,
+                MedicalFen = totals.MedicalFen, DeathFen = totals.NewDeathFen, ReissuedFen = totals.ReissuedFen,
+                DeductedFen = totals.DeductedFen, HeldFen = totals.HeldFen,
             };
             await c.ExecuteAsync(
                 """
-                INSERT INTO payout_files (run_id, city_code, path, payments, amount_fen, held, archived, created_at)
-                VALUES (@RunId, @CityCode, @Path, @Payments, @AmountFen, @Held, FALSE, @now)
-                """, new { file.RunId, file.CityCode, file.Path, file.Payments, file.AmountFen, file.Held, now = args.now }, t);
+                INSERT INTO payout_files (run_id, city_code, path, payments, amount_fen, held, archived, created_at,
+                                          benefit_fen, medical_fen, death_fen, reissued_fen, deducted_fen, held_fen)
+                VALUES (@RunId, @CityCode, @Path, @Payments, @AmountFen, @Held, FALSE, @now,
+                        @BenefitFen, @MedicalFen, @DeathFen, @ReissuedFen, @DeductedFen, @HeldFen)
+                """, new
+                {
+                    file.RunId, file.CityCode, file.Path, file.Payments, file.AmountFen, file.Held, now = args.now, file.BenefitFen,
+                    file.MedicalFen, file.DeathFen, file.ReissuedFen, file.DeductedFen, file.HeldFen,
+                }, t);
             return file;
         }, ct);
 

@@ -9,7 +9,8 @@ using Tongban.Storage;
 namespace Tongban.Payouts;
 
 /// <summary>
-/// <c>payout-run --period 2026-11</c>: starts (or finds) the month's run and works it from this process, step by step
+/// <c>payout-run --period 2026-11</c>: starts (or finds) the month's run — a supplementary one once its runs have
+/// completed and something is due — and works it from this process, step by step
 /// without Durable (<see cref="PayoutRuns.RunStepsAsync"/>), with a progress display. A service working the same run at
 /// the same time is no harm: each step finds what the other committed and does the rest.
 /// </summary>
@@ -18,7 +19,7 @@ public static class PayoutCommand
     public static Command Build()
     {
         var period = new Option<string>("--period") { Description = "The month to pay, YYYY-MM (not a month yet to begin)", Required = true };
-        var command = new Command("payout-run", "Run the monthly payout of a month. Settings may follow, e.g. --Database:Provider=postgres") { period };
+        var command = new Command("payout-run", "Run the payout of a month: its monthly run, or a supplementary run once that has completed. Settings may follow, e.g. --Database:Provider=postgres") { period };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, ct) =>
         {
@@ -35,9 +36,10 @@ public static class PayoutCommand
                 return 2;
             }
             var runs = app.Services.GetRequiredService<PayoutRuns>();
-            var (runId, _, created) = await runs.RequestAsync(month, $"cli:{Environment.UserName}", ct);
-            Console.WriteLine(created ? $"已创建 {month} 发放批次 {runId}" : $"{month} 发放批次已存在：{runId}（不会重复发放）");
-            return await WorkWithProgressAsync(app.Services, runId, ct);
+            var run = (await runs.RequestAsync(month, $"cli:{Environment.UserName}", ct))!;
+            var name = run.Kind == RunKind.Monthly ? "发放批次" : $"第{run.Sequence}次补发批次";
+            Console.WriteLine(run.Created ? $"已创建 {month} {name} {run.RunId}" : $"{month} {name}已存在：{run.RunId}（不会重复发放）");
+            return await WorkWithProgressAsync(app.Services, run.RunId, ct);
         });
         return command;
     }

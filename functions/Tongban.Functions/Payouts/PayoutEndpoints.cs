@@ -16,7 +16,8 @@ namespace Tongban.Payouts;
 
 public sealed record PayoutRunRequest(string? Period);
 
-public sealed record PayoutRunAccepted(string RunId, string Status);
+/// <summary>The run a request started or found: its id, kind (<see cref="RunKind"/>) and status.</summary>
+public sealed record PayoutRunAccepted(string RunId, string Kind, string Status);
 
 public sealed record RepaymentRequest(decimal? Amount, string? Reference);
 
@@ -34,8 +35,8 @@ public static class PayoutEndpoints
         var admin = api.MapGroup("/admin").RequireAuthorization(Principals.AdministratorPolicy);
         admin.MapPost("/payout-runs", RequestRunAsync).WithName("StartPayoutRun")
             .Produces<PayoutRunAccepted>(StatusCodes.Status202Accepted).Produces<PayoutRunAccepted>().ProducesValidationProblem()
-            .WithSummary("Start the payout run of a month (or find the one already started: a month is never paid twice)");
-        admin.MapGet("/payout-runs", ListRunsAsync).WithName("ListPayoutRuns").WithSummary("The latest payout runs");
+            .WithSummary("Start the payout run of a month; once its runs have completed, a supplementary run (补发) of what became due since, or the latest run when nothing is due");
+        admin.MapGet("/payout-runs", ListRunsAsync).WithName("ListPayoutRuns").WithSummary("The latest payout runs, monthly and supplementary, newest first");
         admin.MapGet("/payout-runs/{runId}", GetRunAsync).WithName("GetPayoutRun").WithSummary("A payout run: status, payments, totals, bank files");
         admin.MapGet("/payout-runs/{runId}/files/{cityCode}", DownloadFileAsync).WithName("DownloadBankFile").Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .WithSummary("A city's bank payment file of a run (full card accounts: every download is audited)");
@@ -62,23 +63,21 @@ public static class PayoutEndpoints
         if (!YearMonth.TryParse(request!.Period, out var period)) return Problems.Invalid("period", "Required, as YYYY-MM.");
         if (period > YearMonth.Of(Deadlines.LocalDate(clock.GetUtcNow())))
             return Problems.Invalid("period", "The month has not begun: a month is paid from its first day on.");
-        var (runId, status, created) = await runs.RequestAsync(period, http.User.Identity!.Name!, http.RequestAborted);
+        var run = (await runs.RequestAsync(period, http.User.Identity!.Name!, http.RequestAborted))!;
         // A run not completed gets its orchestration: a new one, one that failed started again, or the live one left running.
-        if (status != RunStatus.Completed) await PayoutRunWorkflows.StartAsync(durable, runId, period.ToString(), http.RequestAborted);
-        var location = $"/api/v1/admin/payout-runs/{runId}";
-        if (created) return TypedResults.Accepted(location, new PayoutRunAccepted(runId, status));
-        // The month has its run already: that run, as it stands, and nothing started twice.
+        if (run.Status != RunStatus.Completed) await PayoutRunWorkflows.StartAsync(durable, PayoutRunInput.Of(run), http.RequestAborted);
+        var location = $"/api/v1/admin/payout-runs/{run.RunId}";
+        var body = new PayoutRunAccepted(run.RunId, run.Kind, run.Status);
+        if (run.Created) return TypedResults.Accepted(location, body);
+        // The month's run in progress, or its latest when nothing is due: that run, as it stands, and nothing started twice.
         http.Response.Headers.Location = location;
-        return TypedResults.Ok(new PayoutRunAccepted(runId, status));
+        return TypedResults.Ok(body);
     }
 
     private static async Task<IResult> ListRunsAsync(HttpContext http, Database database)
     {
         await using var c = await database.OpenAsync(http.RequestAborted);
-        var ids = await c.QueryAsync<string>("SELECT id FROM payout_runs ORDER BY period DESC LIMIT 24");
-        var views = new List<PayoutRunView>();
-        foreach (var id in ids) views.Add((await PayoutViews.RunAsync(c, id))!);
-        return TypedResults.Ok(views);
+        return TypedResults.Ok(await PayoutViews.LatestRunsAsync(c, 24));
     }
 
     private static async Task<IResult> GetRunAsync(string runId, HttpContext http, Database database)
@@ -127,7 +126,7 @@ public static class PayoutEndpoints
         // them. Should that fail, the answer stands and the SMS sweep sends them.
         try
         {
-            await PayoutRunWorkflows.StartAsync(durable, run.Id, run.Period, CancellationToken.None);
+            await PayoutRunWorkflows.StartAsync(durable, new PayoutRunInput(run.Id, run.Period, run.Kind, run.Sequence), CancellationToken.None);
         }
         catch (Exception e)
         {

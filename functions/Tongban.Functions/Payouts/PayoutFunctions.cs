@@ -3,10 +3,11 @@ using Microsoft.DurableTask.Client;
 using Tongban.Hosting;
 using Tongban.Domain;
 using Tongban.Domain.Claims;
+using Tongban.Domain.Province;
 
 namespace Tongban.Payouts;
 
-public sealed class PayoutFunctions(PayoutRuns runs, TimeProvider clock, HttpFunctions http)
+public sealed class PayoutFunctions(PayoutRuns runs, ProvinceConfig province, TimeProvider clock, HttpFunctions http)
 {
     /// <summary>
     /// Daily at 00:05 China time (16:05 UTC): from the 1st, the month's run and its orchestration start, once across
@@ -18,9 +19,26 @@ public sealed class PayoutFunctions(PayoutRuns runs, TimeProvider clock, HttpFun
     {
         foreach (var period in DueMonths.Since(1, clock.GetUtcNow()))
         {
-            var (runId, status, _) = await runs.RequestAsync(YearMonth.Parse(period), ClaimWorkflow.SystemActor, ct);
-            if (status != RunStatus.Completed) await PayoutRunWorkflows.StartAsync(durable, runId, period, ct);
+            var run = (await runs.RequestAsync(YearMonth.Parse(period), ClaimWorkflow.SystemActor, ct))!;
+            if (run.Status != RunStatus.Completed) await PayoutRunWorkflows.StartAsync(durable, PayoutRunInput.Of(run), ct);
         }
+    }
+
+    /// <summary>
+    /// Every working day (the province's calendar, make-up weekends included) at 09:30 China time (01:30 UTC): once the
+    /// month's runs have completed, a supplementary run (补发) pays what became due since — approvals' first months, back
+    /// pay, reissues, death benefits, payments staff released — so an approved month is paid by the next working day,
+    /// not held for next month's run. Once across instances: the run is created in one transaction and its instance id
+    /// names month, kind and sequence. A run of the month still in progress (or one stopped by a crash) is started again.
+    /// </summary>
+    [Function("SupplementaryPayout")]
+    public async Task SupplementaryPayout([TimerTrigger("0 30 1 * * *")] TimerInfo timer, [DurableClient] DurableTaskClient durable,
+        CancellationToken ct)
+    {
+        var today = Deadlines.LocalDate(clock.GetUtcNow());
+        if (!province.Calendar.IsWorkingDay(today)) return;
+        if (await runs.RequestAsync(YearMonth.Of(today), ClaimWorkflow.SystemActor, ct, supplementaryOnly: true) is { Status: not RunStatus.Completed } run)
+            await PayoutRunWorkflows.StartAsync(durable, PayoutRunInput.Of(run), ct);
     }
 
     [Function(nameof(StartPayoutRun))]

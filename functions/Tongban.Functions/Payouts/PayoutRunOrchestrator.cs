@@ -3,8 +3,18 @@ using Microsoft.DurableTask;
 
 namespace Tongban.Payouts;
 
-/// <summary>The run's orchestration input: the run (its row in <c>payout_runs</c>) and its month, "YYYY-MM".</summary>
-public sealed record PayoutRunInput(string RunId, string Period);
+/// <summary>
+/// The run's orchestration input: the run (its row in <c>payout_runs</c>), its month ("YYYY-MM"), kind
+/// (<see cref="RunKind"/>) and sequence (0 for the monthly run, 1, 2, … for the month's supplementary runs), which
+/// together name its instance (<see cref="PayoutRunWorkflows.InstanceId"/>). Inputs from before supplementary runs
+/// carry neither kind nor sequence: they were monthly runs.
+/// </summary>
+public sealed record PayoutRunInput(string RunId, string Period, string Kind = RunKind.Monthly, long Sequence = 0)
+{
+    public string InstanceId => PayoutRunWorkflows.InstanceId(Period, Kind, Sequence);
+
+    public static PayoutRunInput Of(RunRequest run) => new(run.RunId, run.Period, run.Kind, run.Sequence);
+}
 
 /// <summary>A city's part of a run, for its issuing step.</summary>
 public sealed record CityIssue(string RunId, string CityCode);
@@ -23,7 +33,8 @@ public sealed record PayoutRunStep(
     [property: JsonPropertyName("cities")] int Cities = 0);
 
 /// <summary>
-/// A month's payout run, one orchestration per run (instance id from month and kind, <see cref="PayoutRunWorkflows"/>):
+/// A payout run, monthly or supplementary, one orchestration per run (instance id from month, kind and sequence,
+/// <see cref="PayoutRunWorkflows"/>):
 /// rates fixed → payments inserted chunk by chunk → each city issued (ledger posting, bank file) → completed → the
 /// SMS queued for the people it pays delivered.
 /// <para>
@@ -75,8 +86,8 @@ public static class PayoutRunOrchestrator
             var files = await Task.WhenAll(cities.Select(city => context.CallActivityAsync<PayoutFileRow>(
                 nameof(PayoutRunFunctions.IssuePayoutCity), new CityIssue(input.RunId, city), Retry)));
             run = await context.CallActivityAsync<PayoutRunSnapshot>(nameof(PayoutRunFunctions.CompletePayoutRun), input.RunId, Retry);
-            log.LogInformation("Payout run {RunId} of {Period} completed: {Payments} payments in {Files} bank files",
-                input.RunId, input.Period, files.Sum(f => f.Payments), files.Length);
+            log.LogInformation("Payout run {RunId} ({Kind}) of {Period} completed: {Payments} payments in {Files} bank files",
+                input.RunId, input.Kind, input.Period, files.Sum(f => f.Payments), files.Length);
         }
 
         context.SetCustomStatus(new PayoutRunStep("delivering-sms", run.Chunks));

@@ -9,25 +9,25 @@ using Tongban.Storage;
 namespace Tongban.Payouts;
 
 /// <summary>
-/// The client side of the payout runs' orchestrations. A run's instance id comes from its month and kind
-/// (<c>payout-2026-11-monthly</c>), so the timer firing on two instances, an administrator and the reconciler all start
-/// the same one, and starting it is safe to repeat: a live one is left running. Two instances with task hubs of their
-/// own (the in-memory backend) may each run it; the run's steps make that harmless (<see cref="PayoutRuns"/>).
+/// The client side of the payout runs' orchestrations. A run's instance id comes from its month, kind and sequence
+/// (<c>payout-2026-11-monthly</c>, <c>payout-2026-11-supplementary-1</c>), so the timers firing on two instances, an
+/// administrator and the reconciler all start the same one, and starting it is safe to repeat: a live one is left
+/// running. Two instances with task hubs of their own (the in-memory backend) may each run it; the run's steps make
+/// that harmless (<see cref="PayoutRuns"/>).
 /// </summary>
 public static partial class PayoutRunWorkflows
 {
-    /// <summary>The kind of every run today: the month's own run (按月发放).</summary>
-    public const string Monthly = "monthly";
+    public static string InstanceId(string period, string kind, long sequence) =>
+        kind == RunKind.Monthly ? $"payout-{period}-{kind}" : $"payout-{period}-{kind}-{sequence}";
 
-    public static string InstanceId(string period, string kind = Monthly) => $"payout-{period}-{kind}";
-
-    /// <summary>The month and kind of a payout run's instance id; false for any other instance id.</summary>
-    public static bool TryParseInstanceId(string instanceId, out string period, out string kind)
+    /// <summary>The month, kind and sequence of a payout run's instance id; false for any other instance id.</summary>
+    public static bool TryParseInstanceId(string instanceId, out string period, out string kind, out long sequence)
     {
         var match = InstanceIdPattern().Match(instanceId);
         period = match.Success ? match.Groups["period"].Value : "";
         kind = match.Success ? match.Groups["kind"].Value : "";
-        return match.Success;
+        sequence = match.Success && match.Groups["sequence"].Success ? long.Parse(match.Groups["sequence"].Value) : 0;
+        return match.Success && (kind, match.Groups["sequence"].Success) is (RunKind.Monthly, false) or (RunKind.Supplementary, true);
     }
 
     /// <summary>
@@ -35,14 +35,13 @@ public static partial class PayoutRunWorkflows
     /// continues from the database state; with <paramref name="replacePending"/> (the reconciler, for one pending too
     /// long) so is a pending one.
     /// </summary>
-    public static async Task StartAsync(DurableTaskClient client, string runId, string period, CancellationToken ct,
-        bool replacePending = false)
+    public static async Task StartAsync(DurableTaskClient client, PayoutRunInput run, CancellationToken ct, bool replacePending = false)
     {
         try
         {
             // Never without dedupe statuses: the in-memory backend would replace a running instance.
-            await client.ScheduleNewOrchestrationInstanceAsync(PayoutRunOrchestrator.Name, new PayoutRunInput(runId, period),
-                new StartOrchestrationOptions(InstanceId(period)).WithDedupeStatuses(
+            await client.ScheduleNewOrchestrationInstanceAsync(PayoutRunOrchestrator.Name, run,
+                new StartOrchestrationOptions(run.InstanceId).WithDedupeStatuses(
                     replacePending ? [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended] : ClaimWorkflows.Live), ct);
         }
         catch (Exception e) when (AlreadyLive(e))
@@ -55,12 +54,15 @@ public static partial class PayoutRunWorkflows
         e is RpcException { StatusCode: StatusCode.AlreadyExists } || e.InnerException is RpcException { StatusCode: StatusCode.AlreadyExists }
         || e.GetType().Name == "OrchestrationAlreadyExistsException";
 
-    [GeneratedRegex(@"^payout-(?<period>\d{4}-\d{2})-(?<kind>[a-z]+)$")]
+    [GeneratedRegex(@"^payout-(?<period>\d{4}-\d{2})-(?<kind>[a-z]+)(-(?<sequence>[1-9]\d{0,8}))?$")]
     private static partial Regex InstanceIdPattern();
 }
 
 /// <summary>A run that needs an orchestration: it has none live, or its one has been pending so long it never got its start.</summary>
-public sealed record MissingRun(string RunId, string Period, string InstanceId, bool StalePending);
+public sealed record MissingRun(PayoutRunInput Run, bool StalePending)
+{
+    public string InstanceId => Run.InstanceId;
+}
 
 /// <summary>
 /// Runs are rebuildable: every run in <c>payout_runs</c> that has not completed and has no live orchestration gets
@@ -79,7 +81,7 @@ public sealed class PayoutRunReconciler(Database database, ILogger<PayoutRunReco
     {
         var missing = await MissingAsync(client, ct);
         foreach (var run in missing)
-            await PayoutRunWorkflows.StartAsync(client, run.RunId, run.Period, ct, replacePending: run.StalePending);
+            await PayoutRunWorkflows.StartAsync(client, run.Run, ct, replacePending: run.StalePending);
         if (missing.Count > 0) log.LogInformation("Started {Count} payout run orchestration(s) from the database", missing.Count);
         return missing.Count;
     }
@@ -90,19 +92,19 @@ public sealed class PayoutRunReconciler(Database database, ILogger<PayoutRunReco
     /// </summary>
     public async Task<IReadOnlyList<MissingRun>> MissingAsync(DurableTaskClient client, CancellationToken ct)
     {
-        List<(string RunId, string Period)> open;
+        List<PayoutRunInput> open;
         await using (var connection = await database.OpenAsync(ct))
-            open = (await connection.QueryAsync<(string, string)>("SELECT id, period FROM payout_runs WHERE status <> 'completed'")).ToList();
+            open = (await connection.QueryAsync<RunRow>("SELECT * FROM payout_runs WHERE status <> 'completed'"))
+                .Select(r => new PayoutRunInput(r.Id, r.Period, r.Kind, r.Sequence)).ToList();
         var missing = new List<MissingRun>();
-        foreach (var (runId, period) in open)
+        foreach (var run in open)
         {
-            var instanceId = PayoutRunWorkflows.InstanceId(period);
-            var instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, ct);
+            var instance = await client.GetInstanceAsync(run.InstanceId, getInputsAndOutputs: false, ct);
             var stale = instance is { RuntimeStatus: OrchestrationRuntimeStatus.Pending }
                         && instance.CreatedAt <= DateTimeOffset.UtcNow - WorkflowReconciler.StalePending;
             var known = instance is not null
                         && (ClaimWorkflows.Live.Contains(instance.RuntimeStatus) || instance.RuntimeStatus == OrchestrationRuntimeStatus.Failed);
-            if (!known || stale) missing.Add(new MissingRun(runId, period, instanceId, stale));
+            if (!known || stale) missing.Add(new MissingRun(run, stale));
         }
         return missing;
     }

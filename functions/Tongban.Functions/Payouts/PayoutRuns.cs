@@ -20,10 +20,22 @@ public static class RunStatus
     public const string Completed = "completed";
 }
 
+/// <summary>What a run pays: its month's own payments, or what became due after that had completed.</summary>
+public static class RunKind
+{
+    /// <summary>按月发放: every entitlement that pays the month, plus everything outstanding up to it. Sequence 0.</summary>
+    public const string Monthly = "monthly";
+
+    /// <summary>补发: after the month's runs have completed, the outstanding payments up to the month. Sequence 1, 2, ….</summary>
+    public const string Supplementary = "supplementary";
+}
+
 public sealed class RunRow
 {
     public string Id { get; init; } = "";
     public string Period { get; init; } = "";
+    public string Kind { get; init; } = RunKind.Monthly;
+    public long Sequence { get; init; }
     public string Status { get; init; } = "";
     public string? Cursor { get; init; }
     public long Chunks { get; init; }
@@ -31,6 +43,15 @@ public sealed class RunRow
     public long CreatedAt { get; init; }
     public long? StartedAt { get; init; }
     public long? CompletedAt { get; init; }
+    /// <summary>Payments of the run (in its bank files or held back), kept when it completes; null before.</summary>
+    public long? Payments { get; init; }
+    /// <summary>Totals in fen kept when the run completes (see <see cref="PayoutRunView"/>); null before.</summary>
+    public long? TotalFen { get; init; }
+    public long? BenefitFen { get; init; }
+    public long? MedicalFen { get; init; }
+    public long? DeathFen { get; init; }
+    public long? ReissuedFen { get; init; }
+    public long? DeductedFen { get; init; }
 }
 
 /// <summary>A run as a step left it: its status (<see cref="RunStatus"/>) tells the orchestration which step comes next.</summary>
@@ -39,22 +60,27 @@ public sealed record PayoutRunSnapshot(string RunId, string Period, string Statu
     public static PayoutRunSnapshot Of(RunRow run) => new(run.Id, run.Period, run.Status, run.Chunks);
 }
 
+/// <summary>What asking for a month gave: the run to drive (or show), its kind and status, and whether the request created it.</summary>
+public sealed record RunRequest(string RunId, string Period, string Kind, long Sequence, string Status, bool Created);
+
 /// <summary>
-/// The monthly payout run (按月发放): one per month, started by the MonthlyPayout timer from the 1st (China time, the
-/// previous month caught up), by an administrator or by the <c>payout-run</c> command, and driven by its orchestration
+/// The payout runs: a month's own run (按月发放), started by the MonthlyPayout timer from the 1st (China time, the
+/// previous month caught up), by an administrator or by the <c>payout-run</c> command; and, once the month's runs have
+/// completed, supplementary runs (补发) that pay what became due since — started every working day by the
+/// SupplementaryPayout timer or at once by an administrator. Each is driven by its orchestration
 /// (<see cref="PayoutRunOrchestrator"/>). Each step below is one transaction that first locks the run's row and reads
 /// its status and cursor, so a step repeated after a crash, or run at the same moment by a second orchestration of
 /// the same run (another instance with its own task hub, or the command beside the service), changes nothing twice:
 /// <list type="number">
-/// <item>rates: the insuring cities' standards in force for the month and the medical-insurance contribution;</item>
-/// <item>paying: one <c>INSERT … SELECT</c> per chunk of applications after the run's cursor, over every entitlement that
-/// covers the month. The payment id (bank reference) is derived from month and application: a month already paid
-/// (back pay of a late approval) is skipped, and the primary key refuses a second payment outright — should an
-/// approval's back pay commit in the same instant, the chunk fails and its retry skips it. Rows go in in key order,
-/// appended to the key's index rather than scattered over it. The last chunk adopts the outstanding payments (back
-/// pay, reissues, death benefits);</item>
+/// <item>rates (monthly runs): the insuring cities' standards in force for the month and the medical-insurance contribution;</item>
+/// <item>paying: for a monthly run, one <c>INSERT … SELECT</c> per chunk of applications after the run's cursor, over every
+/// entitlement that covers the month. The payment id (bank reference) is derived from month and application: a month
+/// already paid (back pay of a late approval, paid by a supplementary run) is skipped, and the primary key refuses a
+/// second payment outright, whichever run pays it. Rows go in in key order, appended to the key's index rather than
+/// scattered over it. The last chunk — a supplementary run's only one — adopts the outstanding payments up to the
+/// month (back pay, reissues, death benefits);</item>
 /// <item>issuing: per city, the ledger posting and the bank file (<see cref="PaymentFiles"/>);</item>
-/// <item>completing, once every city's bank file is in the archive.</item>
+/// <item>completing, once every city's bank file is in the archive; the run keeps its totals.</item>
 /// </list>
 /// </summary>
 public sealed class PayoutRuns(Database database, ProvinceConfig province, PaymentFiles files, SmsDelivery sms,
@@ -64,24 +90,47 @@ public sealed class PayoutRuns(Database database, ProvinceConfig province, Payme
     public const int SmsBatch = 1000;
 
     /// <summary>
-    /// A month is asked for (timer, administrator, command): its run is created, or the existing one found — one per
-    /// month, whoever asks and however often. The caller starts the run's orchestration unless it has completed.
+    /// A month is asked for (the timers, an administrator, the command). Without a run it gets its monthly run; while one
+    /// of its runs has not completed, that run is the answer; once all have completed, a supplementary run is created when
+    /// anything up to the month is outstanding (<see cref="IsDueSql"/>), and otherwise the latest run is the answer.
+    /// One transaction under the new-run lock, and the unique (period, kind, sequence), make this happen once however
+    /// many instances ask at the same moment. The caller starts the run's orchestration unless it has completed.
     /// </summary>
-    public Task<(string RunId, string Status, bool Created)> RequestAsync(YearMonth period, string actor, CancellationToken ct) =>
+    /// <param name="supplementaryOnly">
+    /// The SupplementaryPayout timer: a month without a run is left to the MonthlyPayout timer (null is returned).
+    /// </param>
+    public Task<RunRequest?> RequestAsync(YearMonth period, string actor, CancellationToken ct, bool supplementaryOnly = false) =>
         database.InTransactionAsync(async (c, t) =>
         {
             await PayoutLocks.NewRunAsync(database, c, t);
-            var existing = await c.QuerySingleOrDefaultAsync<RunRow>(
-                "SELECT * FROM payout_runs WHERE period = @period", new { period = period.ToString() }, t);
-            if (existing is not null) return (existing.Id, existing.Status, false);
-            var id = Guid.NewGuid().ToString();
+            var month = period.ToString();
+            var runs = (await c.QueryAsync<RunRow>(
+                "SELECT * FROM payout_runs WHERE period = @month ORDER BY sequence DESC", new { month }, t)).ToList();
+            if (runs.Count == 0 && supplementaryOnly) return null;
+            if (runs.FirstOrDefault(r => r.Status != RunStatus.Completed) is { } open) return Request(open, false);
+            if (runs.Count > 0 && !await c.ExecuteScalarAsync<bool>($"SELECT CASE WHEN {IsDueSql} THEN TRUE ELSE FALSE END", new { period = month }, t))
+                return Request(runs[0], false);
+            var run = new RunRow
+            {
+                Id = Guid.NewGuid().ToString(), Period = month, Kind = runs.Count == 0 ? RunKind.Monthly : RunKind.Supplementary,
+                Sequence = runs.Count == 0 ? 0 : runs[0].Sequence + 1, Status = RunStatus.Requested, RequestedBy = actor,
+                CreatedAt = clock.GetUtcNow().ToUnixTimeMilliseconds(),
+            };
             await c.ExecuteAsync(
                 """
-                INSERT INTO payout_runs (id, period, status, cursor, chunks, requested_by, created_at)
-                VALUES (@id, @period, 'requested', NULL, 0, @actor, @now)
-                """, new { id, period = period.ToString(), actor, now = clock.GetUtcNow().ToUnixTimeMilliseconds() }, t);
-            return (id, RunStatus.Requested, true);
+                INSERT INTO payout_runs (id, period, kind, sequence, status, cursor, chunks, requested_by, created_at)
+                VALUES (@Id, @Period, @Kind, @Sequence, 'requested', NULL, 0, @RequestedBy, @CreatedAt)
+                """, run, t);
+            return Request(run, true);
         }, ct);
+
+    private static RunRequest Request(RunRow run, bool created) => new(run.Id, run.Period, run.Kind, run.Sequence, run.Status, created);
+
+    /// <summary>
+    /// Something up to the month @period is outstanding: a payment no run has taken yet (back pay of an approval, a
+    /// reissue, a death benefit, one staff released). A supplementary run pays exactly these.
+    /// </summary>
+    public const string IsDueSql = "EXISTS (SELECT 1 FROM payments WHERE run_id IS NULL AND status = 'scheduled' AND period <= @period)";
 
     public static Task<RunRow?> FindAsync(DbConnection c, string runId) =>
         c.QuerySingleOrDefaultAsync<RunRow>("SELECT * FROM payout_runs WHERE id = @runId", new { runId });
@@ -110,6 +159,8 @@ public sealed class PayoutRuns(Database database, ProvinceConfig province, Payme
         var run = await LockAsync(database, c, t, runId);
         if (run.Status != RunStatus.Requested) return PayoutRunSnapshot.Of(run);
         var period = YearMonth.Parse(run.Period);
+        // A supplementary run pays outstanding payments, whose amounts were fixed when they became due.
+        if (run.Kind == RunKind.Supplementary) return await StartPayingAsync(c, t, runId);
 
         var rates = province.Cities.Select(city => (city.Code, Amounts: PaymentAmounts.For(city, province.Payouts, period))).ToList();
         // Verification only admits insuring cities of the province, so a city without a rate is the one gap to look for.
@@ -128,14 +179,20 @@ public sealed class PayoutRuns(Database database, ProvinceConfig province, Payme
             """,
             rates.Where(r => r.Amounts is not null)
                 .Select(r => new { runId, city = r.Code, benefit = r.Amounts!.BenefitFen, medical = r.Amounts.MedicalFen }), t);
+        return await StartPayingAsync(c, t, runId);
+    }, ct);
+
+    private async Task<PayoutRunSnapshot> StartPayingAsync(DbConnection c, DbTransaction t, string runId)
+    {
         await c.ExecuteAsync("UPDATE payout_runs SET status = 'paying', cursor = '', started_at = @now WHERE id = @runId",
             new { runId, now = clock.GetUtcNow().ToUnixTimeMilliseconds() }, t);
         return PayoutRunSnapshot.Of(await LockAsync(database, c, t, runId));
-    }, ct);
+    }
 
     /// <summary>
     /// Step 2, repeated while the run is <c>paying</c>: the next chunk of applications after the cursor; the last one also
-    /// adopts the outstanding payments and moves the run on to issuing. A run not paying is left as it is.
+    /// adopts the outstanding payments and moves the run on to issuing. A supplementary run has no chunk of its own: it
+    /// adopts at once. A run not paying is left as it is.
     /// </summary>
     public Task<PayoutRunSnapshot> PayChunkAsync(string runId, CancellationToken ct) => database.InTransactionAsync(async (c, t) =>
     {
@@ -146,7 +203,7 @@ public sealed class PayoutRuns(Database database, ProvinceConfig province, Payme
         var period = YearMonth.Parse(run.Period);
 
         var after = run.Cursor ?? "";
-        var upto = await c.QuerySingleOrDefaultAsync<string>(
+        var upto = run.Kind == RunKind.Supplementary ? null : await c.QuerySingleOrDefaultAsync<string>(
             "SELECT id FROM applications WHERE id > @after ORDER BY id LIMIT 1 OFFSET @skip",
             new { after, skip = (long)options.ChunkSize - 1 }, t);
         var args = new
@@ -154,7 +211,7 @@ public sealed class PayoutRuns(Database database, ProvinceConfig province, Payme
             runId, period = run.Period, after, upto, now,
             prefix = PaymentReference.Prefix(period, PaymentKind.Benefit, 1),
         };
-        await c.ExecuteAsync(
+        if (run.Kind == RunKind.Monthly) await c.ExecuteAsync(
             $"""
              INSERT INTO payments (id, application_id, city_code, period, kind, attempt, reissue_of, amount_fen, medical_fen,
                                    deducted_fen, status, run_id, return_reason, flagged, held, created_at, updated_at)
@@ -171,7 +228,8 @@ public sealed class PayoutRuns(Database database, ProvinceConfig province, Payme
         }
         else
         {
-            // Back pay of late approvals, reissues of returned payments and death benefits wait for the next run.
+            // Back pay of late approvals, reissues of returned payments and death benefits wait for the next run. A run
+            // adopting them at the same moment waits for this row lock, then finds them taken.
             await c.ExecuteAsync(
                 "UPDATE payments SET run_id = @runId, updated_at = @now WHERE run_id IS NULL AND status = 'scheduled' AND period <= @period",
                 args, t);
@@ -204,8 +262,19 @@ public sealed class PayoutRuns(Database database, ProvinceConfig province, Payme
             """, new { runId }, t)).ToList();
         if (unwritten.Count > 0)
             throw new InvalidOperationException($"Payout run {runId} has no bank file in the archive yet for {string.Join(", ", unwritten)}.");
-        await c.ExecuteAsync("UPDATE payout_runs SET status = 'completed', completed_at = @now WHERE id = @runId",
-            new { runId, now = clock.GetUtcNow().ToUnixTimeMilliseconds() }, t);
+        // The run's totals, from its bank files' (a few rows, not its payments), kept for every later reading.
+        await c.ExecuteAsync(
+            """
+            UPDATE payout_runs SET status = 'completed', completed_at = @now,
+                payments = (SELECT COALESCE(SUM(payments + held), 0) FROM payout_files WHERE run_id = @runId),
+                total_fen = (SELECT COALESCE(SUM(amount_fen + held_fen), 0) FROM payout_files WHERE run_id = @runId),
+                benefit_fen = (SELECT COALESCE(SUM(benefit_fen), 0) FROM payout_files WHERE run_id = @runId),
+                medical_fen = (SELECT COALESCE(SUM(medical_fen), 0) FROM payout_files WHERE run_id = @runId),
+                death_fen = (SELECT COALESCE(SUM(death_fen), 0) FROM payout_files WHERE run_id = @runId),
+                reissued_fen = (SELECT COALESCE(SUM(reissued_fen), 0) FROM payout_files WHERE run_id = @runId),
+                deducted_fen = (SELECT COALESCE(SUM(deducted_fen), 0) FROM payout_files WHERE run_id = @runId)
+            WHERE id = @runId
+            """, new { runId, now = clock.GetUtcNow().ToUnixTimeMilliseconds() }, t);
         return PayoutRunSnapshot.Of(await LockAsync(database, c, t, runId));
     }, ct);
 

@@ -6,9 +6,13 @@ namespace Tongban.Payouts;
 
 public sealed record PayoutFileView(string CityCode, string Path, long Payments, decimal Amount, long Held, bool Archived);
 
-/// <summary>A run and its totals. <c>totalAmount</c> is what the fund pays out: every payment of the run, less deductions.</summary>
+/// <summary>
+/// A run and its totals, in yuan. <c>kind</c>: <c>monthly</c> or <c>supplementary</c> (补发, <c>sequence</c> 1, 2, … within the
+/// month). <c>totalAmount</c> is what the fund pays out: every payment of the run, less deductions. The totals are those
+/// kept on the run when it completed; before that, those of the bank files it has issued so far.
+/// </summary>
 public sealed record PayoutRunView(
-    string RunId, string Period, string Status, long Payments, decimal TotalAmount,
+    string RunId, string Period, string Kind, long Sequence, string Status, long Payments, decimal TotalAmount,
     decimal BenefitAmount, decimal MedicalContribution, decimal DeathBenefits, decimal Reissued, decimal Deducted,
     long Chunks, string RequestedBy, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt,
     IReadOnlyList<PayoutFileView> Files);
@@ -31,27 +35,43 @@ public sealed record RecoveryCaseView(
 /// <summary>Reads payouts for administrators and applicants; amounts in yuan.</summary>
 public static class PayoutViews
 {
-    public static async Task<PayoutRunView?> RunAsync(DbConnection c, string runId)
+    public static async Task<PayoutRunView?> RunAsync(DbConnection c, string runId) =>
+        (await RunsAsync(c, "r.id = @runId", new { runId, limit = 1 })).SingleOrDefault();
+
+    /// <summary>The latest runs, newest month first and, within a month, the latest supplementary run first.</summary>
+    public static Task<IReadOnlyList<PayoutRunView>> LatestRunsAsync(DbConnection c, int limit) => RunsAsync(c, "1 = 1", new { limit });
+
+    /// <summary>Runs with their totals: kept on the run once completed, the issued files' sums before (a few rows either way).</summary>
+    private static async Task<IReadOnlyList<PayoutRunView>> RunsAsync(DbConnection c, string filter, object args)
     {
-        var run = await PayoutRuns.FindAsync(c, runId);
-        if (run is null) return null;
-        var totals = await c.QuerySingleAsync<RunTotals>(
-            """
-            SELECT COUNT(*) AS payments,
-              CAST(COALESCE(SUM(amount_fen - deducted_fen), 0) AS BIGINT) AS total_fen,
-              CAST(COALESCE(SUM(CASE WHEN kind = 'benefit' AND attempt = 1 THEN amount_fen ELSE 0 END), 0) AS BIGINT) AS benefit_fen,
-              CAST(COALESCE(SUM(medical_fen), 0) AS BIGINT) AS medical_fen,
-              CAST(COALESCE(SUM(CASE WHEN kind <> 'benefit' AND attempt = 1 THEN amount_fen ELSE 0 END), 0) AS BIGINT) AS death_fen,
-              CAST(COALESCE(SUM(CASE WHEN attempt > 1 THEN amount_fen - deducted_fen ELSE 0 END), 0) AS BIGINT) AS reissued_fen,
-              CAST(COALESCE(SUM(CASE WHEN attempt = 1 THEN deducted_fen ELSE 0 END), 0) AS BIGINT) AS deducted_fen
-            FROM payments WHERE run_id = @runId AND status <> 'cancelled'
-            """, new { runId });
-        var files = await c.QueryAsync<PayoutFileRow>("SELECT * FROM payout_files WHERE run_id = @runId ORDER BY city_code", new { runId });
-        return new PayoutRunView(run.Id, run.Period, run.Status, totals.Payments, Yuan(totals.TotalFen), Yuan(totals.BenefitFen),
-            Yuan(totals.MedicalFen), Yuan(totals.DeathFen), Yuan(totals.ReissuedFen), Yuan(totals.DeductedFen),
-            run.Chunks, run.RequestedBy, ApplicationViews.Time(run.CreatedAt),
+        var runs = (await c.QueryAsync<RunRow>(
+            $"""
+             SELECT r.id, r.period, r.kind, r.sequence, r.status, r.chunks, r.requested_by, r.created_at, r.completed_at,
+                    COALESCE(r.payments, f.payments, 0) AS payments, COALESCE(r.total_fen, f.total_fen, 0) AS total_fen,
+                    COALESCE(r.benefit_fen, f.benefit_fen, 0) AS benefit_fen, COALESCE(r.medical_fen, f.medical_fen, 0) AS medical_fen,
+                    COALESCE(r.death_fen, f.death_fen, 0) AS death_fen, COALESCE(r.reissued_fen, f.reissued_fen, 0) AS reissued_fen,
+                    COALESCE(r.deducted_fen, f.deducted_fen, 0) AS deducted_fen
+             FROM payout_runs r
+             LEFT JOIN (SELECT run_id, SUM(payments + held) AS payments, SUM(amount_fen + held_fen) AS total_fen,
+                               SUM(benefit_fen) AS benefit_fen, SUM(medical_fen) AS medical_fen, SUM(death_fen) AS death_fen,
+                               SUM(reissued_fen) AS reissued_fen, SUM(deducted_fen) AS deducted_fen
+                        FROM payout_files GROUP BY run_id) f ON f.run_id = r.id
+             WHERE {filter}
+             ORDER BY r.period DESC, r.sequence DESC LIMIT @limit
+             """, args)).ToList();
+        if (runs.Count == 0) return [];
+        var files = (await c.QueryAsync<PayoutFileRow>(
+                $"""
+                 SELECT f.* FROM payout_files f
+                 JOIN (SELECT r.id FROM payout_runs r WHERE {filter} ORDER BY r.period DESC, r.sequence DESC LIMIT @limit) r ON r.id = f.run_id
+                 ORDER BY f.city_code
+                 """, args))
+            .ToLookup(f => f.RunId);
+        return runs.Select(run => new PayoutRunView(run.Id, run.Period, run.Kind, run.Sequence, run.Status, run.Payments ?? 0,
+            Yuan(run.TotalFen ?? 0), Yuan(run.BenefitFen ?? 0), Yuan(run.MedicalFen ?? 0), Yuan(run.DeathFen ?? 0), Yuan(run.ReissuedFen ?? 0),
+            Yuan(run.DeductedFen ?? 0), run.Chunks, run.RequestedBy, ApplicationViews.Time(run.CreatedAt),
             run.CompletedAt is { } done ? ApplicationViews.Time(done) : null,
-            files.Select(f => new PayoutFileView(f.CityCode, f.Path, f.Payments, Yuan(f.AmountFen), f.Held, f.Archived)).ToList());
+            files[run.Id].Select(f => new PayoutFileView(f.CityCode, f.Path, f.Payments, Yuan(f.AmountFen), f.Held, f.Archived)).ToList())).ToList();
     }
 
     /// <summary>A scheduled payment whose bank file is issued shows as <c>sent</c>.</summary>
@@ -110,17 +130,6 @@ public static class PayoutViews
     }
 
     public static decimal Yuan(long fen) => fen / 100m;
-
-    private sealed class RunTotals
-    {
-        public long Payments { get; init; }
-        public long TotalFen { get; init; }
-        public long BenefitFen { get; init; }
-        public long MedicalFen { get; init; }
-        public long DeathFen { get; init; }
-        public long ReissuedFen { get; init; }
-        public long DeductedFen { get; init; }
-    }
 
     private sealed class PaymentRow
     {

@@ -83,31 +83,41 @@ public static class Recoveries
     }
 
     /// <summary>
-    /// At issue: payments going into this bank file to people with open recovery cases give up the province's share to
-    /// them (instalment plans agreed with the person are left alone). Few people owe anything, so this starts from
-    /// the open cases, not from the file.
+    /// At issue: payments going into this bank file to people with open recovery cases of the same city give up the
+    /// province's share to them (instalment plans agreed with the person are left alone). A city's fund recovers only
+    /// its own overpayments (每个统筹地区基金分账核算): another city's case waits for that city's payments or a repayment.
+    /// The cases are read under a row lock (PostgreSQL <c>FOR UPDATE</c>; SQLite runs this in its one write transaction),
+    /// so a repayment recorded at the same moment (<see cref="RepayAsync"/>, which locks the case too) is either seen or
+    /// waits: never both recovered in full. Few people owe anything, so this starts from the open cases, not from the file.
     /// </summary>
-    public static async Task DeductAsync(DbConnection c, DbTransaction t, string runId, string city, PayoutRules rules, DateTimeOffset now)
+    public static async Task DeductAsync(DbConnection c, DbTransaction t, bool postgres, string runId, string city, PayoutRules rules,
+        DateTimeOffset now)
     {
         if (rules.MaxDeductionPercent == 0) return;
+        var args = new { runId, city };
         if (await c.ExecuteScalarAsync<long>(
-                "SELECT COUNT(*) FROM (SELECT 1 FROM recovery_cases WHERE status = 'open' AND method <> 'instalments' LIMIT 1) x",
-                transaction: t) == 0) return;
+                "SELECT COUNT(*) FROM (SELECT 1 FROM recovery_cases WHERE status = 'open' AND method <> 'instalments' AND city_code = @city LIMIT 1) x",
+                args, t) == 0) return;
         var candidates = (await c.QueryAsync<(string PaymentId, long AmountFen, string PersonKey)>(
             """
             SELECT DISTINCT p.id, p.amount_fen, a.person_key
             FROM recovery_cases rc
             JOIN applications a ON a.person_key = rc.person_key
             JOIN payments p ON p.application_id = a.id
-            WHERE rc.status = 'open' AND rc.method <> 'instalments'
+            WHERE rc.status = 'open' AND rc.method <> 'instalments' AND rc.city_code = @city
               AND p.run_id = @runId AND p.city_code = @city AND p.status = 'scheduled' AND p.attempt = 1 AND p.deducted_fen = 0
             ORDER BY p.id
-            """, new { runId, city }, t)).ToList();
+            """, args, t)).ToList();
         if (candidates.Count == 0) return;
-        var persons = candidates.Select(x => x.PersonKey).ToHashSet();
         var open = (await c.QueryAsync<RecoveryCaseRow>(
-                "SELECT * FROM recovery_cases WHERE status = 'open' AND method <> 'instalments' ORDER BY created_at, id", transaction: t))
-            .Where(r => persons.Contains(r.PersonKey))
+                $"""
+                 SELECT rc.* FROM recovery_cases rc
+                 WHERE rc.status = 'open' AND rc.method <> 'instalments' AND rc.city_code = @city
+                   AND rc.person_key IN (SELECT a.person_key FROM payments p JOIN applications a ON a.id = p.application_id
+                                         WHERE p.run_id = @runId AND p.city_code = @city AND p.status = 'scheduled' AND p.attempt = 1
+                                           AND p.deducted_fen = 0)
+                 ORDER BY rc.created_at, rc.id {(postgres ? "FOR UPDATE OF rc" : "")}
+                 """, args, t))
             .GroupBy(r => r.PersonKey)
             .ToDictionary(g => g.Key, g => g.Select(r => new OpenRecovery(r.Id, r.OutstandingFen)).ToList());
         foreach (var payment in candidates)

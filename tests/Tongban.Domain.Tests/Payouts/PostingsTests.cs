@@ -42,6 +42,18 @@ public class PostingsTests
     }
 
     [Fact]
+    public void Money_of_an_overpaid_payment_already_repaid_is_owed_back_to_the_person_not_recovered_again()
+    {
+        var p = Postings.BankReturn("b", "c", "d", paidFen: 0, returnedFen: 0, returnedOverpaidFen: 83_000, refundDueFen: 100_000);
+
+        Assert.Equal(183_000, Debit(p, Accounts.PayableToBank));
+        Assert.Equal(83_000, Credit(p, Accounts.ReceivableFromRecipients));
+        Assert.Equal(100_000, Credit(p, Accounts.RefundsDue));
+        Assert.False(Accounts.IsDebitNormal(Accounts.RefundsDue));
+        Assert.Equal(p.Debits, p.Credits);
+    }
+
+    [Fact]
     public void A_stop_turns_expense_into_receivable_and_releases_returned_money()
     {
         var p = Postings.StopCorrection("s", "c", "d", overpaidFen: 183000, voidedReturnedNetFen: 91500, voidedDeductedFen: 91500, medicalFen: 26200);
@@ -63,7 +75,7 @@ public class PostingsTests
     [Fact]
     public void Every_account_has_a_Chinese_name_and_a_normal_side()
     {
-        Assert.Equal(9, Accounts.Names.Count);
+        Assert.Equal(10, Accounts.Names.Count);
         Assert.All(Accounts.Names.Values, name => Assert.Matches(@"\p{IsCJKUnifiedIdeographs}", name));
         Assert.True(Accounts.IsDebitNormal(Accounts.BenefitExpense));
         Assert.False(Accounts.IsDebitNormal(Accounts.PayableToBank));

@@ -115,7 +115,7 @@ public abstract class LongBankFileSpec(Store store) : IAsyncLifetime
         Assert.Equal(EntitlementSeed.Cities.Length, run.GetProperty("files").GetArrayLength());
         foreach (var city in EntitlementSeed.Cities)
         {
-            var path = PaymentFiles.ArchivePath("2026-11", city);
+            var path = PaymentFiles.ArchivePath(new RunRow { Period = "2026-11" }, city);
             var attempts = _uploads[path].Attempts.ToList();
             Assert.Equal(2, attempts.Count);
             Assert.Single(attempts, a => a.Stored);
@@ -131,7 +131,7 @@ public abstract class LongBankFileSpec(Store store) : IAsyncLifetime
         foreach (var app in new[] { _d.App, _second })
         {
             var instance = await app.Services.GetRequiredService<DurableTaskClient>().WaitForInstanceCompletionAsync(
-                PayoutRunWorkflows.InstanceId("2026-11"), TestContext.Current.CancellationToken);
+                PayoutRunWorkflows.InstanceId("2026-11", RunKind.Monthly, 0), TestContext.Current.CancellationToken);
             Assert.Equal(OrchestrationRuntimeStatus.Completed, instance.RuntimeStatus);
         }
     }

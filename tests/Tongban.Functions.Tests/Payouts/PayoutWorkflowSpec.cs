@@ -25,8 +25,8 @@ public sealed class PayoutWorkflowSpec : IAsyncLifetime
         await _d.ApproveAsync(Wang);
         await _d.TodayAsync(2026, 11, 1);
         // The run is in the database, and its orchestration was never started (or was lost with the task hub).
-        (_runId, _, _) = await _d.App.Services.GetRequiredService<PayoutRuns>()
-            .RequestAsync(YearMonth.Parse("2026-11"), "admin", CancellationToken.None);
+        _runId = (await _d.App.Services.GetRequiredService<PayoutRuns>()
+            .RequestAsync(YearMonth.Parse("2026-11"), "admin", CancellationToken.None))!.RunId;
     }
 
     public async ValueTask DisposeAsync() => await _d.DisposeAsync();

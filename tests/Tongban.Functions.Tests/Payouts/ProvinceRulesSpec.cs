@@ -77,6 +77,32 @@ public abstract class ProvinceRulesSpec(Store store) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_application_is_not_completed_while_an_earlier_month_waits_to_be_reissued()
+    {
+        var d = await StartAsync("hainan", p => p["duration"]!["steps"] = new JsonArray(
+            new JsonObject { ["minContributionMonths"] = 12, ["benefitMonths"] = 2 }));
+        var wang = new Person(44, "王海", "460200", "460200");
+        await d.ImportAsync(wang.Spell());
+        var id = await d.ApproveAsync(wang);
+        await d.TodayAsync(2026, 11, 1);
+        var november = await d.RunAsync("2026-11");
+        var payments = await d.PaymentsAsync(id);
+        string Ref(string period) => payments.Single(p => p.GetProperty("period").GetString() == period).GetProperty("paymentId").GetString()!;
+
+        await d.ReturnsAsync(november.GetProperty("runId").GetString()!,
+            $"reference,status,reason\n{Ref("2026-10")},returned,账户已冻结\n{Ref("2026-11")},paid,\n");
+
+        // November, the last month, is paid; October is still owed and waits for its reissue.
+        Assert.Equal("approved", (await d.App.Portal.GetJsonAsync($"/api/v1/applications/{id}")).GetProperty("status").GetString());
+        await d.TodayAsync(2026, 12, 1);
+        var december = await d.RunAsync("2026-12");
+        Assert.Equal("approved", (await d.App.Portal.GetJsonAsync($"/api/v1/applications/{id}")).GetProperty("status").GetString());
+        await d.AllPaidAsync(december);
+        Assert.Equal("completed", (await d.App.Portal.GetJsonAsync($"/api/v1/applications/{id}")).GetProperty("status").GetString());
+        Assert.Single(await d.SmsAsync(id, "completed"));
+    }
+
+    [Fact]
     public async Task Where_the_stop_month_is_not_paid_it_is_overpaid_and_carried_over_instead()
     {
         var d = await StartAsync("hebei", _ => { });

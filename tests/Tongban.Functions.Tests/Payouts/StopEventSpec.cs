@@ -103,6 +103,30 @@ public abstract class StopEventSpec(Store store) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Money_the_bank_returns_for_an_overpayment_already_repaid_at_the_counter_is_a_refund_due_not_a_second_recovery()
+    {
+        await ReportAsync("reemployed", "2026-11-20");
+        var caseId = (await CaseAsync()).GetProperty("caseId").GetString()!;
+        var owed = PayoutDriver.Yuan(Benefit("2026-12"));
+        Assert.Equal(HttpStatusCode.OK, (await _d.Admin.PostJsonAsync($"/api/v1/admin/recovery-cases/{caseId}/repayments",
+            new { amount = owed, reference = "HK-2026-0101" })).StatusCode);
+
+        var december = (await _d.PaymentsAsync(_wang)).Single(p => p.GetProperty("period").GetString() == "2026-12");
+        var result = await _d.ReturnsAsync(_december.GetProperty("runId").GetString()!,
+            $"reference,status,reason\n{december.GetProperty("paymentId").GetString()},returned,账户已销户\n");
+
+        Assert.Equal(1, result.GetProperty("returned").GetInt32());
+        var recovery = await CaseAsync();
+        Assert.Equal(owed, recovery.GetProperty("recovered").GetDecimal());
+        Assert.Equal("recovered", recovery.GetProperty("status").GetString());
+        Assert.Equal(["repayment"], recovery.GetProperty("recoveries").EnumerateArray().Select(r => r.GetProperty("method").GetString()));
+        var fund = await _d.FundAsync("460200");
+        Assert.Equal(0m, fund[Accounts.ReceivableFromRecipients].Balance);
+        Assert.Equal(owed, fund[Accounts.BankRecoveries].Balance);
+        Assert.Equal(owed, fund[Accounts.RefundsDue].Balance);
+    }
+
+    [Fact]
     public async Task Unemployed_again_the_person_resumes_the_unused_months_and_the_overpayment_is_deducted_from_the_new_benefit()
     {
         await ReportAsync("reemployed", "2026-11-20");
@@ -132,6 +156,28 @@ public abstract class StopEventSpec(Store store) : IAsyncLifetime
         Assert.Equal(fromDecember + fromJanuary == owed ? "recovered" : "open", recovery.GetProperty("status").GetString());
         Assert.Equal(PayoutDriver.Yuan(fromDecember + fromJanuary), recovery.GetProperty("recovered").GetDecimal());
         Assert.Equal(PayoutDriver.Yuan(owed - fromDecember - fromJanuary), (await _d.FundAsync("460200"))[Accounts.ReceivableFromRecipients].Balance);
+    }
+
+    [Fact]
+    public async Task A_new_claim_in_another_city_is_not_deducted_for_the_first_citys_overpayment()
+    {
+        await ReportAsync("reemployed", "2026-11-20");
+        var haikou = new Person(31, "王海", "460100", "460200");
+        await _d.ImportAsync(haikou.Spell(start: "2026-11", end: "2026-11"));
+        var again = await _d.ApproveAsync(haikou);
+        Assert.Equal("460100", (await _d.App.Portal.GetJsonAsync($"/api/v1/applications/{again}")).GetProperty("insuringCity").GetString());
+
+        await _d.TodayAsync(2027, 1, 1);
+        var january = await _d.RunAsync("2027-01");
+
+        // Sanya's fund is owed; Haikou's fund pays Haikou's benefit in full and recovers nothing for another city's books.
+        Assert.Equal(0m, january.GetProperty("deducted").GetDecimal());
+        Assert.All(await _d.PaymentsAsync(again), p => Assert.Equal(0m, p.GetProperty("deducted").GetDecimal()));
+        var recovery = await CaseAsync();
+        Assert.Equal("open", recovery.GetProperty("status").GetString());
+        Assert.Equal(0m, recovery.GetProperty("recovered").GetDecimal());
+        Assert.Equal(PayoutDriver.Yuan(Benefit("2026-12")), (await _d.FundAsync("460200"))[Accounts.ReceivableFromRecipients].Balance);
+        Assert.Equal(0m, (await _d.FundAsync("460100"))[Accounts.ReceivableFromRecipients].Balance);
     }
 
     [Fact]

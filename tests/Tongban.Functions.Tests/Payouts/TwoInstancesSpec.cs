@@ -67,7 +67,7 @@ public sealed class TwoInstancesOnPostgres : IAsyncLifetime
         foreach (var app in _apps)
         {
             var instance = await app.Services.GetRequiredService<DurableTaskClient>().WaitForInstanceCompletionAsync(
-                PayoutRunWorkflows.InstanceId(thisMonth.ToString()), TestContext.Current.CancellationToken);
+                PayoutRunWorkflows.InstanceId(thisMonth.ToString(), RunKind.Monthly, 0), TestContext.Current.CancellationToken);
             Assert.Equal(OrchestrationRuntimeStatus.Completed, instance.RuntimeStatus);
         }
     }
