@@ -151,6 +151,7 @@ public static class TongbanApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRequestId();
+        app.UseStaffConsole();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
