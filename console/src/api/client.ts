@@ -20,9 +20,10 @@ export function configureClient(token: () => string | null, unauthorized: () => 
   onUnauthorized = unauthorized
 }
 
-export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+/** Calls the API with the session's token, or the one given (signing in, before the session holds it). */
+export async function api<T>(path: string, init: { method?: string; body?: unknown; token?: string } = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' }
-  const token = bearer()
+  const token = init.token ?? bearer()
   if (token) headers.Authorization = `Bearer ${token}`
   if (init.body !== undefined) headers['Content-Type'] = 'application/json'
   const response = await fetch(`/api/v1${path}`, {

@@ -52,8 +52,12 @@ router.beforeEach((to) => {
   const session = useSession()
   if (to.name === 'login') return session.isActive() && session.staff ? startPage(session.staff.role) ?? true : true
   if (!session.isActive() || !session.staff) {
+    const expired = session.staff !== null
     session.signOut()
-    return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
+    return {
+      name: 'login',
+      query: { ...(expired ? { reason: 'expired' } : {}), ...(to.fullPath === '/' ? {} : { redirect: to.fullPath }) },
+    }
   }
   const roles = to.meta.roles
   if (!roles || !roles.includes(session.staff.role)) {

@@ -13,8 +13,7 @@ interface StoredSession {
 
 function restore(): StoredSession | null {
   try {
-    const stored = JSON.parse(sessionStorage.getItem(storageKey) ?? 'null') as StoredSession | null
-    return stored && stored.expiresAt > Date.now() ? stored : null
+    return JSON.parse(sessionStorage.getItem(storageKey) ?? 'null') as StoredSession | null
   } catch {
     return null
   }
@@ -26,6 +25,7 @@ export const useSession = defineStore('session', () => {
   let expiryTimer: ReturnType<typeof setTimeout> | undefined
   const expiredListeners: (() => void)[] = []
 
+  /** Kept after the token expired, until signed out, so the console can say the session ran out. */
   const staff = computed(() => current.value?.staff ?? null)
   const token = computed(() => current.value?.token ?? null)
 
@@ -40,14 +40,8 @@ export const useSession = defineStore('session', () => {
 
   async function signIn(username: string, password: string) {
     const issued = await api<TokenResponse>('/auth/token', { method: 'POST', body: { username, password } })
-    const expiresAt = Date.now() + issued.expiresIn * 1000
-    current.value = { token: issued.accessToken, expiresAt, staff: { username, role: 'reviewer', office: null, city: null } }
-    try {
-      current.value = { ...current.value, staff: await api<CurrentStaff>('/auth/me') }
-    } catch (error) {
-      current.value = null
-      throw error
-    }
+    const staff = await api<CurrentStaff>('/auth/me', { token: issued.accessToken })
+    current.value = { token: issued.accessToken, expiresAt: Date.now() + issued.expiresIn * 1000, staff }
     sessionStorage.setItem(storageKey, JSON.stringify(current.value))
     watchExpiry()
   }
