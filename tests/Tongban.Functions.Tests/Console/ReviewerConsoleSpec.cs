@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -32,7 +33,7 @@ public sealed class ReviewerConsoleSpec(ConsoleFixture console) : IClassFixture<
 
         await SignInAsync(page, Reviewer);
 
-        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/review/first-review$"));
+        await Expect(page).ToHaveURLAsync(new Regex("/console/review/first-review$"));
         await Expect(page.GetByTestId("who")).ToContainTextAsync("460100-01-r1（审核员，460100-01）");
         // The third case is the one the approval test takes out of the queue, whichever test runs first.
         var rows = page.Locator("[data-test=queue] .el-table__body tr");
@@ -70,11 +71,11 @@ public sealed class ReviewerConsoleSpec(ConsoleFixture console) : IClassFixture<
         await Expect(page.Locator(".el-form-item__error")).ToHaveTextAsync("不予通过时必须填写审核意见");
         Assert.Equal("first-review", (await console.ApplicationAsync(id)).GetProperty("status").GetString());
 
-        await page.Locator("label.el-radio", new() { HasText = "通过" }).First.ClickAsync();
+        await page.Locator("label.el-radio", new() { HasTextRegex = new Regex("^通过$") }).ClickAsync();
         await page.GetByLabel("审核意见").FillAsync("身份核验一致，同意");
         await page.GetByRole(AriaRole.Button, new() { Name = "提交审核" }).ClickAsync();
 
-        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/review/first-review$"));
+        await Expect(page).ToHaveURLAsync(new Regex("/console/review/first-review$"));
         await Expect(page.Locator("[data-test=queue] .el-table__body tr")).ToHaveCountAsync(2);
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = caseNumber })).ToHaveCountAsync(0);
         var application = await console.ApplicationAsync(id);
@@ -99,7 +100,7 @@ public sealed class ReviewerConsoleSpec(ConsoleFixture console) : IClassFixture<
         await page.ReloadAsync();
 
         await Expect(page.GetByText("登录已过期，请重新登录")).ToBeVisibleAsync();
-        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/login"));
+        await Expect(page).ToHaveURLAsync(new Regex("/console/login"));
     }
 
     [Fact]
