@@ -77,3 +77,12 @@ export interface Problem {
   detail?: string
   errors?: Record<string, string[]>
 }
+
+export interface Spell {
+  cityCode: string
+  employerCode: string
+  employerName: string
+  startMonth: string
+  endMonth: string | null
+  separationReason: string | null
+}

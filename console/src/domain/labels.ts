@@ -59,6 +59,17 @@ export const documentKindNames: Record<string, string> = {
   'foreign-permanent-resident': '外国人永久居留身份证',
 }
 
+export const separationReasonNames: Record<string, string> = {
+  'contract-expired': '劳动合同期满',
+  'employer-terminated': '用人单位解除',
+  'employer-closed': '用人单位关闭破产',
+  'mutual-agreement': '协商解除',
+  dismissed: '被用人单位辞退',
+  'resigned-employer-fault': '因单位过错辞职',
+  resigned: '本人辞职',
+  retired: '退休',
+}
+
 export const smsStatusNames: Record<string, string> = { queued: '待发送', sent: '已发送', failed: '发送失败' }
 
 /** A code in words, or the code itself when the console does not know it yet. */

@@ -172,6 +172,7 @@ public static class TongbanApp
         ReferenceEndpoints.Map(api);
         SubmitApplication.Map(api);
         ApplicationViews.Map(api);
+        ContributionSpells.Map(api);
         RevealPersonalData.Map(api);
         ReviewEndpoints.Map(api);
         ReportEvent.Map(api);

@@ -62,6 +62,9 @@ public sealed class ReviewerConsoleSpec(ConsoleFixture console) : IClassFixture<
         await Expect(page.GetByTestId("applicant")).ToContainTextAsync("吴*");
         await Expect(page.GetByTestId("applicant")).ToContainTextAsync("138****8000");
         await Expect(page.GetByTestId("verification")).ToContainTextAsync("核验通过：");
+        await Expect(page.GetByTestId("spells")).ToContainTextAsync("测试公司403");
+        await Expect(page.GetByTestId("spells")).ToContainTextAsync("劳动合同期满");
+        await Expect(page.GetByText("合计 104 个月")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("history")).ToContainTextAsync("提交申请");
         await Expect(page.GetByTestId("sms")).ToContainTextAsync(caseNumber);
 
