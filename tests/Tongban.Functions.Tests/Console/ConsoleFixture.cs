@@ -5,7 +5,7 @@ using Tongban.Tests.Infrastructure;
 namespace Tongban.Tests.StaffConsole;
 
 /// <summary>
-/// One real service serving the built console, with three counter applications from Haikou in first review, and one
+/// One real service serving the built console, with four counter applications from Haikou in first review, and one
 /// headless Debian Chromium, shared by every browser test of a class. Without <c>/usr/bin/chromium</c> the tests skip,
 /// except under CI (CI=true), where they must run and fail instead.
 /// </summary>
@@ -21,14 +21,14 @@ public sealed class ConsoleFixture : IAsyncLifetime
 
     public TestApp App => _app!;
 
-    /// <summary>The three applications, oldest first: (applicationId, caseNumber).</summary>
+    /// <summary>The four applications, oldest first: (applicationId, caseNumber).</summary>
     public List<(string Id, string CaseNumber)> Applications { get; } = [];
 
     public async ValueTask InitializeAsync()
     {
         if (!File.Exists(Chromium)) return;
         _app = await TestApp.StartAsync(Store.Sqlite);
-        (int N, string Name)[] people = [(401, "黎一"), (402, "符二"), (403, "吴三")];
+        (int N, string Name)[] people = [(401, "黎一"), (402, "符二"), (403, "吴三"), (404, "王四")];
         await App.ImportAsync(People.Csv([.. people.Select(p => People.EligibleInSanya(p.N, p.Name))]));
         foreach (var (n, name) in people)
         {
@@ -59,6 +59,10 @@ public sealed class ConsoleFixture : IAsyncLifetime
         context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();
     }
+
+    /// <summary>Saves what the page shows with the test output (screenshots/), for a person to look at after a run.</summary>
+    public static Task ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "screenshots", name + ".png"), FullPage = true });
 
     public async Task<JsonElement> ApplicationAsync(string id)
     {
