@@ -11,6 +11,10 @@ public sealed class ApplicationFunctions(HttpFunctions http)
     public Task<IResult> GetApplication([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/applications/{id}")] HttpRequest request,
         [DurableClient] DurableTaskClient durable) => http.InvokeAsync(request, durable);
 
+    [Function(nameof(ApplicationSpells))]
+    public Task<IResult> ApplicationSpells([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/applications/{id}/spells")] HttpRequest request,
+        [DurableClient] DurableTaskClient durable) => http.InvokeAsync(request, durable);
+
     [Function(nameof(RevealPersonalData))]
     public Task<IResult> RevealPersonalData([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/applications/{id}/reveal")] HttpRequest request,
         [DurableClient] DurableTaskClient durable) => http.InvokeAsync(request, durable);

@@ -153,6 +153,7 @@ public static class TongbanApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRequestId();
+        app.UseStaffConsole();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
@@ -173,6 +174,7 @@ public static class TongbanApp
         ReferenceEndpoints.Map(api);
         SubmitApplication.Map(api);
         ApplicationViews.Map(api);
+        ContributionSpells.Map(api);
         RevealPersonalData.Map(api);
         ReviewEndpoints.Map(api);
         ReportEvent.Map(api);

@@ -1,6 +1,7 @@
 using Dapper;
 using Tongban.Applications;
 using Tongban.Domain.PersonalData;
+using Tongban.Hosting;
 using Tongban.PersonalData;
 using Tongban.Security;
 using Tongban.Storage;
@@ -10,11 +11,27 @@ namespace Tongban.Notifications;
 /// <summary>One SMS as the log shows it; <c>parts</c> is what carriers bill it as (null for rows from before it was recorded).</summary>
 public sealed record NotificationView(string Template, string To, string Body, int? Parts, string Status, DateTimeOffset CreatedAt, DateTimeOffset? SentAt);
 
+/// <summary>The SMS log: all of it for administrators, one application's for any staff member working the case.</summary>
 public static class NotificationEndpoints
 {
-    public static void Map(IEndpointRouteBuilder api) =>
+    public static void Map(IEndpointRouteBuilder api)
+    {
         api.MapGet("/admin/notifications", ListAsync).RequireAuthorization(Principals.AdministratorPolicy).WithName("ListNotifications")
             .WithSummary("The SMS log of an application (numbers masked); without applicationId, the latest 200");
+        // Staff anywhere see every case (全省通办), so also what the applicant was told about it.
+        api.MapGet("/applications/{id}/notifications", ListForApplicationAsync)
+            .RequireAuthorization(Principals.StaffPolicy).WithName("ApplicationNotifications")
+            .WithSummary("The SMS sent about an application (numbers masked), oldest first");
+    }
+
+    private static async Task<IResult> ListForApplicationAsync(string id, HttpContext http, Database database, PersonalDataProtector protector)
+    {
+        if (!Guid.TryParse(id, out _)) return Problems.NotFound($"Application {id}");
+        await using (var connection = await database.OpenAsync(http.RequestAborted))
+            if (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM applications WHERE id = @id", new { id }) == 0)
+                return Problems.NotFound($"Application {id}");
+        return await ListAsync(id, http, database, protector);
+    }
 
     private static async Task<IResult> ListAsync(string? applicationId, HttpContext http, Database database, PersonalDataProtector protector)
     {

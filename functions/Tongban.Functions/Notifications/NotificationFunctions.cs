@@ -17,4 +17,8 @@ public sealed class NotificationFunctions(SmsDelivery sms, HttpFunctions http)
     [Function(nameof(ListNotifications))]
     public Task<IResult> ListNotifications([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/admin/notifications")] HttpRequest request,
         [DurableClient] DurableTaskClient durable) => http.InvokeAsync(request, durable);
+
+    [Function(nameof(ApplicationNotifications))]
+    public Task<IResult> ApplicationNotifications([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/applications/{id}/notifications")] HttpRequest request,
+        [DurableClient] DurableTaskClient durable) => http.InvokeAsync(request, durable);
 }

@@ -9,6 +9,9 @@ public sealed record TokenRequest(string? Username, string? Password);
 
 public sealed record TokenResponse(string AccessToken, int ExpiresIn);
 
+/// <summary>The signed-in staff member: role (<c>reviewer</c>, <c>supervisor</c>, <c>administrator</c>), office and city (null where the role has none).</summary>
+public sealed record CurrentStaffView(string Username, string Role, string? Office, string? City);
+
 /// <summary>Issues staff bearer tokens (standalone; in Azure, Entra ID takes this role).</summary>
 public static class AuthEndpoints
 {
@@ -17,10 +20,20 @@ public static class AuthEndpoints
 
     public static string HashPassword(string username, string password) => Hasher.HashPassword(username, password);
 
-    public static void Map(IEndpointRouteBuilder api) =>
+    public static void Map(IEndpointRouteBuilder api)
+    {
         api.MapPost("/auth/token", IssueAsync).WithName("IssueToken").AllowAnonymous().RequireRateLimiting(Principals.LoginRateLimit)
             .Produces<TokenResponse>().ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithSummary("Exchange a staff username and password for a bearer token");
+        // The console decides what to offer from this; the API still checks every call.
+        api.MapGet("/auth/me", (HttpContext http) =>
+            {
+                var staff = http.User.Staff()!;
+                return TypedResults.Ok(new CurrentStaffView(staff.Username, staff.Role.RoleCode(), staff.OfficeCode, staff.CityCode));
+            })
+            .RequireAuthorization(Principals.StaffPolicy).WithName("CurrentStaff")
+            .WithSummary("The staff member the bearer token belongs to: role, office and city");
+    }
 
     private static async Task<IResult> IssueAsync(HttpContext http, Database database, TimeProvider clock)
     {

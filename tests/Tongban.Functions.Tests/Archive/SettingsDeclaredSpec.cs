@@ -22,6 +22,7 @@ public sealed partial class SettingsDeclaredSpec
     private static readonly Dictionary<string, string> StandaloneOnly = new(StringComparer.OrdinalIgnoreCase)
     {
         ["Durable:"] = "the standalone in-process Durable Task worker and its backend; under the Functions host, host.json with the TaskHubName and AzureWebJobsStorage settings configures Durable.",
+        ["Console:"] = "where the standalone app finds the staff console's build; in Azure a Static Web App serves the console.",
     };
 
     /// <summary>Key prefixes left out of the Azure app settings only.</summary>

@@ -1,0 +1,88 @@
+/** The shapes of the HTTP API (CONTRACT.md) the console reads. */
+
+export type StaffRole = 'reviewer' | 'supervisor' | 'administrator'
+
+export interface TokenResponse {
+  accessToken: string
+  expiresIn: number
+}
+
+export interface CurrentStaff {
+  username: string
+  role: StaffRole
+  office: string | null
+  city: string | null
+}
+
+export type ReviewStage = 'first-review' | 'final-review'
+
+export interface QueueEntry {
+  applicationId: string
+  caseNumber: string
+  status: string
+  receivedAt: string
+  dueAt: string | null
+  overdue: boolean
+}
+
+export interface Finding {
+  code: string
+  message: string
+}
+
+export interface HistoryEntry {
+  at: string
+  type: string
+  actor: string
+  office: string | null
+  opinion: string | null
+}
+
+export interface Application {
+  applicationId: string
+  caseNumber: string
+  serviceItem: string
+  status: string
+  channel: string
+  acceptingOffice: string | null
+  insuringCity: string | null
+  assignedOffice: string | null
+  receivedAt: string
+  dueAt: string | null
+  applicant: { idNumber: string; name: string; mobile: string; documentKind: string }
+  verification: { passed: boolean; findings: Finding[] } | null
+  entitlement: { months: number; monthlyAmount: number; startMonth: string; endMonth: string; continuedMonths: number } | null
+  history: HistoryEntry[]
+}
+
+export interface Notification {
+  template: string
+  to: string
+  body: string
+  status: string
+  createdAt: string
+  sentAt: string | null
+}
+
+export interface City {
+  code: string
+  name: string
+  offices: { code: string; name: string; reviewers: number }[]
+}
+
+/** RFC 9457 problem details, with the field errors validation adds. */
+export interface Problem {
+  title?: string
+  status?: number
+  detail?: string
+  errors?: Record<string, string[]>
+}
+
+export interface Spell {
+  cityCode: string
+  employerCode: string
+  employerName: string
+  startMonth: string
+  endMonth: string | null
+  separationReason: string | null
+}

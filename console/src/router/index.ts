@@ -1,0 +1,74 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import type { StaffRole } from '../api/types'
+import ConsoleLayout from '../layout/ConsoleLayout.vue'
+import { useSession } from '../stores/session'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** The roles a page is for; the others are sent to their own start page. */
+    roles?: StaffRole[]
+    /** The page's entry in the side menu, when it has one. */
+    menu?: string
+    title?: string
+  }
+}
+
+/** The pages inside the console's frame. Supervisor, dashboard and administrator pages join this list with their roles. */
+export const consolePages: RouteRecordRaw[] = [
+  {
+    path: 'review/:stage(first-review|final-review)',
+    name: 'queue',
+    component: () => import('../pages/review/QueuePage.vue'),
+    meta: { roles: ['reviewer'], title: '待审核' },
+  },
+  {
+    path: 'review/cases/:id',
+    name: 'case',
+    component: () => import('../pages/review/CasePage.vue'),
+    meta: { roles: ['reviewer'], title: '案件审核' },
+  },
+]
+
+/** The side menu: each entry a working page, shown to the roles it is for. */
+export const menu: { title: string; to: string; roles: StaffRole[] }[] = [
+  { title: '初审待办', to: '/review/first-review', roles: ['reviewer'] },
+  { title: '复核待办', to: '/review/final-review', roles: ['reviewer'] },
+]
+
+/** Where a role starts; null when the console has no page for it yet. */
+export function startPage(role: StaffRole): string | null {
+  return menu.find((entry) => entry.roles.includes(role))?.to ?? null
+}
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/login', name: 'login', component: () => import('../pages/login/LoginPage.vue'), meta: { title: '登录' } },
+  { path: '/', component: ConsoleLayout, children: consolePages },
+  { path: '/:rest(.*)*', redirect: '/' },
+]
+
+export const router = createRouter({ history: createWebHistory(import.meta.env.BASE_URL), routes })
+
+router.beforeEach((to) => {
+  const session = useSession()
+  if (to.name === 'login') return session.isActive() && session.staff ? startPage(session.staff.role) ?? true : true
+  if (!session.isActive() || !session.staff) {
+    const expired = session.staff !== null
+    session.signOut()
+    return {
+      name: 'login',
+      query: { ...(expired ? { reason: 'expired' } : {}), ...(to.fullPath === '/' ? {} : { redirect: to.fullPath }) },
+    }
+  }
+  const roles = to.meta.roles
+  if (!roles || !roles.includes(session.staff.role)) {
+    const start = startPage(session.staff.role)
+    if (start && start !== to.path) return start
+    session.signOut()
+    return { name: 'login' }
+  }
+  return true
+})
+
+router.afterEach((to) => {
+  document.title = to.meta.title ? `${to.meta.title} · 通办经办工作台` : '通办经办工作台'
+})

@@ -1,0 +1,79 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+using Tongban.Tests.Infrastructure;
+
+namespace Tongban.Tests.StaffConsole;
+
+/// <summary>
+/// One real service serving the built console, with four counter applications from Haikou in first review, and one
+/// headless Debian Chromium, shared by every browser test of a class. Without <c>/usr/bin/chromium</c> the tests skip,
+/// except under CI (CI=true), where they must run and fail instead.
+/// </summary>
+public sealed class ConsoleFixture : IAsyncLifetime
+{
+    /// <summary>Debian's Chromium: the tests never download a browser.</summary>
+    public const string Chromium = "/usr/bin/chromium";
+
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    private TestApp? _app;
+
+    public TestApp App => _app!;
+
+    /// <summary>The four applications, oldest first: (applicationId, caseNumber).</summary>
+    public List<(string Id, string CaseNumber)> Applications { get; } = [];
+
+    public async ValueTask InitializeAsync()
+    {
+        if (!File.Exists(Chromium)) return;
+        _app = await TestApp.StartAsync(Store.Sqlite);
+        (int N, string Name)[] people = [(401, "黎一"), (402, "符二"), (403, "吴三"), (404, "王四")];
+        await App.ImportAsync(People.Csv([.. people.Select(p => People.EligibleInSanya(p.N, p.Name))]));
+        foreach (var (n, name) in people)
+        {
+            var submitted = await (await App.Portal.SubmitAsync(People.Application(People.IdNumber(n), name))).JsonAsync();
+            var id = submitted.GetProperty("applicationId").GetString()!;
+            await App.Portal.WaitForStatusAsync(id, "first-review");
+            Applications.Add((id, submitted.GetProperty("caseNumber").GetString()!));
+        }
+        _playwright = await Playwright.CreateAsync();
+        _playwright.Selectors.SetTestIdAttribute("data-test");
+        _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
+        Assertions.SetDefaultExpectTimeout(15_000);
+    }
+
+    /// <summary>A fresh browser context (its own sessionStorage) at 1366×768, the smallest screen offices use.</summary>
+    public async Task<IPage> NewPageAsync()
+    {
+        if (_browser is null)
+        {
+            var missing = $"The console tests need Debian's Chromium at {Chromium} (apt-get install chromium).";
+            if (Environment.GetEnvironmentVariable("CI") == "true") Assert.Fail(missing);
+            Assert.Skip(missing);
+        }
+        var context = await _browser.NewContextAsync(new()
+        {
+            BaseURL = App.Address.ToString(), ViewportSize = new() { Width = 1366, Height = 768 }, Locale = "zh-CN",
+        });
+        context.SetDefaultTimeout(30_000);
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>Saves what the page shows with the test output (screenshots/), for a person to look at after a run.</summary>
+    public static Task ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "screenshots", name + ".png"), FullPage = true });
+
+    public async Task<JsonElement> ApplicationAsync(string id)
+    {
+        using var staff = await App.StaffAsync("admin");
+        return await staff.GetJsonAsync($"/api/v1/applications/{id}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_browser is not null) await _browser.DisposeAsync();
+        _playwright?.Dispose();
+        if (_app is not null) await _app.DisposeAsync();
+    }
+}
