@@ -64,7 +64,7 @@ public sealed class PaymentFiles(Database database, PersonalDataProtector protec
     /// The payments a file holds: those of its run and city issued with it, except the ones held back. Cancelled ones
     /// never were issued; whatever happens later (paid, returned, overpaid) does not take a payment out of its file.
     /// </summary>
-    public const string InFileSql = "p.run_id = @RunId AND p.city_code = @CityCode AND p.status <> 'cancelled' AND NOT p.held";
+    public const string InFileSql = "p.run_id = @RunId AND p.city_code = @CityCode AND p.status <> 'cancelled' AND NOT p.held AND p.amount_fen > p.deducted_fen";
 
     /// <summary>Issues the city's part of a run and writes its bank file; a part issued or written before is left as it is.</summary>
     /// <exception cref="InvalidOperationException">The run is not issuing (its payments are not all in yet).</exception>
@@ -109,6 +109,13 @@ public sealed class PaymentFiles(Database database, PersonalDataProtector protec
                   AND run_id = @runId AND city_code = @city AND status = 'scheduled'
                 """, args, t);
             await Recoveries.DeductAsync(c, t, database.Provider == DatabaseProvider.Postgres, runId, city, province.Payouts, now);
+            // A payment set off in full (a death benefit netted against the months paid after the death) is settled here:
+            // the bank has nothing to pay, so it is not a line of the file, and no return file will confirm it.
+            await c.ExecuteAsync(
+                """
+                UPDATE payments SET status = 'paid', paid_at = @now, updated_at = @now
+                WHERE run_id = @runId AND city_code = @city AND status = 'scheduled' AND NOT held AND amount_fen = deducted_fen
+                """, args, t);
 
             var totals = await c.QuerySingleAsync<IssueRow>(
                 """
@@ -120,7 +127,7 @@ public sealed class PaymentFiles(Database database, PersonalDataProtector protec
                   CAST(COALESCE(SUM(CASE WHEN attempt > 1 THEN amount_fen - deducted_fen ELSE 0 END), 0) AS BIGINT) AS reissued_fen,
                   CAST(COALESCE(SUM(CASE WHEN held THEN amount_fen - deducted_fen ELSE 0 END), 0) AS BIGINT) AS held_fen,
                   CAST(COALESCE(SUM(CASE WHEN held THEN 1 ELSE 0 END), 0) AS BIGINT) AS held,
-                  CAST(COALESCE(SUM(CASE WHEN held THEN 0 ELSE 1 END), 0) AS BIGINT) AS in_file,
+                  CAST(COALESCE(SUM(CASE WHEN held OR amount_fen = deducted_fen THEN 0 ELSE 1 END), 0) AS BIGINT) AS in_file,
                   CAST(COALESCE(SUM(CASE WHEN held THEN 0 ELSE amount_fen - deducted_fen END), 0) AS BIGINT) AS file_fen
                 FROM payments WHERE run_id = @runId AND city_code = @city AND status <> 'cancelled'
                 """, args, t);

@@ -121,6 +121,14 @@ public abstract class DeathReportSpec(Store store) : IAsyncLifetime
         var recovery = await CaseAsync();
         Assert.Equal(("open", "repayment"), (recovery.GetProperty("status").GetString(), recovery.GetProperty("method").GetString()));
         Assert.Equal(PayoutDriver.Yuan(owed), recovery.GetProperty("outstanding").GetDecimal());
+
+        // January: the grant was set off in full, so the bank is sent nothing for it — no 0.00 line — and it is settled.
+        await _d.TodayAsync(2027, 1, 1);
+        var january = await _d.RunAsync("2027-01");
+        var lines = (await _d.BankFileAsync(january.GetProperty("runId").GetString()!, "460200")).Skip(1).ToList();
+        Assert.DoesNotContain(lines, l => l[3] == "0.00");
+        var grantPayment = Assert.Single(await _d.PaymentsAsync(_wang), p => p.GetProperty("kind").GetString() != "benefit");
+        Assert.Equal(("paid", PayoutDriver.Yuan(grant)), (grantPayment.GetProperty("status").GetString(), grantPayment.GetProperty("deducted").GetDecimal()));
     }
 
     [Fact]
