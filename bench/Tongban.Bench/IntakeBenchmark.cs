@@ -29,16 +29,8 @@ public static class IntakeBenchmark
 {
     public static async Task RunAsync(string provider, int applications, int clients, string? postgres, string durable)
     {
-        var folder = Directory.CreateTempSubdirectory("tongban-bench-").FullName;
-        string connection;
-        string? database = null;
-        if (provider == "postgres")
-        {
-            database = "tongban_bench_" + Guid.NewGuid().ToString("N")[..8];
-            await using (var admin = new NpgsqlConnection(postgres)) { await admin.OpenAsync(); await admin.ExecuteAsync($"CREATE DATABASE {database}"); }
-            connection = new NpgsqlConnectionStringBuilder(postgres) { Database = database, MaxPoolSize = 64, MaxAutoPrepare = 32, NoResetOnClose = true }.ToString();
-        }
-        else connection = $"Data Source={Path.Combine(folder, "bench.db")}";
+        await using var store = await BenchStore.CreateAsync(provider, postgres, b => (b.MaxPoolSize, b.MaxAutoPrepare, b.NoResetOnClose) = (64, 32, true));
+        var (folder, connection, database) = (store.Folder, store.ConnectionString, store.Database);
 
         string[] settings =
         [
@@ -143,14 +135,6 @@ public static class IntakeBenchmark
                               $"{rebuilt.Elapsed.TotalSeconds:F2} s ({waitingAgain / rebuilt.Elapsed.TotalSeconds:F0}/s)");
             await restarted.StopAsync();
         }
-        if (database is not null)
-        {
-            NpgsqlConnection.ClearAllPools();
-            await using var admin = new NpgsqlConnection(postgres);
-            await admin.OpenAsync();
-            await admin.ExecuteAsync($"DROP DATABASE {database} WITH (FORCE)");
-        }
-        Directory.Delete(folder, recursive: true);
     }
 
     private static string IdNumber(int n)

@@ -25,16 +25,8 @@ public static class PayoutBenchmark
 
     public static async Task RunAsync(string provider, int entitlements, string? postgres)
     {
-        var folder = Directory.CreateTempSubdirectory("tongban-bench-").FullName;
-        string connection;
-        string? database = null;
-        if (provider == "postgres")
-        {
-            database = "tongban_bench_" + Guid.NewGuid().ToString("N")[..8];
-            await using (var admin = new NpgsqlConnection(postgres)) { await admin.OpenAsync(); await admin.ExecuteAsync($"CREATE DATABASE {database}"); }
-            connection = new NpgsqlConnectionStringBuilder(postgres) { Database = database, CommandTimeout = 600 }.ToString();
-        }
-        else connection = $"Data Source={Path.Combine(folder, "bench.db")}";
+        await using var store = await BenchStore.CreateAsync(provider, postgres, b => b.CommandTimeout = 600);
+        var (folder, connection) = (store.Folder, store.ConnectionString);
         var encryption = RandomNumberGenerator.GetBytes(32);
         var index = RandomNumberGenerator.GetBytes(32);
 
@@ -72,14 +64,6 @@ public static class PayoutBenchmark
                               $"{peakHeap / 1048576.0:F0} MB, {allocated / 1048576.0:F0} MB allocated; process peak working set {peakProcess / 1048576.0:F0} MB");
         }
 
-        if (database is not null)
-        {
-            NpgsqlConnection.ClearAllPools();
-            await using var admin = new NpgsqlConnection(postgres);
-            await admin.OpenAsync();
-            await admin.ExecuteAsync($"DROP DATABASE {database} WITH (FORCE)");
-        }
-        Directory.Delete(folder, recursive: true);
     }
 
     /// <summary>One person and one approved application per entitlement, each an INSERT … SELECT over generated numbers.</summary>

@@ -23,16 +23,8 @@ public static class SupplementaryBenchmark
 
     public static async Task RunAsync(string provider, int approvals, long existing, string? postgres)
     {
-        var folder = Directory.CreateTempSubdirectory("tongban-bench-").FullName;
-        string connection;
-        string? database = null;
-        if (provider == "postgres")
-        {
-            database = "tongban_bench_" + Guid.NewGuid().ToString("N")[..8];
-            await using (var admin = new NpgsqlConnection(postgres)) { await admin.OpenAsync(); await admin.ExecuteAsync($"CREATE DATABASE {database}"); }
-            connection = new NpgsqlConnectionStringBuilder(postgres) { Database = database, CommandTimeout = 3600 }.ToString();
-        }
-        else connection = $"Data Source={Path.Combine(folder, "bench.db")}";
+        await using var store = await BenchStore.CreateAsync(provider, postgres, b => b.CommandTimeout = 3600);
+        var (folder, connection) = (store.Folder, store.ConnectionString);
         var encryption = RandomNumberGenerator.GetBytes(32);
         var index = RandomNumberGenerator.GetBytes(32);
 
@@ -63,14 +55,6 @@ public static class SupplementaryBenchmark
             Console.WriteLine($"[{provider}] supplementary run of {approvals:N0} new approvals against {existing:N0} payments: {wall.TotalSeconds:F2} s wall");
         }
 
-        if (database is not null)
-        {
-            NpgsqlConnection.ClearAllPools();
-            await using var admin = new NpgsqlConnection(postgres);
-            await admin.OpenAsync();
-            await admin.ExecuteAsync($"DROP DATABASE {database} WITH (FORCE)");
-        }
-        Directory.Delete(folder, recursive: true);
     }
 
     /// <summary>
