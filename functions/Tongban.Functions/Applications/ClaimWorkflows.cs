@@ -1,6 +1,6 @@
-using Grpc.Core;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Tongban.Hosting.Durable;
 
 namespace Tongban.Applications;
 
@@ -12,8 +12,7 @@ namespace Tongban.Applications;
 public static class ClaimWorkflows
 {
     /// <summary>An orchestration in these states is live: starting another for its claim would run the journey twice.</summary>
-    public static readonly OrchestrationRuntimeStatus[] Live =
-        [OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended];
+    public static OrchestrationRuntimeStatus[] Live => OrchestrationStarts.Live;
 
     /// <summary>
     /// Starts the claim's orchestration (instance id = application id), or signals the live one. With
@@ -21,15 +20,8 @@ public static class ClaimWorkflows
     /// </summary>
     public static async Task StartAsync(DurableTaskClient client, ClaimInput input, CancellationToken ct, bool replacePending = false)
     {
-        try
-        {
-            await client.ScheduleNewOrchestrationInstanceAsync(ClaimOrchestrator.Name, input,
-                new StartOrchestrationOptions(input.ApplicationId).WithDedupeStatuses(replacePending ? [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended] : Live), ct);
-        }
-        catch (Exception e) when (AlreadyLive(e))
-        {
+        if (!await OrchestrationStarts.StartOnceAsync(client, ClaimOrchestrator.Name, input, input.ApplicationId, ct, replacePending))
             await client.RaiseEventAsync(input.ApplicationId, ClaimOrchestrator.ClaimChanged, "changed", ct);
-        }
     }
 
     /// <summary>After a decision committed: the live orchestration reads the claim again, or a new one takes it from here.</summary>
@@ -49,7 +41,4 @@ public static class ClaimWorkflows
         }
     }
 
-    private static bool AlreadyLive(Exception e) =>
-        e is RpcException { StatusCode: StatusCode.AlreadyExists } || e.InnerException is RpcException { StatusCode: StatusCode.AlreadyExists }
-        || e.GetType().Name == "OrchestrationAlreadyExistsException";
 }

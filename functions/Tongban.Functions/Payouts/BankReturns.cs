@@ -194,8 +194,7 @@ public sealed class BankReturns(Database database, ClaimStore store, PersonalDat
                 : SmsMessage.Paid(PaymentCodes.ParseKind(p.Kind), YearMonth.Parse(p.Period), p.NetFen, p.DeductedFen,
                     protector.Decrypt(p.BankAccountEnc!)))).ToList(), now);
 
-        foreach (var applicationId in paidNow.Where(p => p.Kind == "benefit").Select(p => p.ApplicationId).Distinct())
-            await CompleteAsync(c, t, applicationId, now);
+        await CompleteAsync(c, t, paidNow.Where(p => p.Kind == "benefit").Select(p => p.ApplicationId).Distinct().ToList(), now);
 
         return new ReturnImportResult(paidNow.Count + confirmedOverpaid.Count, returnedNow.Count + returnedOverpaid.Count, unchanged, rejected);
     }, ct);
@@ -205,21 +204,26 @@ public sealed class BankReturns(Database database, ClaimStore store, PersonalDat
     /// an earlier month still waits — returned and waiting for its reissue, a reissue not yet in a bank file, or one
     /// flagged for staff: the person is still owed it, and the claim's completion SMS would say otherwise.
     /// </summary>
-    private async Task CompleteAsync(DbConnection c, DbTransaction t, string applicationId, DateTimeOffset now)
+    private async Task CompleteAsync(DbConnection c, DbTransaction t, List<string> applicationIds, DateTimeOffset now)
     {
-        if (database.Provider == DatabaseProvider.Postgres)
-            await c.ExecuteAsync("SELECT 1 FROM applications WHERE id = @applicationId FOR UPDATE", new { applicationId }, t);
-        var settled = await c.ExecuteScalarAsync<bool>(
-            """
-            SELECT CASE WHEN EXISTS (SELECT 1 FROM payments p JOIN applications a ON a.id = p.application_id
-                                     WHERE p.application_id = @applicationId AND p.kind = 'benefit' AND p.period = a.end_month AND p.status = 'paid')
-                         AND NOT EXISTS (SELECT 1 FROM payments p LEFT JOIN payout_files f ON f.run_id = p.run_id AND f.city_code = p.city_code
-                                         WHERE p.application_id = @applicationId AND p.kind = 'benefit'
-                                           AND ((p.status = 'scheduled' AND f.run_id IS NULL) OR (p.status = 'returned' AND p.flagged)))
-                        THEN TRUE ELSE FALSE END
-            """, new { applicationId }, t);
-        if (!settled || await ClaimStore.LoadAsync(c, t, applicationId) is not { Claim.Status: ClaimStatus.Approved } found) return;
-        await store.ApplyAsync(c, t, ClaimWorkflow.Complete(found.Claim), found.Claim.Version, found.ReceivedAt, now);
+        if (applicationIds.Count == 0) return;
+        // One statement finds the few claims of the batch that are settled now; only those are locked and moved.
+        var settled = await c.QueryAsync<string>(
+            $"""
+            SELECT a.id FROM applications a
+            WHERE {database.In("a.id", "applicationIds")} AND a.status = 'approved'
+              AND EXISTS (SELECT 1 FROM payments p
+                          WHERE p.application_id = a.id AND p.kind = 'benefit' AND p.period = a.end_month AND p.status = 'paid')
+              AND NOT EXISTS (SELECT 1 FROM payments p LEFT JOIN payout_files f ON f.run_id = p.run_id AND f.city_code = p.city_code
+                              WHERE p.application_id = a.id AND p.kind = 'benefit'
+                                AND ((p.status = 'scheduled' AND f.run_id IS NULL) OR (p.status = 'returned' AND p.flagged)))
+            """, new { applicationIds }, t);
+        foreach (var applicationId in settled)
+        {
+            if (await ClaimStore.LoadAsync(c, t, applicationId, forUpdate: database.Provider == DatabaseProvider.Postgres)
+                is not { Claim.Status: ClaimStatus.Approved } found) continue;
+            await store.ApplyAsync(c, t, ClaimWorkflow.Complete(found.Claim), found.Claim.Version, found.ReceivedAt, now);
+        }
     }
 
     /// <summary>

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Dapper;
-using Grpc.Core;
+using Tongban.Hosting.Durable;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Tongban.Applications;
@@ -35,24 +35,9 @@ public static partial class PayoutRunWorkflows
     /// continues from the database state; with <paramref name="replacePending"/> (the reconciler, for one pending too
     /// long) so is a pending one.
     /// </summary>
-    public static async Task StartAsync(DurableTaskClient client, PayoutRunInput run, CancellationToken ct, bool replacePending = false)
-    {
-        try
-        {
-            // Never without dedupe statuses: the in-memory backend would replace a running instance.
-            await client.ScheduleNewOrchestrationInstanceAsync(PayoutRunOrchestrator.Name, run,
-                new StartOrchestrationOptions(run.InstanceId).WithDedupeStatuses(
-                    replacePending ? [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended] : ClaimWorkflows.Live), ct);
-        }
-        catch (Exception e) when (AlreadyLive(e))
-        {
-            // Running already: it reads the run's state at every step, so it picks up whatever the caller changed.
-        }
-    }
-
-    private static bool AlreadyLive(Exception e) =>
-        e is RpcException { StatusCode: StatusCode.AlreadyExists } || e.InnerException is RpcException { StatusCode: StatusCode.AlreadyExists }
-        || e.GetType().Name == "OrchestrationAlreadyExistsException";
+    public static Task StartAsync(DurableTaskClient client, PayoutRunInput run, CancellationToken ct, bool replacePending = false) =>
+        // Running already: it reads the run's state at every step, so it picks up whatever the caller changed.
+        OrchestrationStarts.StartOnceAsync(client, PayoutRunOrchestrator.Name, run, run.InstanceId, ct, replacePending);
 
     [GeneratedRegex(@"^payout-(?<period>\d{4}-\d{2})-(?<kind>[a-z]+)(-(?<sequence>[1-9]\d{0,8}))?$")]
     private static partial Regex InstanceIdPattern();

@@ -94,9 +94,7 @@ public sealed class ReviewCommands(Database database, ClaimStore store, Province
         if (!Guid.TryParse(id, out _)) return null;
         return await database.InTransactionAsync<ClaimStatus?>(async (c, t) =>
         {
-            if (database.Provider == DatabaseProvider.Postgres)
-                await c.ExecuteAsync("SELECT 1 FROM applications WHERE id = @id FOR UPDATE", new { id }, t);
-            var loaded = await ClaimStore.LoadAsync(c, t, id);
+            var loaded = await ClaimStore.LoadAsync(c, t, id, forUpdate: database.Provider == DatabaseProvider.Postgres);
             if (loaded is not { } found) return null;
             var transition = await decide(c, t, found.Claim);
             var now = clock.GetUtcNow();
