@@ -43,7 +43,7 @@ public sealed record ClaimStep(
 /// <para>
 /// Review deadlines are durable timers: on the morning of the due day the office is reminded; past the end of the due
 /// day the case is flagged overdue for the city supervisor (Gaoming's 日清日结; 经办条例 art. 24 allows 10 working days,
-/// the province sets fewer). Each SMS the steps committed is delivered by an activity, once per notification.
+/// the province sets fewer). Each activity that reads the claim also delivers the SMS queued for it, once per notification.
 /// </para>
 /// </summary>
 public static class ClaimOrchestrator
@@ -73,7 +73,6 @@ public static class ClaimOrchestrator
         context.SetCustomStatus(new ClaimStep(input.Recheck ? "rechecking" : "verifying"));
         var claim = await context.CallActivityAsync<ClaimSnapshot>(
             input.Recheck ? nameof(ClaimFunctions.RecheckClaim) : nameof(ClaimFunctions.VerifyClaim), id, Retry);
-        await context.CallActivityAsync<int>(nameof(ClaimFunctions.DeliverSms), id, Retry);
 
         // One wait per signal, kept across stages: a wait abandoned to a timer would stay registered and, in SDKs that
         // hand events to the oldest waiter, swallow the next signal.
@@ -86,16 +85,13 @@ public static class ClaimOrchestrator
                 context.ContinueAsNew(new ClaimInput(id), preserveUnprocessedEvents: true);
                 return claim.Status;
             }
-            await context.CallActivityAsync<int>(nameof(ClaimFunctions.DeliverSms), id, Retry);
         }
 
         if (claim.Status == ClaimStatus.Approved.Code())
         {
             // A stop reported while the approval was being finished was signalled to this orchestration, which waits for
             // nothing now: read the claim once more rather than leave its SMS and archive to the reconciler.
-            var latest = await context.CallActivityAsync<ClaimSnapshot>(nameof(ClaimFunctions.LoadClaim), id, Retry);
-            if (latest.Status != claim.Status) await context.CallActivityAsync<int>(nameof(ClaimFunctions.DeliverSms), id, Retry);
-            claim = latest;
+            claim = await context.CallActivityAsync<ClaimSnapshot>(nameof(ClaimFunctions.LoadClaim), id, Retry);
         }
         if (claim.Closed) await context.CallActivityAsync<bool>(nameof(ClaimFunctions.ArchiveCase), id, Retry);
         // Approved: the entitlement is fixed and the payout runs pay it from here.

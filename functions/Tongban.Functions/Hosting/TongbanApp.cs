@@ -37,7 +37,7 @@ public static class TongbanApp
     /// <summary>Builds the app, migrates the database and seeds demo data where asked; the caller runs it.</summary>
     public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(WithoutConfigReload(args));
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
             builder.WebHost.UseUrls(DefaultUrl);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
@@ -57,12 +57,18 @@ public static class TongbanApp
     /// <summary>The same app on another clock, never started: the demo seed replays last month with it.</summary>
     private static WebApplication BuildAt(string[] args, Action<WebApplicationBuilder>? configure, TimeProvider clock)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(WithoutConfigReload(args));
         AddServices(builder.Services, builder.Configuration, builder.Environment);
         configure?.Invoke(builder);
         builder.Services.AddSingleton(clock);
         return builder.Build();
     }
+
+    /// <summary>
+    /// Settings are read once at start. Reloading appsettings on change would watch the whole content root with inotify
+    /// — the SQLite database and its WAL sit under it — and wake on every write.
+    /// </summary>
+    private static string[] WithoutConfigReload(string[] args) => [.. args, "--hostBuilder:reloadConfigOnChange=false"];
 
     /// <summary>Deadlines in a year without the State Council notice count Monday–Friday only: operators must know.</summary>
     private static void WarnOfUnpublishedCalendar(WebApplication app)

@@ -34,7 +34,6 @@ public sealed class ClaimOrchestratorSpec
             });
         _context.Setup(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>()))
             .Returns(() => _timers.TryDequeue(out var timer) ? timer() : new TaskCompletionSource().Task);
-        Activity<int>(nameof(ClaimFunctions.DeliverSms), 0);
         Activity(nameof(ClaimFunctions.ArchiveCase), true);
         Activity<ClaimSnapshot>(nameof(ClaimFunctions.LoadClaim), () => _loads.Dequeue());
     }
@@ -60,7 +59,7 @@ public sealed class ClaimOrchestratorSpec
         var outcome = await ClaimOrchestrator.RunAsync(_context.Object);
 
         Assert.Equal("rejected", outcome);
-        Assert.Equal([nameof(ClaimFunctions.VerifyClaim), nameof(ClaimFunctions.DeliverSms), nameof(ClaimFunctions.ArchiveCase)], _activities);
+        Assert.Equal([nameof(ClaimFunctions.VerifyClaim), nameof(ClaimFunctions.ArchiveCase)], _activities);
         _context.Verify(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
@@ -95,9 +94,9 @@ public sealed class ClaimOrchestratorSpec
         Assert.Equal("approved", outcome);
         Assert.Equal(
         [
-            nameof(ClaimFunctions.VerifyClaim), nameof(ClaimFunctions.DeliverSms),
-            nameof(ClaimFunctions.RemindOffice), nameof(ClaimFunctions.FlagOverdue), nameof(ClaimFunctions.LoadClaim), nameof(ClaimFunctions.DeliverSms),
-            nameof(ClaimFunctions.LoadClaim), nameof(ClaimFunctions.DeliverSms), nameof(ClaimFunctions.LoadClaim),
+            nameof(ClaimFunctions.VerifyClaim),
+            nameof(ClaimFunctions.RemindOffice), nameof(ClaimFunctions.FlagOverdue), nameof(ClaimFunctions.LoadClaim),
+            nameof(ClaimFunctions.LoadClaim), nameof(ClaimFunctions.LoadClaim),
         ], _activities);
         // One wait per signal consumed, plus the one left open when the claim was approved: the timeouts made none.
         Assert.Equal(3, _waits);
@@ -135,7 +134,7 @@ public sealed class ClaimOrchestratorSpec
         var outcome = await ClaimOrchestrator.RunAsync(_context.Object);
 
         Assert.Equal("terminated", outcome);
-        Assert.Equal([nameof(ClaimFunctions.LoadClaim), nameof(ClaimFunctions.DeliverSms), nameof(ClaimFunctions.ArchiveCase)], _activities[^3..]);
+        Assert.Equal([nameof(ClaimFunctions.LoadClaim), nameof(ClaimFunctions.LoadClaim), nameof(ClaimFunctions.ArchiveCase)], _activities[^3..]);
     }
 
     [Fact]

@@ -126,13 +126,14 @@ public sealed class DurableSidecar(string socket, IOrchestrationService service,
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         RemoveSocketsOfDeadProcesses();
-        _host = Host.CreateDefaultBuilder()
+        // A bare host: no configuration files (the default builder would watch the working directory for changes).
+        _host = new HostBuilder()
             .ConfigureLogging(logging =>
             {
                 logging.ClearProviders();
                 logging.Services.AddSingleton(logs);
             })
-            .ConfigureWebHostDefaults(web =>
+            .ConfigureWebHost(web =>
             {
                 web.UseKestrel(k => k.ListenUnixSocket(socket, listen => listen.Protocols = HttpProtocols.Http2));
                 web.ConfigureServices(s =>
