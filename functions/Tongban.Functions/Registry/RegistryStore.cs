@@ -1,5 +1,3 @@
-using System.Data.Common;
-using Dapper;
 using Tongban.Domain;
 using Tongban.Domain.Registry;
 using Tongban.PersonalData;
@@ -9,27 +7,32 @@ namespace Tongban.Registry;
 /// <summary>Reads what the registry knows of a person, by the person's blind-index key.</summary>
 public sealed class RegistryStore(PersonalDataProtector protector)
 {
-    public async Task<InsuredPerson?> FindAsync(DbConnection connection, DbTransaction? transaction, string personKey)
-    {
-        var nameEnc = await connection.QuerySingleOrDefaultAsync<string>(
-            "SELECT name_enc FROM persons WHERE person_key = @personKey", new { personKey }, transaction);
-        if (nameEnc is null) return null;
-        var spells = await connection.QueryAsync<SpellRow>(
-            """
-            SELECT employer_code, city_code, start_month, end_month, separation_reason
-            FROM contribution_spells WHERE person_key = @personKey
-            """, new { personKey }, transaction);
-        return new InsuredPerson(protector.Decrypt(nameEnc), spells.Select(s => new ContributionSpell(
-            s.EmployerCode, s.CityCode, YearMonth.Parse(s.StartMonth),
+    /// <summary>
+    /// A query for the insured person whose key <paramref name="personKeySql"/> (an SQL expression) gives: one
+    /// <see cref="PersonRow"/> per contribution spell, or one with no spell columns for a person without spells, or none
+    /// for a person the registry does not know. A caller batches it with its own queries; <see cref="Read"/> maps it.
+    /// </summary>
+    public static string PersonQuery(string personKeySql) => $"""
+        SELECT p.name_enc, s.employer_code, s.city_code, s.start_month, s.end_month, s.separation_reason
+        FROM persons p LEFT JOIN contribution_spells s ON s.person_key = p.person_key
+        WHERE p.person_key = {personKeySql}
+        """;
+
+    /// <summary>The person <see cref="PersonQuery"/> found, name decrypted; null when it found no row.</summary>
+    public InsuredPerson? Read(IReadOnlyList<PersonRow> rows) => rows.Count == 0 ? null : new InsuredPerson(
+        protector.Decrypt(rows[0].NameEnc),
+        rows.Where(s => s.StartMonth is not null).Select(s => new ContributionSpell(
+            s.EmployerCode!, s.CityCode!, YearMonth.Parse(s.StartMonth!),
             s.EndMonth is null ? null : YearMonth.Parse(s.EndMonth),
             s.SeparationReason is not null && SeparationReasons.TryParse(s.SeparationReason, out var r) ? r : null)).ToList());
-    }
 
-    private sealed class SpellRow
+    /// <summary>A row of <see cref="PersonQuery"/>: the person's encrypted name and one spell (null columns: no spell).</summary>
+    public sealed class PersonRow
     {
-        public string EmployerCode { get; init; } = "";
-        public string CityCode { get; init; } = "";
-        public string StartMonth { get; init; } = "";
+        public string NameEnc { get; init; } = "";
+        public string? EmployerCode { get; init; }
+        public string? CityCode { get; init; }
+        public string? StartMonth { get; init; }
         public string? EndMonth { get; init; }
         public string? SeparationReason { get; init; }
     }

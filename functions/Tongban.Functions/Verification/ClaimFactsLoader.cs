@@ -16,16 +16,34 @@ namespace Tongban.Verification;
 /// <summary>Gathers what automatic verification decides from: the registry, earlier entitlements, other open claims.</summary>
 public sealed class ClaimFactsLoader(RegistryStore registry, PersonalDataProtector protector, ProvinceConfig province)
 {
+    /// <summary>
+    /// Everything verification reads, in one round trip: the applicant, what the registry knows of them, their latest
+    /// earlier entitlement and whether they have another open claim for the same service item.
+    /// </summary>
     public async Task<ClaimFacts> LoadAsync(DbConnection c, DbTransaction t, Claim claim, DateTimeOffset now)
     {
-        var applicant = await c.QuerySingleAsync<ApplicantRow>(
-            "SELECT person_key, id_number_enc, name_enc FROM applications WHERE id = @id", new { id = claim.Id.ToString() }, t);
+        const string personKey = "(SELECT person_key FROM applications WHERE id = @id)";
+        await using var results = await c.QueryMultipleAsync(
+            $"""
+            SELECT id_number_enc, name_enc FROM applications WHERE id = @id;
+            {RegistryStore.PersonQuery(personKey)};
+            SELECT entitlement_months, monthly_fen, start_month, end_month, stopped_on FROM applications
+            WHERE person_key = {personKey} AND service_item = @serviceItem AND id <> @id
+              AND status IN ('terminated', 'completed') AND entitlement_months IS NOT NULL
+            ORDER BY start_month DESC LIMIT 1;
+            SELECT COUNT(*) FROM applications
+            WHERE person_key = {personKey} AND service_item = @serviceItem AND id <> @id AND is_open = 1;
+            """, new { id = claim.Id.ToString(), serviceItem = claim.ServiceItem }, t);
+        var applicant = await results.ReadSingleAsync<ApplicantRow>();
+        var person = registry.Read((await results.ReadAsync<RegistryStore.PersonRow>()).AsList());
+        var prior = await results.ReadSingleOrDefaultAsync<PriorRow>();
+        var otherOpenClaims = await results.ReadSingleAsync<long>();
         return new ClaimFacts(
             protector.Decrypt(applicant.NameEnc),
-            await registry.FindAsync(c, t, applicant.PersonKey),
+            person,
             YearMonth.Of(Deadlines.LocalDate(now)),
-            await PriorEntitlementAsync(c, t, applicant.PersonKey, claim),
-            await HasOtherOpenClaimAsync(c, t, applicant.PersonKey, claim),
+            Prior(prior),
+            otherOpenClaims > 0,
             Retirement(protector.Decrypt(applicant.IdNumberEnc), province));
     }
 
@@ -44,15 +62,8 @@ public sealed class ClaimFactsLoader(RegistryStore registry, PersonalDataProtect
     /// The person's latest earlier benefit entitlement, stopped (its unused months carry over, 条例 art. 17) or paid out in
     /// full (none left): either way contributions are counted afresh after it (社会保险法 art. 46).
     /// </summary>
-    private async Task<PriorEntitlement?> PriorEntitlementAsync(DbConnection c, DbTransaction t, string personKey, Claim claim)
+    private PriorEntitlement? Prior(PriorRow? prior)
     {
-        var prior = await c.QueryFirstOrDefaultAsync<PriorRow>(
-            """
-            SELECT entitlement_months, monthly_fen, start_month, end_month, stopped_on FROM applications
-            WHERE person_key = @personKey AND service_item = @serviceItem AND id <> @id
-              AND status IN ('terminated', 'completed') AND entitlement_months IS NOT NULL
-            ORDER BY start_month DESC
-            """, new { personKey, serviceItem = claim.ServiceItem, id = claim.Id.ToString() }, t);
         if (prior is null) return null;
         var entitlement = new Entitlement((int)prior.EntitlementMonths, prior.MonthlyFen,
             YearMonth.Parse(prior.StartMonth), YearMonth.Parse(prior.EndMonth));
@@ -60,14 +71,8 @@ public sealed class ClaimFactsLoader(RegistryStore registry, PersonalDataProtect
         return new PriorEntitlement(entitlement.StartMonth, unused);
     }
 
-    private static async Task<bool> HasOtherOpenClaimAsync(DbConnection c, DbTransaction t, string personKey, Claim claim) =>
-        await c.ExecuteScalarAsync<long>(
-            "SELECT COUNT(*) FROM applications WHERE person_key = @personKey AND service_item = @serviceItem AND id <> @id AND is_open = 1",
-            new { personKey, serviceItem = claim.ServiceItem, id = claim.Id.ToString() }, t) > 0;
-
     private sealed class ApplicantRow
     {
-        public string PersonKey { get; init; } = "";
         public string IdNumberEnc { get; init; } = "";
         public string NameEnc { get; init; } = "";
     }
