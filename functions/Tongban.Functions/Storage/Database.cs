@@ -77,11 +77,23 @@ public sealed class Database : IAsyncDisposable
             entra ? configuration["Database:EntraTokenScope"] ?? GlobalEntraScope : null);
     }
 
+    /// <summary>
+    /// An open connection. SQLite runs in WAL mode with <c>synchronous = NORMAL</c>: a commit reaches the WAL before it
+    /// returns, so a killed process loses nothing it committed, but the WAL is flushed to disk at checkpoints rather than
+    /// at every commit (with FULL, every write transaction held the single writer through an fsync, and that bounded
+    /// intake). An operating-system crash or power cut can roll back the last commits, never corrupt the file: the
+    /// embedded store is for one server; production runs on PostgreSQL.
+    /// </summary>
     public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
     {
         if (_postgres is not null) return await _postgres.OpenConnectionAsync(ct);
         var connection = new SqliteConnection(ConnectionString);
         await connection.OpenAsync(ct);
+        await using (var synchronous = connection.CreateCommand())
+        {
+            synchronous.CommandText = "PRAGMA synchronous = NORMAL";
+            await synchronous.ExecuteNonQueryAsync(ct);
+        }
         return connection;
     }
 
