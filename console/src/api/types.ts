@@ -86,3 +86,10 @@ export interface Spell {
   endMonth: string | null
   separationReason: string | null
 }
+
+/** An applicant's full personal data, from the audited POST /applications/{id}/reveal. */
+export interface RevealedApplicant {
+  idNumber: string
+  name: string
+  mobile: string
+}
