@@ -93,3 +93,16 @@ export interface RevealedApplicant {
   name: string
   mobile: string
 }
+
+/** An application found by POST /applications/lookup (staff): personal data masked, amounts in yuan. */
+export interface LookupEntry {
+  applicationId: string
+  caseNumber: string
+  serviceItem: string
+  status: string
+  insuringCity: string | null
+  assignedOffice: string | null
+  receivedAt: string
+  applicant: { idNumber: string; name: string }
+  entitlement: { months: number; monthlyAmount: number; startMonth: string; endMonth: string } | null
+}

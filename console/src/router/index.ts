@@ -27,12 +27,19 @@ export const consolePages: RouteRecordRaw[] = [
     component: () => import('../pages/review/CasePage.vue'),
     meta: { roles: ['reviewer'], title: '案件审核' },
   },
+  {
+    path: 'review/stops',
+    name: 'stop-report',
+    component: () => import('../pages/review/StopReportPage.vue'),
+    meta: { roles: ['reviewer'], title: '就近报告' },
+  },
 ]
 
 /** The side menu: each entry a working page, shown to the roles it is for. */
 export const menu: { title: string; to: string; roles: StaffRole[] }[] = [
   { title: '初审待办', to: '/review/first-review', roles: ['reviewer'] },
   { title: '复核待办', to: '/review/final-review', roles: ['reviewer'] },
+  { title: '就近报告', to: '/review/stops', roles: ['reviewer'] },
 ]
 
 /** Where a role starts; null when the console has no page for it yet. */

@@ -176,6 +176,7 @@ public static class TongbanApp
         ApplicationViews.Map(api);
         ContributionSpells.Map(api);
         RevealPersonalData.Map(api);
+        ApplicationLookup.Map(api);
         ReviewEndpoints.Map(api);
         ReportEvent.Map(api);
         DeathReportPayee.Map(api);
