@@ -177,6 +177,8 @@ public static class TongbanApp
         ContributionSpells.Map(api);
         RevealPersonalData.Map(api);
         ApplicationLookup.Map(api);
+        Supervision.SupervisionEndpoints.Map(api);
+        Supervision.ReassignCase.Map(api);
         ReviewEndpoints.Map(api);
         ReportEvent.Map(api);
         DeathReportPayee.Map(api);
