@@ -9,6 +9,7 @@ namespace Tongban.Domain.Claims;
 /// </summary>
 public static class Reassignment
 {
+    /// <summary>The history line's type: actor the supervisor, office the new one, opinion the reason, data from/to/stage/reviewer.</summary>
     public const string EventType = "reassigned";
 
     /// <summary>

@@ -30,6 +30,7 @@ public sealed record ReassignResponse(string Status, string AssignedOffice, stri
 /// </summary>
 public static class ReassignCase
 {
+    /// <summary>Characters a reassignment's reason may have.</summary>
     public const int ReasonLimit = 500;
 
     public static void Map(IEndpointRouteBuilder api) =>

@@ -36,6 +36,7 @@ public sealed record CityStaffing(string CityCode, string Date, IReadOnlyList<Of
 /// <summary>The day's staffing to set: <c>date</c> YYYY-MM-DD (today or up to 60 days ahead), reviewers 0 to 99 per office.</summary>
 public sealed record StaffingRequest(string? Date, IReadOnlyList<OfficeStaffingRequest>? Offices);
 
+/// <summary>One office's reviewers on duty for the day: <c>office</c> an office code of the supervisor's city, <c>reviewers</c> 0 to 99.</summary>
 public sealed record OfficeStaffingRequest(string? Office, int? Reviewers);
 
 /// <summary>An application that a registry change re-opened after automatic verification had rejected it (二次审核), as it stands now.</summary>
@@ -49,8 +50,13 @@ public sealed record RecheckedCase(string ApplicationId, string CaseNumber, stri
 /// </summary>
 public static class SupervisionEndpoints
 {
+    /// <summary>Cases listed at most in the overview and the 二次审核 list (the overview's counts are always complete).</summary>
     public const int CaseLimit = 500;
+
+    /// <summary>Reviewers on duty an office may be given for a day.</summary>
     public const int MaxReviewers = 99;
+
+    /// <summary>How far ahead a day's staffing may be set; days past keep what they were set to.</summary>
     public const int DaysAhead = 60;
 
     public static void Map(IEndpointRouteBuilder api)

@@ -9,7 +9,7 @@ namespace Tongban.Tests.StaffConsole;
 /// <summary>
 /// A city supervisor and reviewers beyond the queue, in a real browser against the real service (the fixture's four
 /// Haikou counter applications, one per test): the supervisor reassigns a case to another office, whose reviewer then
-/// finds it in the queue; a reviewer of another city reports a recipient's re-employment (就近报告); an audited reveal
+/// finds it in the queue; a supervisor sets the day's reviewers on duty and sees each office's share; a reviewer of another city reports a recipient's re-employment (就近报告); an audited reveal
 /// shows the full identity number until the reviewer leaves the case; and a reviewer is refused the supervisor's pages.
 /// </summary>
 public sealed class SupervisorConsoleSpec(ConsoleFixture console) : IClassFixture<ConsoleFixture>
@@ -47,6 +47,34 @@ public sealed class SupervisorConsoleSpec(ConsoleFixture console) : IClassFixtur
         var reviewer = await console.NewPageAsync();
         await ConsoleFixture.SignInAsync(reviewer, "460100-02-r1");
         await Expect(reviewer.GetByRole(AriaRole.Link, new() { Name = caseNumber })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task The_supervisor_sets_todays_reviewers_on_duty_and_sees_each_offices_share_of_new_online_applications()
+    {
+        var page = await console.NewPageAsync();
+        await ConsoleFixture.SignInAsync(page, "460200-sup");
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "在岗人数与分派" }).ClickAsync();
+        var table = page.GetByTestId("staffing");
+        var first = table.Locator(".el-table__body tr", new() { HasText = "460200-01" });
+        var second = table.Locator(".el-table__body tr", new() { HasText = "460200-02" });
+        // The province file: 4 and 2 reviewers.
+        await Expect(first).ToContainTextAsync("67%");
+        await Expect(second).ToContainTextAsync("33%");
+
+        await first.Locator("input").FillAsync("1");
+        await first.Locator("input").PressAsync("Tab");
+        await second.Locator("input").FillAsync("3");
+        await second.Locator("input").PressAsync("Tab");
+        await Expect(first).ToContainTextAsync("25%");
+        await Expect(second).ToContainTextAsync("75%");
+        await page.GetByRole(AriaRole.Button, new() { Name = "保存在岗人数" }).ClickAsync();
+
+        await Expect(page.GetByText("网上申请将按此比例分派")).ToBeVisibleAsync();
+        await Expect(second).ToContainTextAsync("460200-sup 于");
+        using var supervisor = await console.App.StaffAsync("460200-sup");
+        var staffing = await supervisor.GetJsonAsync("/api/v1/supervision/staffing");
+        Assert.Equal([1, 3], staffing.GetProperty("offices").EnumerateArray().Select(o => o.GetProperty("onDuty").GetInt32()));
     }
 
     [Fact]
