@@ -36,6 +36,7 @@ export const historyNames: Record<string, string> = {
   'final-review-rejected': '复核不通过',
   'deadline-reminder': '临近办理期限提醒',
   'deadline-missed': '超过办理期限',
+  reassigned: '主管改派',
   stopped: '停发（报告事件）',
   completed: '待遇享受期满',
 }

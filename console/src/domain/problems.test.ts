@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { describeProblem } from './problems'
+import { describeProblem, fieldErrors } from './problems'
 
 describe('describeProblem', () => {
   it('names the field in Chinese and translates the message', () => {
@@ -18,5 +18,17 @@ describe('describeProblem', () => {
 
   it('explains a failed sign-in', () => {
     expect(describeProblem(401, null)).toBe('用户名或密码错误')
+  })
+})
+
+describe('fieldErrors', () => {
+  it('keys each field error by its API path, translated where known', () => {
+    expect(
+      fieldErrors({ errors: { 'payee.bankAccount': ['12 to 30 digits.'], 'reporter.mobile': ['11 digits', 'from 13'] } }),
+    ).toEqual({ 'payee.bankAccount': '银行账号为 12 至 30 位数字', 'reporter.mobile': '11 digits；from 13' })
+  })
+
+  it('is empty for a problem without field errors', () => {
+    expect(fieldErrors({ status: 409 })).toEqual({})
   })
 })

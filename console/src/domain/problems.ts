@@ -7,6 +7,22 @@ const fieldNames: Record<string, string> = {
   decision: '审核结论',
   opinion: '审核意见',
   stage: '审核阶段',
+  reason: '理由',
+  type: '报告事项',
+  date: '发生日期',
+  dependants: '供养亲属人数',
+  reporter: '报告人',
+  'reporter.name': '报告人姓名',
+  'reporter.relationship': '与逝者关系',
+  'reporter.mobile': '报告人手机号',
+  payee: '收款账户',
+  'payee.name': '户名',
+  'payee.bankAccount': '银行账号',
+  caseNumber: '业务编号',
+  idNumber: '证件号码',
+  office: '经办机构',
+  reviewer: '审核人员',
+  offices: '各经办机构',
 }
 
 const statusMessages: Record<number, string> = {
@@ -24,6 +40,9 @@ const messages: Record<string, string> = {
   'At most 1000 characters.': '不能超过 1000 个字',
   "Must be 'approve' or 'reject'.": '请选择通过或不予通过',
   'Username and password are required.': '请输入用户名和密码',
+  'The event date is in the future.': '发生日期不能晚于今天',
+  'Required, as YYYY-MM-DD.': '必填，格式为 YYYY-MM-DD',
+  '12 to 30 digits.': '银行账号为 12 至 30 位数字',
 }
 
 export function fieldName(path: string): string {
@@ -39,4 +58,11 @@ export function describeProblem(status: number, problem: Problem | null): string
   if (known) return known
   if (status >= 500) return `服务暂时不可用（${status}），请稍后再试`
   return problem?.detail ?? problem?.title ?? `请求失败（${status}）`
+}
+
+/** The problem's field errors by the API's field path, each in the reviewer's words where the console knows them. */
+export function fieldErrors(problem: Problem | null): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(problem?.errors ?? {}).map(([field, list]) => [field, list.map((m) => messages[m] ?? m).join('；')]),
+  )
 }

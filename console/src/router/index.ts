@@ -1,5 +1,7 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { ElMessage } from 'element-plus'
 import type { StaffRole } from '../api/types'
+import { roleNames } from '../domain/labels'
 import ConsoleLayout from '../layout/ConsoleLayout.vue'
 import { useSession } from '../stores/session'
 
@@ -27,12 +29,40 @@ export const consolePages: RouteRecordRaw[] = [
     component: () => import('../pages/review/CasePage.vue'),
     meta: { roles: ['reviewer'], title: '案件审核' },
   },
+  {
+    path: 'review/stops',
+    name: 'stop-report',
+    component: () => import('../pages/review/StopReportPage.vue'),
+    meta: { roles: ['reviewer'], title: '就近报告' },
+  },
+  {
+    path: 'supervisor/overview',
+    name: 'supervisor-overview',
+    component: () => import('../pages/supervisor/OverviewPage.vue'),
+    meta: { roles: ['supervisor'], title: '各机构办理情况' },
+  },
+  {
+    path: 'supervisor/staffing',
+    name: 'supervisor-staffing',
+    component: () => import('../pages/supervisor/StaffingPage.vue'),
+    meta: { roles: ['supervisor'], title: '在岗人数与分派' },
+  },
+  {
+    path: 'supervisor/rechecks',
+    name: 'supervisor-rechecks',
+    component: () => import('../pages/supervisor/RechecksPage.vue'),
+    meta: { roles: ['supervisor'], title: '二次审核' },
+  },
 ]
 
 /** The side menu: each entry a working page, shown to the roles it is for. */
 export const menu: { title: string; to: string; roles: StaffRole[] }[] = [
   { title: '初审待办', to: '/review/first-review', roles: ['reviewer'] },
   { title: '复核待办', to: '/review/final-review', roles: ['reviewer'] },
+  { title: '就近报告', to: '/review/stops', roles: ['reviewer'] },
+  { title: '各机构办理情况', to: '/supervisor/overview', roles: ['supervisor'] },
+  { title: '在岗人数与分派', to: '/supervisor/staffing', roles: ['supervisor'] },
+  { title: '二次审核', to: '/supervisor/rechecks', roles: ['supervisor'] },
 ]
 
 /** Where a role starts; null when the console has no page for it yet. */
@@ -61,6 +91,7 @@ router.beforeEach((to) => {
   }
   const roles = to.meta.roles
   if (!roles || !roles.includes(session.staff.role)) {
+    if (roles && to.meta.title) ElMessage.error(`${roleNames[session.staff.role]}账号无权使用“${to.meta.title}”页面`)
     const start = startPage(session.staff.role)
     if (start && start !== to.path) return start
     session.signOut()

@@ -19,6 +19,10 @@ public sealed class ApplicationFunctions(HttpFunctions http)
     public Task<IResult> RevealPersonalData([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/applications/{id}/reveal")] HttpRequest request,
         [DurableClient] DurableTaskClient durable) => http.InvokeAsync(request, durable);
 
+    [Function(nameof(LookupApplications))]
+    public Task<IResult> LookupApplications([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/applications/lookup")] HttpRequest request,
+        [DurableClient] DurableTaskClient durable) => http.InvokeAsync(request, durable);
+
     [Function(nameof(ListWorkflows))]
     public Task<IResult> ListWorkflows([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/admin/workflows")] HttpRequest request,
         [DurableClient] DurableTaskClient durable) => http.InvokeAsync(request, durable);

@@ -182,6 +182,9 @@ public static class TongbanApp
         ApplicationViews.Map(api);
         ContributionSpells.Map(api);
         RevealPersonalData.Map(api);
+        ApplicationLookup.Map(api);
+        Supervision.SupervisionEndpoints.Map(api);
+        Supervision.ReassignCase.Map(api);
         ReviewEndpoints.Map(api);
         ReportEvent.Map(api);
         DeathReportPayee.Map(api);

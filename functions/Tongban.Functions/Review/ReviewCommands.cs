@@ -27,7 +27,7 @@ public sealed class ReviewCommands(Database database, ClaimStore store, Province
                 var city = province.FindCity(claim.InsuringCity ?? "")
                            ?? throw new TransitionRefused(RefusalKind.Conflict, "The application has no insuring city in this province.");
                 var office = decision == ReviewDecision.Approve && claim.Status == ClaimStatus.FirstReview
-                    ? await OfficeRouter.ChooseAsync(c, t, city)
+                    ? await OfficeRouter.ChooseAsync(c, t, city, Deadlines.LocalDate(clock.GetUtcNow()))
                     : city.Offices[0];
                 return ClaimWorkflow.FirstReview(claim, staff, decision, opinion, city, office);
             }

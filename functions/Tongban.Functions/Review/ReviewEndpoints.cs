@@ -23,7 +23,7 @@ public static class ReviewEndpoints
     public static void Map(IEndpointRouteBuilder api)
     {
         api.MapGet("/review-queue", QueueAsync).RequireAuthorization(Principals.StaffPolicy).WithName("ReviewQueue")
-            .WithSummary("Applications awaiting review: the caller's office (first review) or city (final review)");
+            .WithSummary("Applications awaiting review: the caller's office (first review) or city (final review); a case the supervisor assigned to a named reviewer, that reviewer's only");
         api.MapPost("/applications/{id}/first-review", (string id, HttpContext http, ReviewCommands commands, DurableTaskClient durable,
                 ILogger<ReviewCommands> log) => ReviewAsync(id, http, commands, durable, log, ClaimStatus.FirstReview))
             .RequireAuthorization(Principals.StaffPolicy).WithName("FirstReview").WithSummary("First review (初审)");
@@ -47,8 +47,10 @@ public static class ReviewEndpoints
         var rows = await connection.QueryAsync<QueueRow>(
             $"""
              SELECT id, case_number, status, received_at, due_at FROM applications
-             WHERE status = @status AND {scopeColumn} = @scope ORDER BY received_at LIMIT 500
-             """, new { status, scope });
+             WHERE status = @status AND {scopeColumn} = @scope
+               AND (assigned_reviewer IS NULL OR assigned_reviewer = @me OR assigned_reviewer_stage <> status)
+             ORDER BY received_at LIMIT 500
+             """, new { status, scope, me = staff.Username });
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         return TypedResults.Ok(rows.Select(r => new QueueEntry(r.Id, r.CaseNumber, r.Status,
             ApplicationViews.Time(r.ReceivedAt), r.DueAt is { } due ? ApplicationViews.Time(due) : null, r.DueAt < now)));

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using Dapper;
 using Tongban.Domain.Province;
 using Tongban.Domain.Routing;
@@ -6,25 +7,38 @@ using Tongban.Domain.Routing;
 namespace Tongban.Routing;
 
 /// <summary>
-/// Picks the office of a city that takes the next case, from the open cases each office holds now
-/// (office codes are {cityCode}-NN, which the province loader checks).
+/// Picks the office of a city that takes the next case, from the open cases each office holds now and the reviewers
+/// on duty that day as the city's supervisor set them (<see cref="OfficeAllocation"/>; office codes are
+/// {cityCode}-NN, which the province loader checks).
 /// </summary>
 public static class OfficeRouter
 {
-    public static async Task<Office> ChooseAsync(DbConnection connection, DbTransaction transaction, City city)
+    /// <summary>The office for the next case of <paramref name="city"/> on <paramref name="day"/> (China's date), in the caller's transaction.</summary>
+    public static async Task<Office> ChooseAsync(DbConnection connection, DbTransaction transaction, City city, DateOnly day)
     {
+        var cityOffices = city.Code + "-%";
         var counts = await connection.QueryAsync<OfficeLoad>(
             """
             SELECT assigned_office AS office, COUNT(*) AS open_cases FROM applications
             WHERE status IN ('first-review', 'final-review') AND assigned_office LIKE @cityOffices
             GROUP BY assigned_office
-            """, new { cityOffices = city.Code + "-%" }, transaction);
-        return OfficeAllocation.Choose(city.Offices, counts.ToDictionary(c => c.Office, c => (int)c.OpenCases));
+            """, new { cityOffices }, transaction);
+        var onDuty = await connection.QueryAsync<OfficeStaffing>(
+            "SELECT office_code, reviewers FROM office_staffing WHERE day = @day AND office_code LIKE @cityOffices",
+            new { day = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), cityOffices }, transaction);
+        return OfficeAllocation.Choose(city.Offices, counts.ToDictionary(c => c.Office, c => (int)c.OpenCases),
+            onDuty.ToDictionary(s => s.OfficeCode, s => (int)s.Reviewers));
     }
 
     private sealed class OfficeLoad
     {
         public string Office { get; init; } = "";
         public long OpenCases { get; init; }
+    }
+
+    private sealed class OfficeStaffing
+    {
+        public string OfficeCode { get; init; } = "";
+        public long Reviewers { get; init; }
     }
 }

@@ -14,7 +14,7 @@ using Tongban.Routing;
 namespace Tongban.Verification;
 
 /// <summary>Gathers what automatic verification decides from: the registry, earlier entitlements, other open claims.</summary>
-public sealed class ClaimFactsLoader(RegistryStore registry, PersonalDataProtector protector, ProvinceConfig province)
+public sealed class ClaimFactsLoader(RegistryStore registry, PersonalDataProtector protector, ProvinceConfig province, TimeProvider clock)
 {
     /// <summary>
     /// Everything verification reads, in one round trip: the applicant, what the registry knows of them, their latest
@@ -54,9 +54,13 @@ public sealed class ClaimFactsLoader(RegistryStore registry, PersonalDataProtect
         return RetirementAge.For(document.BirthDate, document.Sex, province.Eligibility.WomenRetirementPost);
     }
 
-    /// <summary>Where first review happens: the accepting office, or for an online claim an office of the insuring city.</summary>
+    /// <summary>
+    /// Where first review happens: the accepting office, or for an online claim an office of the insuring city, chosen by
+    /// today's reviewers on duty (<see cref="OfficeRouter"/>).
+    /// </summary>
     public async Task<string> FirstReviewOfficeAsync(DbConnection c, DbTransaction t, Claim claim, VerificationResult passed) =>
-        claim.AcceptingOffice ?? (await OfficeRouter.ChooseAsync(c, t, province.FindCity(passed.InsuringCity!)!)).Code;
+        claim.AcceptingOffice
+        ?? (await OfficeRouter.ChooseAsync(c, t, province.FindCity(passed.InsuringCity!)!, Deadlines.LocalDate(clock.GetUtcNow()))).Code;
 
     /// <summary>
     /// The person's latest earlier benefit entitlement, stopped (its unused months carry over, 条例 art. 17) or paid out in

@@ -60,6 +60,15 @@ public sealed class ConsoleFixture : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>Signs <paramref name="username"/> in at the console's front door, by keyboard (Enter).</summary>
+    public static async Task SignInAsync(IPage page, string username)
+    {
+        await page.GotoAsync("/console/");
+        await page.GetByLabel("用户名").FillAsync(username);
+        await page.GetByLabel("密码", new() { Exact = true }).FillAsync(TestApp.Password);
+        await page.GetByLabel("密码", new() { Exact = true }).PressAsync("Enter");
+    }
+
     /// <summary>Saves what the page shows with the test output (screenshots/), for a person to look at after a run.</summary>
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "screenshots", name + ".png"), FullPage = true });

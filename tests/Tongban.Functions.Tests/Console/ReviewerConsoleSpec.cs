@@ -14,14 +14,6 @@ public sealed class ReviewerConsoleSpec(ConsoleFixture console) : IClassFixture<
 {
     private const string Reviewer = "460100-01-r1";
 
-    private static async Task SignInAsync(IPage page, string username)
-    {
-        await page.GotoAsync("/console/");
-        await page.GetByLabel("用户名").FillAsync(username);
-        await page.GetByLabel("密码", new() { Exact = true }).FillAsync(TestApp.Password);
-        await page.GetByLabel("密码", new() { Exact = true }).PressAsync("Enter");
-    }
-
     [Fact]
     public async Task A_wrong_password_is_refused_in_words_and_Enter_signs_the_reviewer_in_to_the_oldest_first_queue()
     {
@@ -32,7 +24,7 @@ public sealed class ReviewerConsoleSpec(ConsoleFixture console) : IClassFixture<
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "用户名或密码错误" })).ToBeVisibleAsync();
 
-        await SignInAsync(page, Reviewer);
+        await ConsoleFixture.SignInAsync(page, Reviewer);
 
         await Expect(page).ToHaveURLAsync(new Regex("/console/review/first-review$"));
         await Expect(page.GetByTestId("who")).ToContainTextAsync("460100-01-r1（审核员，460100-01）");
@@ -57,7 +49,7 @@ public sealed class ReviewerConsoleSpec(ConsoleFixture console) : IClassFixture<
     {
         var (id, caseNumber) = console.Applications[2];
         var page = await console.NewPageAsync();
-        await SignInAsync(page, Reviewer);
+        await ConsoleFixture.SignInAsync(page, Reviewer);
         await page.GetByRole(AriaRole.Link, new() { Name = caseNumber }).ClickAsync();
 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"案件 {caseNumber}" })).ToBeVisibleAsync();
@@ -97,7 +89,7 @@ public sealed class ReviewerConsoleSpec(ConsoleFixture console) : IClassFixture<
             (await haikou.PostJsonAsync($"/api/v1/applications/{id}/first-review", new { decision = "approve" })).EnsureSuccessStatusCode();
         var assigned = (await console.ApplicationAsync(id)).GetProperty("assignedOffice").GetString()!;
         var page = await console.NewPageAsync();
-        await SignInAsync(page, $"{assigned}-r1");
+        await ConsoleFixture.SignInAsync(page, $"{assigned}-r1");
 
         await page.GetByRole(AriaRole.Menuitem, new() { Name = "复核待办" }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = caseNumber }).ClickAsync();
@@ -118,7 +110,7 @@ public sealed class ReviewerConsoleSpec(ConsoleFixture console) : IClassFixture<
     public async Task A_token_the_API_no_longer_accepts_returns_the_reviewer_to_sign_in_with_a_message()
     {
         var page = await console.NewPageAsync();
-        await SignInAsync(page, Reviewer);
+        await ConsoleFixture.SignInAsync(page, Reviewer);
         await Expect(page.GetByTestId("who")).ToBeVisibleAsync();
 
         await page.EvaluateAsync("""
@@ -137,7 +129,7 @@ public sealed class ReviewerConsoleSpec(ConsoleFixture console) : IClassFixture<
     public async Task A_session_past_its_expiry_returns_to_sign_in_with_a_message()
     {
         var page = await console.NewPageAsync();
-        await SignInAsync(page, Reviewer);
+        await ConsoleFixture.SignInAsync(page, Reviewer);
         await Expect(page.GetByTestId("who")).ToBeVisibleAsync();
 
         await page.EvaluateAsync("""
