@@ -23,16 +23,16 @@ public sealed class PayoutRunFunctions(PayoutRuns runs, PaymentFiles files, SmsD
     public Task<string[]> ListPayoutCities([ActivityTrigger] string runId) => runs.CitiesAsync(runId, CancellationToken.None);
 
     /// <summary>
-    /// A city's ledger posting and bank file; then the orchestrations of the claims whose first payment the file holds are
-    /// told (<see cref="ClaimWorkflows.SignalAsync"/>), a few at a time. A signal lost here (a crash after the file is in
-    /// the archive) is made up by the claim's own daily look at the database.
+    /// A city's ledger posting and bank file; then the live orchestrations of the claims whose first payment the file holds
+    /// are told (<see cref="ClaimWorkflows.SignalAsync"/>), a few at a time. A signal lost here (a crash after the file is
+    /// in the archive) is made up by the claim's own daily look at the database.
     /// </summary>
     [Function(nameof(IssuePayoutCity))]
     public async Task<PayoutFileRow> IssuePayoutCity([ActivityTrigger] CityIssue issue, [DurableClient] DurableTaskClient durable)
     {
         var issued = await files.IssueAsync(issue.RunId, issue.CityCode, CancellationToken.None);
         await Parallel.ForEachAsync(issued.FirstPayments, new ParallelOptions { MaxDegreeOfParallelism = SignalsAtOnce },
-            async (id, ct) => await ClaimWorkflows.SignalAsync(durable, id, log, ct));
+            async (id, ct) => await ClaimWorkflows.SignalAsync(durable, id, log, ct, startIfNone: false));
         return issued.File;
     }
 
