@@ -66,7 +66,11 @@ public static class PayoutBenchmark
 
     }
 
-    /// <summary>One person and one approved application per entitlement, each an INSERT … SELECT over generated numbers.</summary>
+    /// <summary>
+    /// One person and one approved application per entitlement, each an INSERT … SELECT over generated numbers. They are
+    /// recipients being paid month by month, as a monthly run finds them: their first payment went into an earlier bank
+    /// file (<c>first_issued_at</c>), so the run has no claim orchestration to tell.
+    /// </summary>
     private static async Task SeedAsync(Database db, PersonalDataProtector protector, int count, YearMonth start)
     {
         var postgres = db.Provider == DatabaseProvider.Postgres;
@@ -94,9 +98,10 @@ public static class PayoutBenchmark
                 $"""
                  {with}
                  INSERT INTO applications (id, case_number, service_item, channel, status, is_open, person_key, id_number_enc, name_enc,
-                     mobile_enc, portal_id, insuring_city, entitlement_months, monthly_fen, start_month, end_month, received_at, updated_at, version)
+                     mobile_enc, portal_id, insuring_city, entitlement_months, monthly_fen, start_month, end_month, received_at, updated_at, version,
+                     first_issued_at)
                  SELECT {guid}, 'BENCH-' || n.i, 'unemployment-benefit', 'online', 'approved', 1, 'bench-' || n.i, @idEnc, @nameEnc,
-                     @mobileEnc, 'bench', {city}, 12, 183000, @start, @end, @now, @now, 3
+                     @mobileEnc, 'bench', {city}, 12, 183000, @start, @end, @now, @now, 3, @now
                  FROM {numbers}
                  """, args, t, commandTimeout: 1200);
         });

@@ -8,21 +8,33 @@ namespace Tongban.Applications;
 public sealed record ClaimInput(string ApplicationId, bool Recheck = false);
 
 /// <summary>
-/// What an activity found the claim to be once it committed: its status (<see cref="ClaimStatuses"/> codes) and, while it
-/// waits for a review, when its office is reminded and when it is overdue (working days on the province calendar).
+/// What an activity found the claim to be once it committed: its status (<see cref="ClaimStatuses"/> codes); while it
+/// waits for a review, when its office is reminded and when it is overdue (working days on the province calendar); and
+/// whether a payment of it is in a bank file in the archive (<c>first_issued_at</c>, set by the payout run's issue step;
+/// only <see cref="ClaimFunctions.LoadClaim"/> reads it, the other activities leave it false).
 /// </summary>
-public sealed record ClaimSnapshot(string Status, DateTimeOffset? RemindAt, DateTimeOffset? DueAt)
+public sealed record ClaimSnapshot(string Status, DateTimeOffset? RemindAt, DateTimeOffset? DueAt, bool FirstPaymentIssued = false)
 {
     public bool AtReview => Status is "first-review" or "final-review";
     public bool Closed => Status is "rejected" or "terminated" or "completed";
+
+    /// <summary>Approved (or suspended): the entitlement is fixed and the payout runs pay it.</summary>
+    public bool Entitled => Status is "approved" or "suspended";
+
+    /// <summary>Entitled, and no payment of it in a bank file yet: the orchestration waits for the first.</summary>
+    public bool AwaitingPayment => Entitled && !FirstPaymentIssued;
 }
 
 /// <summary>A claim at a review stage, for the deadline activities.</summary>
 public sealed record StageInput(string ApplicationId, string Stage);
 
 /// <summary>
-/// What operators see of a running claim (the orchestration's custom status, camelCase as the API is): the step it is
-/// at (a status code, <c>verifying</c>, <c>rechecking</c> or <c>handed-to-payment</c>) and, at a review, its deadline.
+/// What operators see of a claim's orchestration (its custom status, camelCase as the API is): the step it is at and, at
+/// a review, its deadline. Steps: <c>verifying</c> or <c>rechecking</c> (二次审核); <c>first-review</c> or
+/// <c>final-review</c> (with <c>dueAt</c>, <c>reminded</c>, <c>overdue</c>); <c>awaiting-payment</c>, approved and waiting
+/// until a payout run — monthly or supplementary — puts the claim's first payment into a bank file of its insuring city;
+/// and where it ended: <c>first-payment-issued</c>, or the status of a claim that closed on the way (<c>rejected</c>,
+/// <c>terminated</c>, <c>completed</c>).
 /// </summary>
 public sealed record ClaimStep(
     [property: JsonPropertyName("step")] string Step,
@@ -33,7 +45,9 @@ public sealed record ClaimStep(
 /// <summary>
 /// A claim's journey, one orchestration per application (instance id = application id):
 /// verify from shared data (零材料) → first review (初审) at the accepting office → routed to the insuring city (参保地)
-/// → final review (复核) there → entitlement fixed, handed to the payout runs; or rejected, with the reasons, and archived.
+/// → final review (复核) there → entitlement fixed → its first payment in a bank file (a monthly or supplementary run,
+/// 补发, within days of approval); or rejected, with the reasons, and archived. A claim stopped before it was first paid
+/// (re-employment, death, …) ends there, told and archived. The later months are the payout runs' alone.
 /// <para>
 /// The database decides, Durable drives: every decision commits where it arrives — verification in its activity, a
 /// reviewer's decision in the HTTP request that carries it — and the orchestration only learns that the claim changed
@@ -45,6 +59,10 @@ public sealed record ClaimStep(
 /// day the case is flagged overdue for the city supervisor (Gaoming's 日清日结; 经办条例 art. 24 allows 10 working days,
 /// the province sets fewer). Each activity that reads the claim also delivers the SMS queued for it, once per notification.
 /// </para>
+/// <para>
+/// The payout run's issue step tells the claims whose first payment it put into a bank file (<see cref="ClaimChanged"/>);
+/// the wait for it also reads the claim daily, so a lost signal only delays the step a day.
+/// </para>
 /// </summary>
 public static class ClaimOrchestrator
 {
@@ -53,14 +71,24 @@ public static class ClaimOrchestrator
     /// <summary>The external event raised after a decision about the claim committed; its payload is not read.</summary>
     public const string ClaimChanged = "ClaimChanged";
 
-    /// <summary>How often a claim waiting past its deadline is read again, in case a change was signalled to nobody.</summary>
+    /// <summary>
+    /// How often a claim waiting past its deadline, or for its first payment, is read again, in case a change was
+    /// signalled to nobody.
+    /// </summary>
     public static readonly TimeSpan Recheck = TimeSpan.FromHours(24);
 
     /// <summary>
-    /// Wake-ups at one stage before the orchestration continues as new (the reminder, the overdue flag, then two
-    /// months of daily looks): the history stays short however long a case waits.
+    /// Wake-ups at one stage before the orchestration continues as new (at a review the reminder, the overdue flag, then
+    /// two months of daily looks; waiting for the first payment, about two months of them): the history stays short
+    /// however long a case waits.
     /// </summary>
     public const int WakesPerExecution = 64;
+
+    /// <summary>The step of an approved claim until its first payment is in a bank file (<see cref="ClaimStep"/>).</summary>
+    public const string AwaitingPayment = "awaiting-payment";
+
+    /// <summary>The step an orchestration ends at once the claim's first payment is in a bank file.</summary>
+    public const string FirstPaymentIssued = "first-payment-issued";
 
     private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(
         maxNumberOfAttempts: 8, firstRetryInterval: TimeSpan.FromSeconds(5), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromHours(1)));
@@ -87,16 +115,48 @@ public static class ClaimOrchestrator
             }
         }
 
-        if (claim.Status == ClaimStatus.Approved.Code())
+        if (claim.Entitled)
         {
-            // A stop reported while the approval was being finished was signalled to this orchestration, which waits for
-            // nothing now: read the claim once more rather than leave its SMS and archive to the reconciler.
+            // Read the claim again: the activities before did not look at its payments, and a stop reported while the
+            // approval was being finished was signalled to this orchestration between its waits.
             claim = await context.CallActivityAsync<ClaimSnapshot>(nameof(ClaimFunctions.LoadClaim), id, Retry);
+            if (claim.AwaitingPayment)
+            {
+                (claim, changed, var waiting) = await AwaitFirstPaymentAsync(context, id, claim, changed);
+                if (waiting)
+                {
+                    context.ContinueAsNew(new ClaimInput(id), preserveUnprocessedEvents: true);
+                    return claim.Status;
+                }
+            }
+            // Stopped before or while it waited: the activity that read the stop sent its SMS; the case is archived below.
         }
         if (claim.Closed) await context.CallActivityAsync<bool>(nameof(ClaimFunctions.ArchiveCase), id, Retry);
-        // Approved: the entitlement is fixed and the payout runs pay it from here.
-        context.SetCustomStatus(new ClaimStep(claim.Status == ClaimStatus.Approved.Code() ? "handed-to-payment" : claim.Status));
+        // Still being paid: the first payment is in a bank file, and the payout runs pay the rest month by month.
+        context.SetCustomStatus(new ClaimStep(claim.Entitled ? FirstPaymentIssued : claim.Status));
         return claim.Status;
+    }
+
+    /// <summary>
+    /// Waits, approved, until the claim's first payment is in a bank file — told by the payout run that issues it, or
+    /// seen at a daily look — or until it stops being paid (a stop event, a death); <c>Waiting</c> when neither has
+    /// happened after <see cref="WakesPerExecution"/> wake-ups.
+    /// </summary>
+    private static async Task<(ClaimSnapshot Claim, Task<string> Changed, bool Waiting)> AwaitFirstPaymentAsync(TaskOrchestrationContext context,
+        string id, ClaimSnapshot claim, Task<string> changed)
+    {
+        context.SetCustomStatus(new ClaimStep(AwaitingPayment));
+        for (var wake = 0; wake < WakesPerExecution; wake++)
+        {
+            using var timerCancel = new CancellationTokenSource();
+            var timer = context.CreateTimer(context.CurrentUtcDateTime + Recheck, timerCancel.Token);
+            var signalled = await Task.WhenAny(changed, timer) == changed;
+            if (signalled) timerCancel.Cancel();
+            claim = await context.CallActivityAsync<ClaimSnapshot>(nameof(ClaimFunctions.LoadClaim), id, Retry);
+            if (signalled) changed = context.WaitForExternalEvent<string>(ClaimChanged);
+            if (!claim.AwaitingPayment) return (claim, changed, false);
+        }
+        return (claim, changed, true);
     }
 
     /// <summary>

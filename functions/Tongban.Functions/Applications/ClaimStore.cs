@@ -68,7 +68,10 @@ public sealed class ClaimStore(Database database, ProvinceConfig province)
         await AppendAsync(connection, transaction, transition, now);
     }
 
-    /// <summary>The claim as its orchestration sees it (<see cref="ClaimSnapshot"/>); throws when there is no such application.</summary>
+    /// <summary>
+    /// The claim as its orchestration sees it (<see cref="ClaimSnapshot"/>), with whether its first payment is in a bank
+    /// file; throws when there is no such application.
+    /// </summary>
     public async Task<ClaimSnapshot> SnapshotAsync(string id, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
@@ -77,13 +80,17 @@ public sealed class ClaimStore(Database database, ProvinceConfig province)
 
     public async Task<ClaimSnapshot> SnapshotAsync(DbConnection connection, DbTransaction? transaction, string id)
     {
-        var row = await connection.QuerySingleOrDefaultAsync<(string Status, long ReceivedAt)?>(
-            "SELECT status, received_at FROM applications WHERE id = @id", new { id }, transaction)
+        var row = await connection.QuerySingleOrDefaultAsync<(string Status, long ReceivedAt, long? FirstIssuedAt)?>(
+            "SELECT status, received_at, first_issued_at FROM applications WHERE id = @id", new { id }, transaction)
             ?? throw new InvalidOperationException($"Application {id} does not exist.");
-        return Snapshot(ClaimStatuses.Parse(row.Status), DateTimeOffset.FromUnixTimeMilliseconds(row.ReceivedAt));
+        return Snapshot(ClaimStatuses.Parse(row.Status), DateTimeOffset.FromUnixTimeMilliseconds(row.ReceivedAt))
+            with { FirstPaymentIssued = row.FirstIssuedAt is not null };
     }
 
-    /// <summary>The snapshot of a claim in <paramref name="status"/> received at <paramref name="receivedAt"/>: its review deadlines on the province calendar.</summary>
+    /// <summary>
+    /// The snapshot of a claim in <paramref name="status"/> received at <paramref name="receivedAt"/>: its review deadlines
+    /// on the province calendar (its payments are not read: <see cref="ClaimSnapshot.FirstPaymentIssued"/> is false).
+    /// </summary>
     public ClaimSnapshot Snapshot(ClaimStatus status, DateTimeOffset receivedAt) =>
         new(status.Code(), Deadlines.RemindAt(status, receivedAt, province), Deadlines.DueAt(status, receivedAt, province));
 

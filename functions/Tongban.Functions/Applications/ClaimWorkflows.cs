@@ -24,15 +24,20 @@ public static class ClaimWorkflows
             await client.RaiseEventAsync(input.ApplicationId, ClaimOrchestrator.ClaimChanged, "changed", ct);
     }
 
-    /// <summary>After a decision committed: the live orchestration reads the claim again, or a new one takes it from here.</summary>
-    public static async Task SignalAsync(DurableTaskClient client, string applicationId, ILogger log, CancellationToken ct)
+    /// <summary>
+    /// After a decision committed: the live orchestration reads the claim again, or a new one takes it from here. With
+    /// <paramref name="startIfNone"/> false (a bank file that holds the claim's first payment) a claim without a live
+    /// orchestration is left alone: one started now would only read that the wait is over, and the reconciler no longer
+    /// counts the claim as open — so a file of many first payments (a province going live) starts nothing.
+    /// </summary>
+    public static async Task SignalAsync(DurableTaskClient client, string applicationId, ILogger log, CancellationToken ct, bool startIfNone = true)
     {
         try
         {
             var instance = await client.GetInstanceAsync(applicationId, getInputsAndOutputs: false, ct);
             if (instance is not null && Live.Contains(instance.RuntimeStatus))
                 await client.RaiseEventAsync(applicationId, ClaimOrchestrator.ClaimChanged, "changed", ct);
-            else
+            else if (startIfNone)
                 await StartAsync(client, new ClaimInput(applicationId), ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -6,7 +6,8 @@ namespace Tongban.Applications;
 
 /// <summary>
 /// Orchestrations are rebuildable: the database says which claims need one — at a stage the system drives
-/// (verifying, first review, final review), asked for 二次审核, or closed and not yet archived — and each of those
+/// (verifying, first review, final review), approved and waiting for their first payment to be in a bank file (the
+/// payout run's issue step marks it: <c>first_issued_at</c>), asked for 二次审核, or closed and not yet archived — and each of those
 /// without a live orchestration gets a new one that continues from the database state. Runs at start-up and every few
 /// minutes (a lost event, a lost task hub, the in-memory backend after a restart). A failed orchestration is left for
 /// an administrator to look at and restart (<see cref="WorkflowEndpoints"/>), so a fault is not retried blindly.
@@ -18,6 +19,7 @@ public sealed class WorkflowReconciler(Database database, ILogger<WorkflowReconc
         SELECT id, CASE WHEN recheck_requested_at IS NOT NULL THEN 1 ELSE 0 END AS recheck FROM applications
         WHERE status IN ('verifying', 'first-review', 'final-review') OR recheck_requested_at IS NOT NULL
            OR (is_open = 0 AND archived_at IS NULL)
+           OR (entitlement_months IS NOT NULL AND first_issued_at IS NULL AND status IN ('approved', 'suspended'))
         """;
 
     /// <summary>Starts the orchestrations that are missing; returns how many it started.</summary>

@@ -13,6 +13,13 @@ using Tongban.Storage;
 
 namespace Tongban.Payouts;
 
+/// <summary>
+/// A city's bank file as issuing left it, and the claims still being paid whose first payment it put into a bank file
+/// (their orchestrations wait for it: <see cref="Applications.ClaimOrchestrator"/>). A claim that closed meanwhile is not
+/// among them: its orchestration has ended.
+/// </summary>
+public sealed record IssuedFile(PayoutFileRow File, IReadOnlyList<string> FirstPayments);
+
 public sealed class PayoutFileRow
 {
     public string RunId { get; init; } = "";
@@ -66,21 +73,48 @@ public sealed class PaymentFiles(Database database, PersonalDataProtector protec
     /// </summary>
     public const string InFileSql = "p.run_id = @RunId AND p.city_code = @CityCode AND p.status <> 'cancelled' AND NOT p.held AND p.amount_fen > p.deducted_fen";
 
-    /// <summary>Issues the city's part of a run and writes its bank file; a part issued or written before is left as it is.</summary>
+    /// <summary>
+    /// Claims whose first payment is in the file: <c>first_issued_at</c> set, and the id and status of each returned. Only
+    /// entitled claims that had no payment in a bank file are read, through their own index (few, however large the file),
+    /// and each one's payments through the per-application index: a run pays months up to its own (@Period), and saying
+    /// so keeps the planners off the run's index, which would read the whole file for every claim.
+    /// </summary>
+    public const string FirstIssuedSql =
+        $"""
+         UPDATE applications SET first_issued_at = @now
+         WHERE entitlement_months IS NOT NULL AND first_issued_at IS NULL
+           AND EXISTS (SELECT 1 FROM payments p WHERE p.application_id = applications.id AND p.period <= @Period AND {InFileSql})
+         RETURNING id, status
+         """;
+
+    /// <summary>
+    /// Issues the city's part of a run and writes its bank file; a part issued or written before is left as it is. Once
+    /// the file is in the archive, the claims whose first payment it holds are marked in the same transaction and
+    /// returned (<see cref="IssuedFile.FirstPayments"/>), for their orchestrations to be told; a file found in the archive
+    /// already returns none (they were marked when it got there).
+    /// </summary>
     /// <exception cref="InvalidOperationException">The run is not issuing (its payments are not all in yet).</exception>
-    public async Task<PayoutFileRow> IssueAsync(string runId, string city, CancellationToken ct)
+    public async Task<IssuedFile> IssueAsync(string runId, string city, CancellationToken ct)
     {
         var file = await RecordAsync(runId, city, ct);
-        if (file.Archived) return file;
+        if (file.Archived) return new IssuedFile(file, []);
         await WriteAsync(file, ct);
-        await database.InTransactionAsync((c, t) => c.ExecuteAsync(
-            "UPDATE payout_files SET archived = TRUE WHERE run_id = @RunId AND city_code = @CityCode", new { file.RunId, file.CityCode }, t), ct);
-        return new PayoutFileRow
+        var first = await database.InTransactionAsync(async (c, t) =>
+        {
+            var args = new
+            {
+                file.RunId, file.CityCode, now = clock.GetUtcNow().ToUnixTimeMilliseconds(),
+                Period = await c.ExecuteScalarAsync<string>("SELECT period FROM payout_runs WHERE id = @RunId", new { file.RunId }, t),
+            };
+            await c.ExecuteAsync("UPDATE payout_files SET archived = TRUE WHERE run_id = @RunId AND city_code = @CityCode", args, t);
+            return (await c.QueryAsync<(string Id, string Status)>(FirstIssuedSql, args, t)).ToList();
+        }, ct);
+        return new IssuedFile(new PayoutFileRow
         {
             RunId = file.RunId, CityCode = file.CityCode, Path = file.Path, Payments = file.Payments, AmountFen = file.AmountFen,
             Held = file.Held, Archived = true, BenefitFen = file.BenefitFen, MedicalFen = file.MedicalFen, DeathFen = file.DeathFen,
             ReissuedFen = file.ReissuedFen, DeductedFen = file.DeductedFen, HeldFen = file.HeldFen,
-        };
+        }, first.Where(a => a.Status is "approved" or "suspended").Select(a => a.Id).ToList());
     }
 
     private Task<PayoutFileRow> RecordAsync(string runId, string city, CancellationToken ct) =>

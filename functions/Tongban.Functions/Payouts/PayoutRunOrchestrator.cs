@@ -35,8 +35,8 @@ public sealed record PayoutRunStep(
 /// <summary>
 /// A payout run, monthly or supplementary, one orchestration per run (instance id from month, kind and sequence,
 /// <see cref="PayoutRunWorkflows"/>):
-/// rates fixed → payments inserted chunk by chunk → each city issued (ledger posting, bank file) → completed → the
-/// SMS queued for the people it pays delivered.
+/// rates fixed → payments inserted chunk by chunk → each city issued (ledger posting, bank file, and the orchestrations
+/// of the claims whose first payment the file holds told) → completed → the SMS queued for the people it pays delivered.
 /// <para>
 /// The database decides, Durable drives: each step is an activity that commits one transaction guarded by the run's
 /// status and cursor (<see cref="PayoutRuns"/>), and answers with the run as it left it; the orchestration only picks the

@@ -280,7 +280,8 @@ public sealed class PayoutRuns(Database database, ProvinceConfig province, Payme
 
     /// <summary>
     /// The run's steps in order, in this process and without Durable (the <c>payout-run</c> command): the same steps
-    /// its orchestration calls as activities, so the two may work the same run at once.
+    /// its orchestration calls as activities, so the two may work the same run at once. With no task hub to tell, the
+    /// claims whose first payment a file holds are marked but not signalled: their orchestrations see it at their daily look.
     /// </summary>
     /// <exception cref="InvalidOperationException">A step refused (see the steps); the run stays where it was.</exception>
     public async Task<PayoutRunSnapshot> RunStepsAsync(string runId, CancellationToken ct)

@@ -20,6 +20,8 @@ public sealed class ClaimOrchestratorSpec
     private readonly Queue<ClaimSnapshot> _loads = new();
     private readonly Queue<TaskCompletionSource<string>> _signals = new();
     private readonly Queue<Func<Task>> _timers = new();
+    private readonly List<(DateTime At, CancellationToken Cancel)> _timersCreated = [];
+    private readonly List<string> _steps = [];
     private int _waits;
 
     public ClaimOrchestratorSpec()
@@ -33,7 +35,12 @@ public sealed class ClaimOrchestratorSpec
                 return _signals.TryDequeue(out var signal) ? signal.Task : new TaskCompletionSource<string>().Task;
             });
         _context.Setup(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>()))
-            .Returns(() => _timers.TryDequeue(out var timer) ? timer() : new TaskCompletionSource().Task);
+            .Returns<DateTime, CancellationToken>((at, cancel) =>
+            {
+                _timersCreated.Add((at, cancel));
+                return _timers.TryDequeue(out var timer) ? timer() : new TaskCompletionSource().Task;
+            });
+        _context.Setup(c => c.SetCustomStatus(It.IsAny<object?>())).Callback<object?>(status => _steps.Add(((ClaimStep)status!).Step));
         Activity(nameof(ClaimFunctions.ArchiveCase), true);
         Activity<ClaimSnapshot>(nameof(ClaimFunctions.LoadClaim), () => _loads.Dequeue());
     }
@@ -50,6 +57,16 @@ public sealed class ClaimOrchestratorSpec
 
     private static ClaimSnapshot At(string status) =>
         status is "first-review" or "final-review" ? new ClaimSnapshot(status, RemindAt, DueAt) : new ClaimSnapshot(status, null, null);
+
+    /// <summary>Approved, and a payout run has put a payment of the claim into a bank file.</summary>
+    private static ClaimSnapshot FirstPaymentIssued() => new("approved", null, null, FirstPaymentIssued: true);
+
+    private static TaskCompletionSource<string> Signalled()
+    {
+        var signal = new TaskCompletionSource<string>();
+        signal.SetResult("changed");
+        return signal;
+    }
 
     [Fact]
     public async Task A_claim_the_data_rule_out_is_told_archived_and_never_waits()
@@ -87,7 +104,7 @@ public sealed class ClaimOrchestratorSpec
         });
         _loads.Enqueue(At("final-review"));
         _loads.Enqueue(At("approved"));
-        _loads.Enqueue(At("approved"));
+        _loads.Enqueue(FirstPaymentIssued());
 
         var outcome = await ClaimOrchestrator.RunAsync(_context.Object);
 
@@ -169,5 +186,84 @@ public sealed class ClaimOrchestratorSpec
 
         Assert.Equal(nameof(ClaimFunctions.RecheckClaim), _activities[0]);
         Assert.DoesNotContain(nameof(ClaimFunctions.VerifyClaim), _activities);
+    }
+
+    [Fact]
+    public async Task An_approved_claim_waits_for_its_first_payment_and_ends_when_the_run_that_issues_it_signals()
+    {
+        Activity(nameof(ClaimFunctions.VerifyClaim), At("final-review"));
+        _signals.Enqueue(Signalled());  // the final review approves
+        _signals.Enqueue(Signalled());  // a supplementary run puts the first month into a bank file
+        _loads.Enqueue(At("approved"));
+        _loads.Enqueue(At("approved"));
+        _loads.Enqueue(FirstPaymentIssued());
+
+        var outcome = await ClaimOrchestrator.RunAsync(_context.Object);
+
+        Assert.Equal("approved", outcome);
+        Assert.Equal(["verifying", "final-review", ClaimOrchestrator.AwaitingPayment, ClaimOrchestrator.FirstPaymentIssued], _steps);
+        Assert.Equal([nameof(ClaimFunctions.VerifyClaim), nameof(ClaimFunctions.LoadClaim), nameof(ClaimFunctions.LoadClaim), nameof(ClaimFunctions.LoadClaim)],
+            _activities);
+        Assert.DoesNotContain(nameof(ClaimFunctions.ArchiveCase), _activities);
+        // The daily look the signal beat is cancelled, and one wait is left open, not one per stage and signal.
+        var (at, cancel) = _timersCreated[^1];
+        Assert.Equal(Now + ClaimOrchestrator.Recheck, at);
+        Assert.True(cancel.IsCancellationRequested);
+        Assert.Equal(3, _waits);
+        _context.Verify(c => c.ContinueAsNew(It.IsAny<object?>(), It.IsAny<bool>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task A_payment_signal_that_was_lost_is_made_up_by_the_daily_look()
+    {
+        // Started by the reconciler for a claim approved before: verification finds nothing to do.
+        Activity(nameof(ClaimFunctions.VerifyClaim), At("approved"));
+        _loads.Enqueue(At("approved"));
+        _timers.Enqueue(() => Task.CompletedTask);
+        _loads.Enqueue(FirstPaymentIssued());
+
+        var outcome = await ClaimOrchestrator.RunAsync(_context.Object);
+
+        Assert.Equal("approved", outcome);
+        Assert.Equal(ClaimOrchestrator.FirstPaymentIssued, _steps[^1]);
+        Assert.Equal((Now + ClaimOrchestrator.Recheck, false), (_timersCreated.Single().At, _timersCreated.Single().Cancel.IsCancellationRequested));
+        Assert.Equal(1, _waits);
+    }
+
+    [Fact]
+    public async Task A_claim_stopped_before_its_first_payment_is_told_archived_and_its_orchestration_ends()
+    {
+        Activity(nameof(ClaimFunctions.VerifyClaim), At("approved"));
+        _signals.Enqueue(Signalled());  // re-employment reported while the first month waits for a run
+        _loads.Enqueue(At("approved"));
+        _loads.Enqueue(At("terminated"));
+
+        var outcome = await ClaimOrchestrator.RunAsync(_context.Object);
+
+        Assert.Equal("terminated", outcome);
+        Assert.Equal([nameof(ClaimFunctions.VerifyClaim), nameof(ClaimFunctions.LoadClaim), nameof(ClaimFunctions.LoadClaim), nameof(ClaimFunctions.ArchiveCase)],
+            _activities);
+        Assert.Equal([ClaimOrchestrator.AwaitingPayment, "terminated"], _steps[^2..]);
+        Assert.True(_timersCreated.Single().Cancel.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task A_claim_long_waiting_for_its_first_payment_continues_as_new_and_keeps_unread_signals()
+    {
+        Activity(nameof(ClaimFunctions.VerifyClaim), At("approved"));
+        _loads.Enqueue(At("approved"));
+        for (var i = 0; i < ClaimOrchestrator.WakesPerExecution; i++)
+        {
+            _timers.Enqueue(() => Task.CompletedTask);
+            _loads.Enqueue(At("approved"));
+        }
+
+        await ClaimOrchestrator.RunAsync(_context.Object);
+
+        _context.Verify(c => c.ContinueAsNew(It.Is<ClaimInput>(i => i.ApplicationId == Id && !i.Recheck), true), Times.Once);
+        Assert.Equal(ClaimOrchestrator.WakesPerExecution, _timersCreated.Count);
+        Assert.Equal(ClaimOrchestrator.WakesPerExecution + 1, _activities.Count(a => a == nameof(ClaimFunctions.LoadClaim)));
+        Assert.DoesNotContain(ClaimOrchestrator.FirstPaymentIssued, _steps);
+        Assert.Equal(1, _waits);
     }
 }

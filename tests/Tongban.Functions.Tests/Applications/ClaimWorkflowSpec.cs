@@ -44,7 +44,7 @@ public sealed class ClaimWorkflowSpec : IAsyncLifetime
         workflow.GetProperty("customStatus") is { ValueKind: JsonValueKind.Object } custom && custom.GetProperty("step").GetString() == step;
 
     [Fact]
-    public async Task The_claims_workflow_is_shown_with_its_step_and_completes_when_the_entitlement_is_handed_to_payment()
+    public async Task The_claims_workflow_is_shown_with_its_step_and_waits_for_the_first_payment_once_approved()
     {
         await _app.ImportAsync(People.Csv(People.EligibleInSanya(51)));
         var id = await SubmitAsync(51);
@@ -58,8 +58,10 @@ public sealed class ClaimWorkflowSpec : IAsyncLifetime
         using (var sanya = await _app.StaffAsync("460200-01-r1"))
             Assert.Equal(HttpStatusCode.OK, (await sanya.PostAsJsonAsync($"/api/v1/applications/{id}/final-review", new { decision = "approve" })).StatusCode);
 
-        var done = await WaitForWorkflowAsync(id, w => w.GetProperty("runtimeStatus").GetString() == "Completed");
-        Assert.True(Step(done.GetProperty("workflow"), "handed-to-payment"));
+        // Paid by the next run that issues a bank file (ClaimPaymentStepSpec): until then the orchestration waits.
+        var approved = await WaitForWorkflowAsync(id, w => Step(w, ClaimOrchestrator.AwaitingPayment));
+        Assert.Equal("Running", approved.GetProperty("workflow").GetProperty("runtimeStatus").GetString());
+        Assert.Equal("approved", approved.GetProperty("status").GetString());
         using var admin = await _app.StaffAsync("admin");
         var sms = await admin.GetJsonAsync($"/api/v1/admin/notifications?applicationId={id}");
         Assert.Equal(["received", "first-review-passed", "routed", "approved"], sms.EnumerateArray().Select(m => m.GetProperty("template").GetString()));

@@ -55,6 +55,25 @@ public abstract class DemoWalkthroughSpec(Store store) : IAsyncLifetime
                 run.GetProperty("benefitAmount").GetDecimal());
         }
 
+        // The seed approved them without orchestrations; one the start-up reconciler gave a claim before the runs issued
+        // it ends once its first payment is in a bank file, and no claim is left needing one.
+        var reconciler = _d.App.Services.GetRequiredService<Tongban.Applications.WorkflowReconciler>();
+        var durable = _d.App.Services.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>();
+        Assert.DoesNotContain(await reconciler.MissingAsync(durable, CancellationToken.None), m => approved.Any(a => a.Id == m.Id));
+        foreach (var claim in approved)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            JsonElement workflow;
+            while ((workflow = (await _d.App.Portal.GetJsonAsync($"/api/v1/applications/{claim.Id}")).GetProperty("workflow"))
+                   .GetProperty("runtimeStatus").GetString() is not ("None" or "Completed"))
+            {
+                if (DateTime.UtcNow > deadline) Assert.Fail($"The orchestration of {claim.Id} is still {workflow}.");
+                await Task.Delay(50);
+            }
+            if (workflow.GetProperty("runtimeStatus").GetString() == "Completed")
+                Assert.Equal("first-payment-issued", workflow.GetProperty("customStatus").GetProperty("step").GetString());
+        }
+
         // The history is the pipeline's, dated in October: reviewed at two levels by two people.
         var sample = await _d.App.Portal.GetJsonAsync($"/api/v1/applications/{approved[0].Id}");
         var history = sample.GetProperty("history").EnumerateArray().ToList();

@@ -7,7 +7,9 @@ namespace Tongban.Tests.Payouts;
 
 /// <summary>
 /// Approved entitlements written straight into the store with one INSERT … SELECT each for persons and applications
-/// (thousands in a moment), spread over the Hainan cities, all with a card account.
+/// (thousands in a moment), spread over the Hainan cities, all with a card account. They are recipients in payment, as
+/// the payout runs meet them month after month: their first payment went into an earlier bank file
+/// (<c>first_issued_at</c>), so no claim orchestration waits for it and the reconciler has none to start.
 /// </summary>
 public static class EntitlementSeed
 {
@@ -41,9 +43,9 @@ public static class EntitlementSeed
                  WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < @count)
                  INSERT INTO applications (id, case_number, service_item, channel, status, is_open, person_key, id_number_enc, name_enc,
                      mobile_enc, portal_id, insuring_city, assigned_office, entitlement_months, monthly_fen, start_month, end_month,
-                     received_at, updated_at, version)
+                     received_at, updated_at, version, first_issued_at)
                  SELECT {guid}, 'SEED-' || n.i, 'unemployment-benefit', 'online', 'approved', 1, 'seed-' || n.i, @idEnc, @nameEnc,
-                     @mobileEnc, 'demo-portal', {city}, NULL, @months, 183000, @start, @end, @now, @now, 3
+                     @mobileEnc, 'demo-portal', {city}, NULL, @months, 183000, @start, @end, @now, @now, 3, @now
                  FROM n
                  """, args, t);
         });
