@@ -86,3 +86,23 @@ export interface Spell {
   endMonth: string | null
   separationReason: string | null
 }
+
+/** The dashboard (GET /dashboard): figures of a city or the province for months from–to. Amounts in yuan. */
+export interface Dashboard {
+  city: string | null
+  from: string
+  to: string
+  applications: { total: number; online: number; counter: number; onlineShare: number | null }
+  decisions: {
+    decided: number
+    approved: number
+    rejected: number
+    withinDeadline: number
+    completionRate: number | null
+    averageWorkingDays: number | null
+    deadlineWorkingDays: number
+    rejectionsByReason: { reason: string; count: number }[]
+  }
+  monthly: { month: string; online: number; counter: number; total: number }[]
+  payments: { month: string; payments: number; amount: number; medicalContribution: number }[]
+}

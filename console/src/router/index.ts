@@ -27,12 +27,21 @@ export const consolePages: RouteRecordRaw[] = [
     component: () => import('../pages/review/CasePage.vue'),
     meta: { roles: ['reviewer'], title: '案件审核' },
   },
+  // Dashboard and administrator pages (issue 11).
+  {
+    path: 'dashboard',
+    name: 'dashboard',
+    component: () => import('../pages/dashboard/DashboardPage.vue'),
+    meta: { roles: ['supervisor', 'administrator'], title: '统计看板' },
+  },
 ]
 
 /** The side menu: each entry a working page, shown to the roles it is for. */
 export const menu: { title: string; to: string; roles: StaffRole[] }[] = [
   { title: '初审待办', to: '/review/first-review', roles: ['reviewer'] },
   { title: '复核待办', to: '/review/final-review', roles: ['reviewer'] },
+  // Dashboard and administrator pages (issue 11).
+  { title: '统计看板', to: '/dashboard', roles: ['supervisor', 'administrator'] },
 ]
 
 /** Where a role starts; null when the console has no page for it yet. */
