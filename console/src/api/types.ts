@@ -106,3 +106,11 @@ export interface Dashboard {
   monthly: { month: string; online: number; counter: number; total: number }[]
   payments: { month: string; payments: number; amount: number; medicalContribution: number }[]
 }
+
+/** A registry import's answer (POST /admin/insured-persons/import): lines refused and lines imported with a warning. */
+export interface RegistryImportResult {
+  imported: number
+  updated: number
+  rejected: { line: number; errors: string[] }[]
+  flagged: { line: number; errors: string[] }[]
+}

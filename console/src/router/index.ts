@@ -34,6 +34,12 @@ export const consolePages: RouteRecordRaw[] = [
     component: () => import('../pages/dashboard/DashboardPage.vue'),
     meta: { roles: ['supervisor', 'administrator'], title: '统计看板' },
   },
+  {
+    path: 'admin/registry-import',
+    name: 'registry-import',
+    component: () => import('../pages/admin/RegistryImportPage.vue'),
+    meta: { roles: ['administrator'], title: '参保数据导入' },
+  },
 ]
 
 /** The side menu: each entry a working page, shown to the roles it is for. */
@@ -42,6 +48,7 @@ export const menu: { title: string; to: string; roles: StaffRole[] }[] = [
   { title: '复核待办', to: '/review/final-review', roles: ['reviewer'] },
   // Dashboard and administrator pages (issue 11).
   { title: '统计看板', to: '/dashboard', roles: ['supervisor', 'administrator'] },
+  { title: '参保数据导入', to: '/admin/registry-import', roles: ['administrator'] },
 ]
 
 /** Where a role starts; null when the console has no page for it yet. */

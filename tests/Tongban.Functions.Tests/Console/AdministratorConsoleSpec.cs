@@ -1,0 +1,45 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Tongban.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace Tongban.Tests.StaffConsole;
+
+/// <summary>Administrators' pages in a real browser against the real service.</summary>
+public sealed class AdministratorConsoleSpec(ConsoleFixture console) : IClassFixture<ConsoleFixture>
+{
+    [Fact]
+    public async Task A_registry_file_with_a_bad_line_lands_its_good_lines_and_reports_the_bad_one_by_number_and_column()
+    {
+        var page = await console.NewPageAsync();
+        await page.GotoAsync("/console/");
+        await page.GetByLabel("用户名").FillAsync("admin");
+        await page.GetByLabel("密码", new() { Exact = true }).FillAsync(TestApp.Password);
+        await page.GetByLabel("密码", new() { Exact = true }).PressAsync("Enter");
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "参保数据导入" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/console/admin/registry-import$"));
+
+        // Line 2 (after the header) is good; line 3 has a mobile no carrier assigns.
+        var csv = People.Csv(People.EligibleInSanya(451, "郑好"), People.Spell(People.IdNumber(452), "钱错", "460200", 452, "2018-01", "2026-08",
+            "contract-expired", mobile: "12345678901"));
+        await page.GetByLabel("导入文件").SetInputFilesAsync(new FilePayload
+        {
+            Name = "people.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(csv),
+        });
+        await page.GetByRole(AriaRole.Button, new() { Name = "开始导入" }).ClickAsync();
+
+        await Expect(page.GetByTestId("import-summary")).ToContainTextAsync("导入完成：新增 1 条，更新 0 条，1 行有误未导入");
+        var rows = page.Locator("[data-test=import-rejected] .el-table__body tr");
+        await Expect(rows).ToHaveCountAsync(1);
+        await Expect(rows.First).ToContainTextAsync("3");
+        await Expect(rows.First).ToContainTextAsync("手机号码（mobile）");
+        await Expect(rows.First).ToContainTextAsync("not a mainland mobile number");
+        await ConsoleFixture.ScreenshotAsync(page, "registry-import");
+
+        // What the page reported is what the API did: importing the same file again changes nothing and refuses line 3 again.
+        var again = await console.App.ImportAsync(csv);
+        Assert.Equal(0, again.GetProperty("imported").GetInt32());
+        Assert.Equal(3, again.GetProperty("rejected")[0].GetProperty("line").GetInt32());
+    }
+}
