@@ -114,3 +114,31 @@ export interface RegistryImportResult {
   rejected: { line: number; errors: string[] }[]
   flagged: { line: number; errors: string[] }[]
 }
+
+/** A payout run as GET /admin/payout-runs lists it; amounts in yuan. */
+export interface PayoutRun {
+  runId: string
+  period: string
+  kind: 'monthly' | 'supplementary'
+  sequence: number
+  status: string
+  payments: number
+  totalAmount: number
+  benefitAmount: number
+  medicalContribution: number
+  deathBenefits: number
+  reissued: number
+  deducted: number
+  requestedBy: string
+  createdAt: string
+  completedAt: string | null
+  files: { cityCode: string; path: string; payments: number; amount: number; held: number; archived: boolean }[]
+}
+
+/** A bank return file's import (POST /admin/payout-runs/{runId}/returns). */
+export interface ReturnImportResult {
+  paid: number
+  returned: number
+  unchanged: number
+  rejected: { line: number; errors: string[] }[]
+}

@@ -82,11 +82,12 @@ export function channelChart(dashboard: Dashboard) {
     color: palette,
     tooltip: { trigger: 'item', formatter: '{b}：{c} 件（{d}%）' },
     legend: { bottom: 0 },
-    title: { text: formatRate(dashboard.applications.onlineShare), subtext: '网办率', left: 'center', top: '38%' },
+    title: { text: formatRate(dashboard.applications.onlineShare), subtext: '网办率', left: 'center', top: '35%' },
     series: [
       {
         type: 'pie',
-        radius: ['45%', '70%'],
+        radius: ['40%', '62%'],
+        center: ['50%', '45%'],
         label: { formatter: '{b}\n{c} 件' },
         data: [
           { name: '网上申请', value: dashboard.applications.online },

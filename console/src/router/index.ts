@@ -40,6 +40,12 @@ export const consolePages: RouteRecordRaw[] = [
     component: () => import('../pages/admin/RegistryImportPage.vue'),
     meta: { roles: ['administrator'], title: '参保数据导入' },
   },
+  {
+    path: 'admin/payout-runs',
+    name: 'payout-runs',
+    component: () => import('../pages/admin/PayoutRunsPage.vue'),
+    meta: { roles: ['administrator'], title: '待遇发放批次' },
+  },
 ]
 
 /** The side menu: each entry a working page, shown to the roles it is for. */
@@ -49,6 +55,7 @@ export const menu: { title: string; to: string; roles: StaffRole[] }[] = [
   // Dashboard and administrator pages (issue 11).
   { title: '统计看板', to: '/dashboard', roles: ['supervisor', 'administrator'] },
   { title: '参保数据导入', to: '/admin/registry-import', roles: ['administrator'] },
+  { title: '待遇发放批次', to: '/admin/payout-runs', roles: ['administrator'] },
 ]
 
 /** Where a role starts; null when the console has no page for it yet. */

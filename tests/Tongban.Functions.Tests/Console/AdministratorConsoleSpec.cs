@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Tongban.Tests.Infrastructure;
@@ -9,14 +10,21 @@ namespace Tongban.Tests.StaffConsole;
 /// <summary>Administrators' pages in a real browser against the real service.</summary>
 public sealed class AdministratorConsoleSpec(ConsoleFixture console) : IClassFixture<ConsoleFixture>
 {
-    [Fact]
-    public async Task A_registry_file_with_a_bad_line_lands_its_good_lines_and_reports_the_bad_one_by_number_and_column()
+    private async Task<IPage> SignInAsync()
     {
         var page = await console.NewPageAsync();
         await page.GotoAsync("/console/");
         await page.GetByLabel("用户名").FillAsync("admin");
         await page.GetByLabel("密码", new() { Exact = true }).FillAsync(TestApp.Password);
         await page.GetByLabel("密码", new() { Exact = true }).PressAsync("Enter");
+        await Expect(page).ToHaveURLAsync(new Regex("/console/dashboard"));
+        return page;
+    }
+
+    [Fact]
+    public async Task A_registry_file_with_a_bad_line_lands_its_good_lines_and_reports_the_bad_one_by_number_and_column()
+    {
+        var page = await SignInAsync();
         await page.GetByRole(AriaRole.Menuitem, new() { Name = "参保数据导入" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/console/admin/registry-import$"));
 
@@ -41,5 +49,29 @@ public sealed class AdministratorConsoleSpec(ConsoleFixture console) : IClassFix
         var again = await console.App.ImportAsync(csv);
         Assert.Equal(0, again.GetProperty("imported").GetInt32());
         Assert.Equal(3, again.GetProperty("rejected")[0].GetProperty("line").GetInt32());
+    }
+
+    [Fact]
+    public async Task The_payout_runs_are_listed_with_their_totals_as_the_API_returns_them()
+    {
+        using var admin = await console.App.StaffAsync("admin");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        JsonElement runs;
+        // The schedule starts last month's and this month's runs when the service starts.
+        while ((runs = await admin.GetJsonAsync("/api/v1/admin/payout-runs")).GetArrayLength() == 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(200);
+        Assert.NotEqual(0, runs.GetArrayLength());
+        var page = await SignInAsync();
+
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "待遇发放批次" }).ClickAsync();
+
+        var rows = page.Locator("[data-test=payout-runs] > .el-table__inner-wrapper > .el-table__body-wrapper tr.el-table__row");
+        await Expect(rows).ToHaveCountAsync(runs.GetArrayLength());
+        var first = runs[0];
+        var period = first.GetProperty("period").GetString()!;
+        var name = $"{period[..4]}年{int.Parse(period[5..])}月 " + (first.GetProperty("kind").GetString() == "monthly"
+            ? "月度发放" : $"第{first.GetProperty("sequence").GetInt32()}次补发");
+        await Expect(rows.First).ToContainTextAsync(name);
+        await Expect(rows.First).ToContainTextAsync($"{first.GetProperty("totalAmount").GetDecimal():N2} 元");
     }
 }

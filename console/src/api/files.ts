@@ -37,3 +37,29 @@ export function uploadCsv<T>(path: string, file: Blob, onProgress: (sent: number
     request.send(file)
   })
 }
+
+/**
+ * Downloads a file the API serves (a bank file: GET with the session's token, which a plain link cannot send) and
+ * hands it to the browser under the name the API gives it, or `fallbackName`.
+ */
+export async function downloadFile(path: string, fallbackName: string): Promise<void> {
+  const session = useSession()
+  const response = await fetch(`/api/v1${path}`, {
+    headers: session.token ? { Authorization: `Bearer ${session.token}` } : {},
+  })
+  if (!response.ok) {
+    const problem = (await response.json().catch(() => null)) as Problem | null
+    if (response.status === 401) session.expire()
+    throw new ApiError(response.status, problem)
+  }
+  const disposition = response.headers.get('Content-Disposition') ?? ''
+  const name = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1] ?? /filename="?([^";]+)"?/i.exec(disposition)?.[1] ?? fallbackName
+  const url = URL.createObjectURL(await response.blob())
+  const link = document.createElement('a')
+  link.href = url
+  link.download = decodeURIComponent(name)
+  document.body.appendChild(link)
+  link.click()
+  link.remove()
+  URL.revokeObjectURL(url)
+}
