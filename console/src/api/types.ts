@@ -142,3 +142,22 @@ export interface ReturnImportResult {
   unchanged: number
   rejected: { line: number; errors: string[] }[]
 }
+
+/** An overpayment being recovered (GET /admin/recovery-cases); amounts in yuan. */
+export interface RecoveryCase {
+  caseId: string
+  applicationId: string
+  paymentId: string
+  cityCode: string
+  period: string
+  amount: number
+  recovered: number
+  outstanding: number
+  method: string
+  instalments: number | null
+  instalmentAmount: number | null
+  reason: string
+  status: string
+  createdAt: string
+  recoveries: { method: string; amount: number; paymentId: string | null; reference: string | null; actor: string; at: string }[]
+}

@@ -46,6 +46,12 @@ export const consolePages: RouteRecordRaw[] = [
     component: () => import('../pages/admin/PayoutRunsPage.vue'),
     meta: { roles: ['administrator'], title: '待遇发放批次' },
   },
+  {
+    path: 'admin/recovery-cases',
+    name: 'recovery-cases',
+    component: () => import('../pages/admin/RecoveryCasesPage.vue'),
+    meta: { roles: ['administrator'], title: '待遇追回' },
+  },
 ]
 
 /** The side menu: each entry a working page, shown to the roles it is for. */
@@ -56,6 +62,7 @@ export const menu: { title: string; to: string; roles: StaffRole[] }[] = [
   { title: '统计看板', to: '/dashboard', roles: ['supervisor', 'administrator'] },
   { title: '参保数据导入', to: '/admin/registry-import', roles: ['administrator'] },
   { title: '待遇发放批次', to: '/admin/payout-runs', roles: ['administrator'] },
+  { title: '待遇追回', to: '/admin/recovery-cases', roles: ['administrator'] },
 ]
 
 /** Where a role starts; null when the console has no page for it yet. */

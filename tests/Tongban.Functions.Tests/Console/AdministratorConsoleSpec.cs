@@ -74,4 +74,21 @@ public sealed class AdministratorConsoleSpec(ConsoleFixture console) : IClassFix
         await Expect(rows.First).ToContainTextAsync(name);
         await Expect(rows.First).ToContainTextAsync($"{first.GetProperty("totalAmount").GetDecimal():N2} 元");
     }
+
+    [Fact]
+    public async Task The_recovery_cases_page_lists_what_the_API_returns_for_each_status()
+    {
+        using var admin = await console.App.StaffAsync("admin");
+        var open = await admin.GetJsonAsync("/api/v1/admin/recovery-cases?status=open");
+        var page = await SignInAsync();
+
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "待遇追回" }).ClickAsync();
+
+        var rows = page.Locator("[data-test=recovery-cases] > .el-table__inner-wrapper > .el-table__body-wrapper tr.el-table__row");
+        await Expect(rows).ToHaveCountAsync(open.GetArrayLength());
+        if (open.GetArrayLength() == 0) await Expect(page.GetByText("暂无追回案件")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveCountAsync(0);
+        await page.GetByText("全部", new() { Exact = true }).ClickAsync();
+        await Expect(rows).ToHaveCountAsync((await admin.GetJsonAsync("/api/v1/admin/recovery-cases")).GetArrayLength());
+    }
 }
