@@ -150,6 +150,8 @@ public abstract class DashboardSpec(Store store) : IAsyncLifetime
     public async Task A_period_that_is_not_months_in_order_is_refused_naming_the_field()
     {
         var ct = TestContext.Current.CancellationToken;
+        var openapi = await _d.App.Anonymous.GetJsonAsync("/openapi/v1.json");
+        Assert.True(openapi.GetProperty("paths").TryGetProperty("/api/v1/dashboard", out _));
         foreach (var (query, field) in new[] { ("from=2026-13", "from"), ("to=November", "to"), ("from=2026-11&to=2026-10", "from"), ("from=2020-01&to=2026-11", "from"), ("city=999999", "city") })
         {
             var response = await _d.Admin.GetAsync($"/api/v1/dashboard?{query}", ct);
