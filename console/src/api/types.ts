@@ -161,3 +161,23 @@ export interface RecoveryCase {
   createdAt: string
   recoveries: { method: string; amount: number; paymentId: string | null; reference: string | null; actor: string; at: string }[]
 }
+
+/** A city fund's books (GET /admin/funds/{cityCode}): balance by account, double entry; amounts in yuan. */
+export interface Fund {
+  cityCode: string
+  name: string
+  accounts: { account: string; name: string; debit: number; credit: number; balance: number }[]
+  debits: number
+  credits: number
+  balanced: boolean
+}
+
+/** A ledger transaction of a city fund (GET /admin/funds/{cityCode}/movements); amounts in yuan. */
+export interface FundMovement {
+  transactionId: string
+  at: string
+  kind: string
+  description: string
+  runId: string | null
+  lines: { account: string; name: string; debit: number; credit: number }[]
+}

@@ -52,6 +52,12 @@ export const consolePages: RouteRecordRaw[] = [
     component: () => import('../pages/admin/RecoveryCasesPage.vue'),
     meta: { roles: ['administrator'], title: '待遇追回' },
   },
+  {
+    path: 'admin/funds',
+    name: 'funds',
+    component: () => import('../pages/admin/FundLedgerPage.vue'),
+    meta: { roles: ['administrator'], title: '基金账务' },
+  },
 ]
 
 /** The side menu: each entry a working page, shown to the roles it is for. */
@@ -63,6 +69,7 @@ export const menu: { title: string; to: string; roles: StaffRole[] }[] = [
   { title: '参保数据导入', to: '/admin/registry-import', roles: ['administrator'] },
   { title: '待遇发放批次', to: '/admin/payout-runs', roles: ['administrator'] },
   { title: '待遇追回', to: '/admin/recovery-cases', roles: ['administrator'] },
+  { title: '基金账务', to: '/admin/funds', roles: ['administrator'] },
 ]
 
 /** Where a role starts; null when the console has no page for it yet. */

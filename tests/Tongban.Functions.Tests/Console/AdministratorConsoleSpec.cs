@@ -91,4 +91,21 @@ public sealed class AdministratorConsoleSpec(ConsoleFixture console) : IClassFix
         await page.GetByText("全部", new() { Exact = true }).ClickAsync();
         await Expect(rows).ToHaveCountAsync((await admin.GetJsonAsync("/api/v1/admin/recovery-cases")).GetArrayLength());
     }
+
+    [Fact]
+    public async Task The_fund_ledger_shows_a_citys_books_as_the_API_returns_them()
+    {
+        using var admin = await console.App.StaffAsync("admin");
+        var city = (await console.App.Anonymous.GetJsonAsync("/api/v1/reference/cities"))[1];
+        var fund = await admin.GetJsonAsync($"/api/v1/admin/funds/{city.GetProperty("code").GetString()}");
+        var page = await SignInAsync();
+
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "基金账务" }).ClickAsync();
+        await page.GetByTestId("fund-city").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = city.GetProperty("name").GetString()! }).ClickAsync();
+
+        await Expect(page.GetByTestId("fund-totals")).ToContainTextAsync($"借方合计 {fund.GetProperty("debits").GetDecimal():N2} 元");
+        await Expect(page.GetByTestId("fund-totals")).ToContainTextAsync(fund.GetProperty("balanced").GetBoolean() ? "借贷平衡" : "借贷不平衡");
+        await Expect(page.Locator("[data-test=fund-accounts] .el-table__body tr")).ToHaveCountAsync(fund.GetProperty("accounts").GetArrayLength());
+    }
 }
