@@ -181,3 +181,8 @@ export interface FundMovement {
   runId: string | null
   lines: { account: string; name: string; debit: number; credit: number }[]
 }
+
+/** A row of the SMS log (GET /admin/notifications): parts is what carriers bill it as, null for old rows. */
+export interface SmsLogEntry extends Notification {
+  parts: number | null
+}

@@ -58,6 +58,12 @@ export const consolePages: RouteRecordRaw[] = [
     component: () => import('../pages/admin/FundLedgerPage.vue'),
     meta: { roles: ['administrator'], title: '基金账务' },
   },
+  {
+    path: 'admin/notifications',
+    name: 'notifications',
+    component: () => import('../pages/admin/NotificationsPage.vue'),
+    meta: { roles: ['administrator'], title: '短信记录' },
+  },
 ]
 
 /** The side menu: each entry a working page, shown to the roles it is for. */
@@ -70,6 +76,7 @@ export const menu: { title: string; to: string; roles: StaffRole[] }[] = [
   { title: '待遇发放批次', to: '/admin/payout-runs', roles: ['administrator'] },
   { title: '待遇追回', to: '/admin/recovery-cases', roles: ['administrator'] },
   { title: '基金账务', to: '/admin/funds', roles: ['administrator'] },
+  { title: '短信记录', to: '/admin/notifications', roles: ['administrator'] },
 ]
 
 /** Where a role starts; null when the console has no page for it yet. */

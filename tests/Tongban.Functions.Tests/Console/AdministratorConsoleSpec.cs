@@ -57,10 +57,12 @@ public sealed class AdministratorConsoleSpec(ConsoleFixture console) : IClassFix
         using var admin = await console.App.StaffAsync("admin");
         var deadline = DateTime.UtcNow.AddSeconds(60);
         JsonElement runs;
-        // The schedule starts last month's and this month's runs when the service starts.
-        while ((runs = await admin.GetJsonAsync("/api/v1/admin/payout-runs")).GetArrayLength() == 0 && DateTime.UtcNow < deadline)
+        // The schedule starts last month's and this month's runs when the service starts; the list is steady once both completed.
+        bool Settled(JsonElement list) =>
+            list.GetArrayLength() >= 2 && list.EnumerateArray().All(r => r.GetProperty("status").GetString() == "completed");
+        while (!Settled(runs = await admin.GetJsonAsync("/api/v1/admin/payout-runs")) && DateTime.UtcNow < deadline)
             await Task.Delay(200);
-        Assert.NotEqual(0, runs.GetArrayLength());
+        Assert.True(Settled(runs), runs.ToString());
         var page = await SignInAsync();
 
         await page.GetByRole(AriaRole.Menuitem, new() { Name = "待遇发放批次" }).ClickAsync();
@@ -107,5 +109,27 @@ public sealed class AdministratorConsoleSpec(ConsoleFixture console) : IClassFix
         await Expect(page.GetByTestId("fund-totals")).ToContainTextAsync($"借方合计 {fund.GetProperty("debits").GetDecimal():N2} 元");
         await Expect(page.GetByTestId("fund-totals")).ToContainTextAsync(fund.GetProperty("balanced").GetBoolean() ? "借贷平衡" : "借贷不平衡");
         await Expect(page.Locator("[data-test=fund-accounts] .el-table__body tr")).ToHaveCountAsync(fund.GetProperty("accounts").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task The_SMS_log_shows_an_applications_messages_masked_with_their_delivery_status()
+    {
+        var (id, caseNumber) = console.Applications[0];
+        using var admin = await console.App.StaffAsync("admin");
+        var sms = await admin.GetJsonAsync($"/api/v1/admin/notifications?applicationId={id}");
+        var page = await SignInAsync();
+
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "短信记录" }).ClickAsync();
+        await page.GetByLabel("申请 ID").FillAsync("not-an-id");
+        await page.GetByLabel("申请 ID").PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("申请编号格式不正确");
+        await page.GetByLabel("申请 ID").FillAsync(id);
+        await page.GetByRole(AriaRole.Button, new() { Name = "查询" }).ClickAsync();
+
+        var rows = page.Locator("[data-test=sms-log] .el-table__body tr");
+        await Expect(rows).ToHaveCountAsync(sms.GetArrayLength());
+        await Expect(rows.First).ToContainTextAsync(caseNumber);
+        await Expect(rows.First).ToContainTextAsync(sms[0].GetProperty("to").GetString()!);
+        await Expect(page.GetByTestId("sms-summary")).ToContainTextAsync($"共 {sms.GetArrayLength()} 条");
     }
 }
