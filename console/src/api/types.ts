@@ -186,3 +186,12 @@ export interface FundMovement {
 export interface SmsLogEntry extends Notification {
   parts: number | null
 }
+
+/** An orchestration to look at (GET /admin/workflows): failed, or stuck (needed and missing). */
+export interface WorkflowProblem {
+  instanceId: string
+  kind: 'failed' | 'stuck'
+  runtimeStatus: string
+  failure: string | null
+  lastUpdatedAt: string | null
+}

@@ -64,6 +64,12 @@ export const consolePages: RouteRecordRaw[] = [
     component: () => import('../pages/admin/NotificationsPage.vue'),
     meta: { roles: ['administrator'], title: '短信记录' },
   },
+  {
+    path: 'admin/workflows',
+    name: 'workflows',
+    component: () => import('../pages/admin/WorkflowsPage.vue'),
+    meta: { roles: ['administrator'], title: '流程监控' },
+  },
 ]
 
 /** The side menu: each entry a working page, shown to the roles it is for. */
@@ -77,6 +83,7 @@ export const menu: { title: string; to: string; roles: StaffRole[] }[] = [
   { title: '待遇追回', to: '/admin/recovery-cases', roles: ['administrator'] },
   { title: '基金账务', to: '/admin/funds', roles: ['administrator'] },
   { title: '短信记录', to: '/admin/notifications', roles: ['administrator'] },
+  { title: '流程监控', to: '/admin/workflows', roles: ['administrator'] },
 ]
 
 /** Where a role starts; null when the console has no page for it yet. */
