@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Microsoft.DurableTask.Client;
 using Microsoft.Playwright;
 using Tongban.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
@@ -133,27 +132,5 @@ public sealed class AdministratorConsoleSpec(ConsoleFixture console) : IClassFix
         await Expect(rows.First).ToContainTextAsync(caseNumber);
         await Expect(rows.First).ToContainTextAsync(sms[0].GetProperty("to").GetString()!);
         await Expect(page.GetByTestId("sms-summary")).ToContainTextAsync($"共 {sms.GetArrayLength()} 条");
-    }
-
-    [Fact]
-    public async Task A_claim_whose_orchestration_was_lost_is_listed_as_stuck_and_restarted_with_one_click()
-    {
-        var (id, _) = console.Applications[3];
-        var durable = console.App.Services.GetRequiredService<DurableTaskClient>();
-        await durable.TerminateInstanceAsync(id);
-        await durable.WaitForInstanceCompletionAsync(id);
-        await durable.PurgeInstanceAsync(id);
-        var page = await SignInAsync();
-
-        await page.GetByRole(AriaRole.Menuitem, new() { Name = "流程监控" }).ClickAsync();
-        var row = page.Locator("[data-test=workflows] .el-table__body tr", new() { HasText = id });
-        await Expect(row).ToContainTextAsync("流程缺失（卡住）");
-        await row.GetByRole(AriaRole.Button, new() { Name = "重新启动" }).ClickAsync();
-
-        await Expect(row).ToHaveCountAsync(0);
-        var instance = await durable.GetInstanceAsync(id);
-        Assert.NotNull(instance);
-        Assert.True(instance.RuntimeStatus is OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending, instance.RuntimeStatus.ToString());
-        Assert.Equal("first-review", (await console.ApplicationAsync(id)).GetProperty("status").GetString());
     }
 }
