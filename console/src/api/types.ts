@@ -166,3 +166,112 @@ export interface RecheckedCase {
   dueAt: string | null
   overdue: boolean
 }
+
+/** The dashboard (GET /dashboard): figures of a city or the province for months from–to. Amounts in yuan. */
+export interface Dashboard {
+  city: string | null
+  from: string
+  to: string
+  applications: { total: number; online: number; counter: number; onlineShare: number | null }
+  decisions: {
+    decided: number
+    approved: number
+    rejected: number
+    withinDeadline: number
+    completionRate: number | null
+    averageWorkingDays: number | null
+    deadlineWorkingDays: number
+    rejectionsByReason: { reason: string; count: number }[]
+  }
+  monthly: { month: string; online: number; counter: number; total: number }[]
+  payments: { month: string; payments: number; amount: number; medicalContribution: number }[]
+}
+
+/** A registry import's answer (POST /admin/insured-persons/import): lines refused and lines imported with a warning. */
+export interface RegistryImportResult {
+  imported: number
+  updated: number
+  rejected: { line: number; errors: string[] }[]
+  flagged: { line: number; errors: string[] }[]
+}
+
+/** A payout run as GET /admin/payout-runs lists it; amounts in yuan. */
+export interface PayoutRun {
+  runId: string
+  period: string
+  kind: 'monthly' | 'supplementary'
+  sequence: number
+  status: string
+  payments: number
+  totalAmount: number
+  benefitAmount: number
+  medicalContribution: number
+  deathBenefits: number
+  reissued: number
+  deducted: number
+  requestedBy: string
+  createdAt: string
+  completedAt: string | null
+  files: { cityCode: string; path: string; payments: number; amount: number; held: number; archived: boolean }[]
+}
+
+/** A bank return file's import (POST /admin/payout-runs/{runId}/returns). */
+export interface ReturnImportResult {
+  paid: number
+  returned: number
+  unchanged: number
+  rejected: { line: number; errors: string[] }[]
+}
+
+/** An overpayment being recovered (GET /admin/recovery-cases); amounts in yuan. */
+export interface RecoveryCase {
+  caseId: string
+  applicationId: string
+  paymentId: string
+  cityCode: string
+  period: string
+  amount: number
+  recovered: number
+  outstanding: number
+  method: string
+  instalments: number | null
+  instalmentAmount: number | null
+  reason: string
+  status: string
+  createdAt: string
+  recoveries: { method: string; amount: number; paymentId: string | null; reference: string | null; actor: string; at: string }[]
+}
+
+/** A city fund's books (GET /admin/funds/{cityCode}): balance by account, double entry; amounts in yuan. */
+export interface Fund {
+  cityCode: string
+  name: string
+  accounts: { account: string; name: string; debit: number; credit: number; balance: number }[]
+  debits: number
+  credits: number
+  balanced: boolean
+}
+
+/** A ledger transaction of a city fund (GET /admin/funds/{cityCode}/movements); amounts in yuan. */
+export interface FundMovement {
+  transactionId: string
+  at: string
+  kind: string
+  description: string
+  runId: string | null
+  lines: { account: string; name: string; debit: number; credit: number }[]
+}
+
+/** A row of the SMS log (GET /admin/notifications): parts is what carriers bill it as, null for old rows. */
+export interface SmsLogEntry extends Notification {
+  parts: number | null
+}
+
+/** An orchestration to look at (GET /admin/workflows): failed, or stuck (needed and missing). */
+export interface WorkflowProblem {
+  instanceId: string
+  kind: 'failed' | 'stuck'
+  runtimeStatus: string
+  failure: string | null
+  lastUpdatedAt: string | null
+}

@@ -53,6 +53,49 @@ export const consolePages: RouteRecordRaw[] = [
     component: () => import('../pages/supervisor/RechecksPage.vue'),
     meta: { roles: ['supervisor'], title: '二次审核' },
   },
+  // Dashboard and administrator pages (issue 11).
+  {
+    path: 'dashboard',
+    name: 'dashboard',
+    component: () => import('../pages/dashboard/DashboardPage.vue'),
+    meta: { roles: ['supervisor', 'administrator'], title: '统计看板' },
+  },
+  {
+    path: 'admin/registry-import',
+    name: 'registry-import',
+    component: () => import('../pages/admin/RegistryImportPage.vue'),
+    meta: { roles: ['administrator'], title: '参保数据导入' },
+  },
+  {
+    path: 'admin/payout-runs',
+    name: 'payout-runs',
+    component: () => import('../pages/admin/PayoutRunsPage.vue'),
+    meta: { roles: ['administrator'], title: '待遇发放批次' },
+  },
+  {
+    path: 'admin/recovery-cases',
+    name: 'recovery-cases',
+    component: () => import('../pages/admin/RecoveryCasesPage.vue'),
+    meta: { roles: ['administrator'], title: '待遇追回' },
+  },
+  {
+    path: 'admin/funds',
+    name: 'funds',
+    component: () => import('../pages/admin/FundLedgerPage.vue'),
+    meta: { roles: ['administrator'], title: '基金账务' },
+  },
+  {
+    path: 'admin/notifications',
+    name: 'notifications',
+    component: () => import('../pages/admin/NotificationsPage.vue'),
+    meta: { roles: ['administrator'], title: '短信记录' },
+  },
+  {
+    path: 'admin/workflows',
+    name: 'workflows',
+    component: () => import('../pages/admin/WorkflowsPage.vue'),
+    meta: { roles: ['administrator'], title: '流程监控' },
+  },
 ]
 
 /** The side menu: each entry a working page, shown to the roles it is for. */
@@ -63,6 +106,14 @@ export const menu: { title: string; to: string; roles: StaffRole[] }[] = [
   { title: '各机构办理情况', to: '/supervisor/overview', roles: ['supervisor'] },
   { title: '在岗人数与分派', to: '/supervisor/staffing', roles: ['supervisor'] },
   { title: '二次审核', to: '/supervisor/rechecks', roles: ['supervisor'] },
+  // Dashboard and administrator pages (issue 11).
+  { title: '统计看板', to: '/dashboard', roles: ['supervisor', 'administrator'] },
+  { title: '参保数据导入', to: '/admin/registry-import', roles: ['administrator'] },
+  { title: '待遇发放批次', to: '/admin/payout-runs', roles: ['administrator'] },
+  { title: '待遇追回', to: '/admin/recovery-cases', roles: ['administrator'] },
+  { title: '基金账务', to: '/admin/funds', roles: ['administrator'] },
+  { title: '短信记录', to: '/admin/notifications', roles: ['administrator'] },
+  { title: '流程监控', to: '/admin/workflows', roles: ['administrator'] },
 ]
 
 /** Where a role starts; null when the console has no page for it yet. */

@@ -24,6 +24,19 @@ public sealed class WorkingDayCalendar(IEnumerable<HolidayYear> years)
     }
 
     /// <summary>
+    /// Working days after <paramref name="from"/> up to and including <paramref name="to"/>: a case received on a Friday
+    /// and decided the next Monday took one working day; decided the day it arrived, none. Zero when
+    /// <paramref name="to"/> is not after <paramref name="from"/>.
+    /// </summary>
+    public int WorkingDaysBetween(DateOnly from, DateOnly to)
+    {
+        var counted = 0;
+        for (var day = from.AddDays(1); day <= to; day = day.AddDays(1))
+            if (IsWorkingDay(day)) counted++;
+        return counted;
+    }
+
+    /// <summary>
     /// The <paramref name="workingDays"/>-th working day after <paramref name="from"/>
     /// (a case received on a Friday afternoon with 1 working day is due on Monday).
     /// </summary>

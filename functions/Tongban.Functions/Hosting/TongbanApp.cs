@@ -9,6 +9,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Tongban.Applications;
 using Tongban.Archive;
 using Tongban.CrossChecks;
+using Tongban.Dashboard;
 using Tongban.Domain.Province;
 using Tongban.Intake;
 using Tongban.Notifications;
@@ -193,6 +194,7 @@ public static class TongbanApp
         RecipientExport.Map(api);
         PayoutEndpoints.Map(api);
         WorkflowEndpoints.Map(api);
+        DashboardEndpoints.Map(api);
     }
 }
 

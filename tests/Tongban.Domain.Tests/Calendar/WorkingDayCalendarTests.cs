@@ -139,4 +139,13 @@ public class WorkingDayCalendarTests
         Assert.False(calendar.IsWorkingDay(new DateOnly(2025, 10, 8)));
         Assert.True(calendar.IsWorkingDay(new DateOnly(2026, 10, 8)));
     }
+
+    [Theory]
+    [InlineData("2026-09-30", "2026-10-08", 1)]
+    [InlineData("2026-11-27", "2026-11-30", 1)]
+    [InlineData("2026-11-30", "2026-11-30", 0)]
+    [InlineData("2026-11-30", "2026-11-27", 0)]
+    [InlineData("2026-10-09", "2026-10-12", 2)]
+    public void Working_days_between_count_the_days_after_receipt_up_to_the_decision(string from, string to, int expected) =>
+        Assert.Equal(expected, _calendar.WorkingDaysBetween(DateOnly.Parse(from), DateOnly.Parse(to)));
 }

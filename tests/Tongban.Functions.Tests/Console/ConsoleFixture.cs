@@ -73,6 +73,15 @@ public sealed class ConsoleFixture : IAsyncLifetime
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "screenshots", name + ".png"), FullPage = true });
 
+    /// <summary>Saves what the page shows as the README's picture of it: docs/{name}.png in the repository.</summary>
+    public static Task DocsScreenshotAsync(IPage page, string name)
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Tongban.sln"))) root = root.Parent;
+        var folder = root is null ? Path.Combine(AppContext.BaseDirectory, "screenshots") : Path.Combine(root.FullName, "docs");
+        return page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png") });
+    }
+
     public async Task<JsonElement> ApplicationAsync(string id)
     {
         using var staff = await App.StaffAsync("admin");

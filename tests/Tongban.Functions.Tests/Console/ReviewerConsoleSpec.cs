@@ -34,6 +34,7 @@ public sealed class ReviewerConsoleSpec(ConsoleFixture console) : IClassFixture<
         await Expect(rows.Nth(1)).ToContainTextAsync(console.Applications[1].CaseNumber);
         await Expect(rows.Nth(0)).ToContainTextAsync("期限内");
         await ConsoleFixture.ScreenshotAsync(page, "queue");
+        await ConsoleFixture.DocsScreenshotAsync(page, "console-queue");
 
         await page.GetByRole(AriaRole.Menuitem, new() { Name = "复核待办" }).ClickAsync();
         await Expect(page.GetByText("暂无待办，已全部清零")).ToBeVisibleAsync();
