@@ -75,6 +75,7 @@ public sealed class DashboardConsoleSpec(ConsoleFixture console) : IClassFixture
     {
         var page = await console.NewPageAsync();
         await SignInAsync(page, "460200-sup");
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "统计看板" }).ClickAsync();
 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "统计看板 · 三亚市" })).ToBeVisibleAsync();
         using var supervisor = await console.App.StaffAsync("460200-sup");
