@@ -56,6 +56,16 @@ param smsFrom string = ''
 @maxValue(1000)
 param functionMaximumInstanceCount int = 40
 
+@description('Region of the staff console (Static Web Apps are offered in a few regions only).')
+@allowed([
+  'eastasia'
+  'eastus2'
+  'centralus'
+  'westus2'
+  'westeurope'
+])
+param consoleLocation string = 'eastasia'
+
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
   'azd-env-name': environmentName
@@ -205,6 +215,18 @@ module functionApp 'modules/functionapp.bicep' = {
   }
 }
 
+module staffConsole 'modules/staticwebapp.bicep' = {
+  name: 'staff-console'
+  scope: rg
+  params: {
+    name: 'stapp-tongban-${resourceToken}'
+    location: consoleLocation
+    tags: tags
+    backendResourceId: functionApp.outputs.id
+    backendLocation: location
+  }
+}
+
 module postgresAppAdmin 'modules/postgres-app-admin.bicep' = {
   name: 'postgres-app-admin'
   scope: rg
@@ -238,6 +260,8 @@ output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
 output SERVICE_API_NAME string = functionApp.outputs.name
 output SERVICE_API_URI string = functionApp.outputs.uri
+output SERVICE_CONSOLE_NAME string = staffConsole.outputs.name
+output SERVICE_CONSOLE_URI string = staffConsole.outputs.uri
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_KEY_VAULT_ENDPOINT string = keyVault.outputs.uri
 output PERSONAL_DATA_SECRET_NAMES string = '${encryptionKeySecret} ${indexKeySecret}'

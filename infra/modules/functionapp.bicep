@@ -101,6 +101,7 @@ resource settings 'Microsoft.Web/sites/config@2024-04-01' = {
   })
 }
 
+output id string = site.id
 output name string = site.name
 output principalId string = site.identity.principalId
 output uri string = 'https://${site.properties.defaultHostName}'
