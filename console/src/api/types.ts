@@ -275,3 +275,11 @@ export interface WorkflowProblem {
   failure: string | null
   lastUpdatedAt: string | null
 }
+
+/** GET /applications/{id}/entitlement-preview: what a final approval would fix today; amount in yuan. */
+export interface EntitlementPreview {
+  months: number
+  monthlyAmount: number
+  startMonth: string
+  endMonth: string
+}

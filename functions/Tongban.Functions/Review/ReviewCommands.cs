@@ -31,18 +31,7 @@ public sealed class ReviewCommands(Database database, ClaimStore store, Province
                     : city.Offices[0];
                 return ClaimWorkflow.FirstReview(claim, staff, decision, opinion, city, office);
             }
-            var facts = await c.QuerySingleAsync<EntitlementFacts>(
-                "SELECT contribution_months, carried_over_months, received_at, id_number_enc FROM applications WHERE id = @id",
-                new { id = claim.Id.ToString() }, t);
-            var earlier = (await c.QueryAsync<EarlierRow>(
-                """
-                SELECT entitlement_months, monthly_fen, start_month, end_month, stopped_on FROM applications
-                WHERE person_key = (SELECT person_key FROM applications WHERE id = @id) AND id <> @id
-                  AND service_item = @serviceItem AND entitlement_months IS NOT NULL
-                """, new { id = claim.Id.ToString(), serviceItem = claim.ServiceItem }, t))
-                .Select(r => (new Entitlement((int)r.EntitlementMonths, r.MonthlyFen, YearMonth.Parse(r.StartMonth), YearMonth.Parse(r.EndMonth)),
-                    r.StoppedOn is null ? (DateOnly?)null : DateOnly.ParseExact(r.StoppedOn, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)))
-                .ToList();
+            var (facts, earlier) = await EntitlementInputsAsync(c, t, claim);
             return ClaimWorkflow.FinalReview(claim, staff, decision, opinion, () => FixEntitlement(claim, facts, earlier));
         }, ct, then: (c, t, transition, now) => stage == ClaimStatus.FinalReview && transition.Claim.Status == ClaimStatus.Approved
             ? payouts.BackPayAsync(c, t, transition.Claim, now)
@@ -102,6 +91,44 @@ public sealed class ReviewCommands(Database database, ClaimStore store, Province
             if (then is not null) await then(c, t, transition, now);
             return transition.Claim.Status;
         }, ct);
+    }
+
+    /// <summary>
+    /// The entitlement a final approval would fix today (months, the city's standard in fen, first and last month), for
+    /// the reviewer to see before deciding; nothing is stored. Null when there is no such application. Refused (403)
+    /// for staff who can review it at neither stage — not of its assigned office nor of its insuring city — and (409)
+    /// for a claim not waiting for first or final review.
+    /// </summary>
+    public async Task<Entitlement?> PreviewEntitlementAsync(string id, StaffMember staff, CancellationToken ct)
+    {
+        if (!Guid.TryParse(id, out _)) return null;
+        await using var c = await database.OpenAsync(ct);
+        if (await ClaimStore.LoadAsync(c, null, id) is not { Claim: var claim }) return null;
+        if (staff.Role != StaffRole.Administrator && staff.OfficeCode != claim.AssignedOffice && staff.CityCode != claim.InsuringCity)
+            throw new TransitionRefused(RefusalKind.Forbidden, "Only staff of the assigned office or of the insuring city see this claim's entitlement.");
+        if (claim.Status is not (ClaimStatus.FirstReview or ClaimStatus.FinalReview))
+            throw new TransitionRefused(RefusalKind.Conflict, $"The application is {claim.Status.Code()}: an entitlement is previewed only while it waits for review.");
+        var (facts, earlier) = await EntitlementInputsAsync(c, null, claim);
+        return FixEntitlement(claim, facts, earlier);
+    }
+
+    /// <summary>What fixing the entitlement reads: the verified contribution months, and the person's earlier entitlements.</summary>
+    private static async Task<(EntitlementFacts Facts, List<(Entitlement, DateOnly?)> Earlier)> EntitlementInputsAsync(DbConnection c,
+        DbTransaction? t, Claim claim)
+    {
+        var facts = await c.QuerySingleAsync<EntitlementFacts>(
+            "SELECT contribution_months, carried_over_months, received_at, id_number_enc FROM applications WHERE id = @id",
+            new { id = claim.Id.ToString() }, t);
+        var earlier = (await c.QueryAsync<EarlierRow>(
+            """
+            SELECT entitlement_months, monthly_fen, start_month, end_month, stopped_on FROM applications
+            WHERE person_key = (SELECT person_key FROM applications WHERE id = @id) AND id <> @id
+              AND service_item = @serviceItem AND entitlement_months IS NOT NULL
+            """, new { id = claim.Id.ToString(), serviceItem = claim.ServiceItem }, t))
+            .Select(r => (new Entitlement((int)r.EntitlementMonths, r.MonthlyFen, YearMonth.Parse(r.StartMonth), YearMonth.Parse(r.EndMonth)),
+                r.StoppedOn is null ? (DateOnly?)null : DateOnly.ParseExact(r.StoppedOn, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)))
+            .ToList();
+        return (facts, earlier);
     }
 
     /// <summary>

@@ -12,6 +12,9 @@ public sealed record ReviewRequest(string? Decision, string? Opinion);
 
 public sealed record ReviewResponse(string Status);
 
+/// <summary>An entitlement as a final approval would fix it today: months, the monthly standard in yuan, first and last month (YYYY-MM).</summary>
+public sealed record EntitlementPreview(int Months, decimal MonthlyAmount, string StartMonth, string EndMonth);
+
 public sealed record QueueEntry(string ApplicationId, string CaseNumber, string Status, DateTimeOffset ReceivedAt, DateTimeOffset? DueAt, bool Overdue);
 
 /// <summary>
@@ -30,7 +33,15 @@ public static class ReviewEndpoints
         api.MapPost("/applications/{id}/final-review", (string id, HttpContext http, ReviewCommands commands, DurableTaskClient durable,
                 ILogger<ReviewCommands> log) => ReviewAsync(id, http, commands, durable, log, ClaimStatus.FinalReview))
             .RequireAuthorization(Principals.StaffPolicy).WithName("FinalReview").WithSummary("Final review (复核)");
+        api.MapGet("/applications/{id}/entitlement-preview", PreviewAsync).RequireAuthorization(Principals.StaffPolicy)
+            .WithName("EntitlementPreview")
+            .WithSummary("The entitlement a final approval would fix today (amount in yuan), while the claim waits for review; nothing is stored");
     }
+
+    private static async Task<IResult> PreviewAsync(string id, HttpContext http, ReviewCommands commands) =>
+        await commands.PreviewEntitlementAsync(id, http.User.Staff()!, http.RequestAborted) is { } e
+            ? TypedResults.Ok(new EntitlementPreview(e.Months, e.MonthlyFen / 100m, e.StartMonth.ToString(), e.EndMonth.ToString()))
+            : Problems.NotFound($"Application {id}");
 
     private static async Task<IResult> QueueAsync(string? stage, HttpContext http, Database database, TimeProvider clock)
     {

@@ -19,6 +19,10 @@ public sealed class ReviewFunctions(HttpFunctions http)
     public Task<IResult> FinalReview([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/applications/{id}/final-review")] HttpRequest request,
         [DurableClient] DurableTaskClient durable) => http.InvokeAsync(request, durable);
 
+    [Function(nameof(EntitlementPreview))]
+    public Task<IResult> EntitlementPreview([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/applications/{id}/entitlement-preview")] HttpRequest request,
+        [DurableClient] DurableTaskClient durable) => http.InvokeAsync(request, durable);
+
     [Function(nameof(ReportEvent))]
     public Task<IResult> ReportEvent([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/applications/{id}/events")] HttpRequest request,
         [DurableClient] DurableTaskClient durable) => http.InvokeAsync(request, durable);

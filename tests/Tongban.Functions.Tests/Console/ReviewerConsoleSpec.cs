@@ -83,7 +83,7 @@ public sealed class ReviewerConsoleSpec(ConsoleFixture console) : IClassFixture<
     }
 
     [Fact]
-    public async Task A_reviewer_of_the_insuring_city_completes_the_final_review_and_sees_the_entitlement()
+    public async Task A_reviewer_of_the_insuring_city_sees_the_entitlement_before_and_after_completing_the_final_review()
     {
         var (id, caseNumber) = console.Applications[3];
         using (var haikou = await console.App.StaffAsync(Reviewer))
@@ -95,6 +95,12 @@ public sealed class ReviewerConsoleSpec(ConsoleFixture console) : IClassFixture<
         await page.GetByRole(AriaRole.Menuitem, new() { Name = "复核待办" }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = caseNumber }).ClickAsync();
         await Expect(page.GetByTestId("history")).ToContainTextAsync("初审通过");
+        using (var reviewer = await console.App.StaffAsync($"{assigned}-r1"))
+        {
+            var preview = await reviewer.GetJsonAsync($"/api/v1/applications/{id}/entitlement-preview");
+            await Expect(page.GetByTestId("entitlement-preview")).ToContainTextAsync($"{preview.GetProperty("months").GetInt32()} 个月");
+            await Expect(page.GetByTestId("entitlement-preview")).ToContainTextAsync(preview.GetProperty("startMonth").GetString()!);
+        }
         await page.Locator("label.el-radio", new() { HasTextRegex = new Regex("^通过$") }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "提交审核" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/console/review/final-review$"));

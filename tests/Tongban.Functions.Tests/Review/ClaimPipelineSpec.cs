@@ -45,12 +45,19 @@ public abstract class ClaimPipelineSpec(Store store) : IAsyncLifetime
         using var sanya = await _app.StaffAsync("460200-01-r1");
         var finalQueue = await sanya.GetJsonAsync("/api/v1/review-queue?stage=final-review");
         Assert.Contains(finalQueue.EnumerateArray(), e => e.GetProperty("applicationId").GetString() == applicationId);
+        var preview = await sanya.GetJsonAsync($"/api/v1/applications/{applicationId}/entitlement-preview");
+        using (var elsewhere = await _app.StaffAsync("460300-01-r1"))
+            Assert.Equal(HttpStatusCode.Forbidden, (await elsewhere.GetAsync($"/api/v1/applications/{applicationId}/entitlement-preview")).StatusCode);
         var final = await sanya.PostJsonAsync($"/api/v1/applications/{applicationId}/final-review", new { decision = "approve", opinion = "同意" });
         Assert.Equal(HttpStatusCode.OK, final.StatusCode);
 
         var approved = await _app.Portal.GetJsonAsync($"/api/v1/applications/{applicationId}");
         Assert.Equal("approved", approved.GetProperty("status").GetString());
         var entitlement = approved.GetProperty("entitlement");
+        // The preview the reviewer saw is what approval fixed, and there is none to preview once it is fixed.
+        foreach (var field in new[] { "months", "monthlyAmount", "startMonth", "endMonth" })
+            Assert.Equal(entitlement.GetProperty(field).ToString(), preview.GetProperty(field).ToString());
+        Assert.Equal(HttpStatusCode.Conflict, (await sanya.GetAsync($"/api/v1/applications/{applicationId}/entitlement-preview")).StatusCode);
         Assert.Equal(18, entitlement.GetProperty("months").GetInt32());
         Assert.Equal(1830.00m, entitlement.GetProperty("monthlyAmount").GetDecimal());
         Assert.Equal(CurrentMonth, entitlement.GetProperty("startMonth").GetString());
