@@ -1,6 +1,7 @@
 import { createApp } from 'vue'
 import { createPinia } from 'pinia'
 import 'element-plus/dist/index.css'
+import './styles/page.css'
 import App from './App.vue'
 import { configureClient } from './api/client'
 import { router } from './router'

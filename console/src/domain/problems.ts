@@ -66,3 +66,8 @@ export function fieldErrors(problem: Problem | null): Record<string, string> {
     Object.entries(problem?.errors ?? {}).map(([field, list]) => [field, list.map((m) => messages[m] ?? m).join('；')]),
   )
 }
+
+/** What to show for a failure the console did not expect: the error's own message (an ApiError's is in Chinese already). */
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e)
+}
