@@ -58,8 +58,8 @@ public static class PayoutBenchmark
                     throw new InvalidOperationException($"{payments} payments, {sent} in bank files, {unbalanced} unbalanced transactions for {entitlements} entitlements.");
             }
             Console.WriteLine($"[{provider}] payout run of {entitlements:N0}: {wall.TotalSeconds:F2} s wall " +
-                              $"(payments and ledger {paid.TotalSeconds:F2} s, then bank files {(wall - paid).TotalSeconds:F2} s); " +
-                              $"{wall / plain:F2}× the plain insert ({paid / plain:F2}× to payments and ledger)");
+                              $"(payment step {paid.TotalSeconds:F2} s, then issue, ledger and bank files {(wall - paid).TotalSeconds:F2} s); " +
+                              $"payment step {paid / plain:F2}× the plain insert, whole run {wall / plain:F2}×");
             Console.WriteLine($"[{provider}] memory during the run: peak working set {peakWorkingSet / 1048576.0:F0} MB, peak managed heap " +
                               $"{peakHeap / 1048576.0:F0} MB, {allocated / 1048576.0:F0} MB allocated; process peak working set {peakProcess / 1048576.0:F0} MB");
         }
@@ -105,8 +105,12 @@ public static class PayoutBenchmark
                  FROM {numbers}
                  """, args, t, commandTimeout: 1200);
         });
+        // PostgreSQL's autovacuum would have analyzed the tables and set the visibility map by the time a month's run starts;
+        // nothing analyzes a SQLite database in service, so the SQLite run meets it without statistics, as it would there.
+        if (!postgres)
+            return;
         await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync(postgres ? "VACUUM ANALYZE" : "ANALYZE", commandTimeout: 1200, commandType: System.Data.CommandType.Text);
+        await connection.ExecuteAsync("VACUUM ANALYZE", commandTimeout: 1200);
     }
 
     /// <summary>
@@ -164,9 +168,11 @@ public static class PayoutBenchmark
                 peakHeap = Math.Max(peakHeap, GC.GetTotalMemory(false));
                 if (paid is null)
                 {
-                    // Payments inserted and every city's issue posted: what is left is writing the bank files.
+                    // Every payment of the month inserted: the run has left its paying step for issuing.
                     await using var c = await db.OpenAsync();
-                    if (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM payout_files") == Cities.Length)
+                    if (await c.ExecuteScalarAsync<long>(
+                            "SELECT COUNT(*) FROM payout_runs WHERE period = @period AND status IN ('issuing', 'completed')",
+                            new { period = period.ToString() }) > 0)
                         paid = watch.Elapsed;
                 }
                 await Task.Delay(20);

@@ -132,12 +132,13 @@ public sealed class PaymentFiles(Database database, PersonalDataProtector protec
             var now = clock.GetUtcNow();
             var args = new { runId, city, now = now.ToUnixTimeMilliseconds(), reason = NoAccountReason };
             // Without a card account there is nowhere to send the money: held back as returned, for staff to resolve.
-            // The few such people come from their own index, so the run's payments are not read for them.
+            // The few such people come from their own index, so the run's payments are not read for them. CROSS JOIN keeps
+            // SQLite's planner, which has no statistics in service, from reading every application to find them.
             await c.ExecuteAsync(
                 """
                 UPDATE payments SET status = 'returned', return_reason = @reason, flagged = TRUE, held = TRUE, updated_at = @now
-                WHERE application_id IN (SELECT a.id FROM persons per JOIN applications a ON a.person_key = per.person_key
-                                         WHERE per.bank_account_enc IS NULL
+                WHERE application_id IN (SELECT a.id FROM persons per CROSS JOIN applications a
+                                         WHERE per.bank_account_enc IS NULL AND a.person_key = per.person_key
                                            AND NOT EXISTS (SELECT 1 FROM death_reports d
                                                            WHERE d.application_id = a.id AND d.payee_account_enc IS NOT NULL))
                   AND run_id = @runId AND city_code = @city AND status = 'scheduled'

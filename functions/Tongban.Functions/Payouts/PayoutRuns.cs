@@ -211,13 +211,17 @@ public sealed class PayoutRuns(Database database, ProvinceConfig province, Payme
             runId, period = run.Period, after, upto, now,
             prefix = PaymentReference.Prefix(period, PaymentKind.Benefit, 1),
         };
+        // The chunk reads the applications it pays from ix_applications_payable alone, in id order (migration 0013). SQLite
+        // is told so: without statistics (nothing runs ANALYZE on a service's database) its planner would take the status
+        // index and read every approved application for each chunk.
         if (run.Kind == RunKind.Monthly) await c.ExecuteAsync(
             $"""
              INSERT INTO payments (id, application_id, city_code, period, kind, attempt, reissue_of, amount_fen, medical_fen,
                                    deducted_fen, status, run_id, return_reason, flagged, held, created_at, updated_at)
              SELECT @prefix || replace(a.id, '-', ''), a.id, a.insuring_city, @period, 'benefit', 1, NULL, r.benefit_fen, r.medical_fen,
                     0, 'scheduled', @runId, NULL, FALSE, FALSE, @now, @now
-             FROM applications a JOIN payout_run_cities r ON r.run_id = @runId AND r.city_code = a.insuring_city
+             FROM applications a {(database.Provider == DatabaseProvider.Sqlite ? "INDEXED BY ix_applications_payable" : "")}
+             JOIN payout_run_cities r ON r.run_id = @runId AND r.city_code = a.insuring_city
              WHERE a.id > @after {(upto is null ? "" : "AND a.id <= @upto")} AND {PayableSql("a")}
                AND NOT EXISTS (SELECT 1 FROM payments x WHERE x.id = @prefix || replace(a.id, '-', ''))
              ORDER BY a.id
