@@ -156,14 +156,17 @@ public sealed class SmsDelivery(Database database, ISmsGateway gateway, Personal
     {
         if (sent.Count == 0) return Task.CompletedTask;
         var at = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        return database.InTransactionAsync((c, t) => c.ExecuteAsync(
-            """
-            UPDATE notifications SET status = 'sent', sent_at = @at, sending_until = NULL, gateway_message_id = @messageId,
-                delivery_status = CASE WHEN @delivered THEN 'delivered' ELSE delivery_status END,
-                delivery_reported_at = CASE WHEN @delivered THEN @at ELSE delivery_reported_at END
-            WHERE id = @id AND status = 'sending'
-            """, sent.Select(m => new { m.Id, at, messageId = m.Receipt.MessageId, delivered = m.Receipt.Delivered }), t),
-            CancellationToken.None);
+        return database.InTransactionAsync(async (c, t) =>
+        {
+            foreach (var (id, receipt) in sent)
+                await c.ExecuteAsync(
+                    """
+                    UPDATE notifications SET status = 'sent', sent_at = @at, sending_until = NULL, gateway_message_id = @messageId,
+                        delivery_status = CASE WHEN @delivered THEN 'delivered' ELSE delivery_status END,
+                        delivery_reported_at = CASE WHEN @delivered THEN @at ELSE delivery_reported_at END
+                    WHERE id = @id AND status = 'sending'
+                    """, new { id, at, messageId = receipt.MessageId, delivered = receipt.Delivered }, t);
+        }, CancellationToken.None);
     }
 
     private sealed class Message
