@@ -126,6 +126,6 @@ public static class OutreachBenchmark
                  """, args, t, commandTimeout: 1200);
         });
         await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync(postgres ? "VACUUM ANALYZE" : "ANALYZE", commandTimeout: 1200);
+        await connection.ExecuteAsync(postgres ? "VACUUM ANALYZE" : "ANALYZE", commandTimeout: 1200, commandType: System.Data.CommandType.Text);
     }
 }

@@ -55,8 +55,9 @@ public sealed record CampaignView(string Id, string? Period, string ServiceItem,
 /// Outreach campaigns (主动服务; issue 12 item 4; seed 000: Gaoming found 13,000 eligible people in its data and told
 /// them by SMS). A campaign walks the registry in person-key order, a chunk per step, each step one transaction:
 /// <list type="number">
-/// <item>SQL narrows the chunk to people with a mobile, no spell still open, at least one involuntary separation and no
-/// application for the item — set-based, so a million insured people are never in memory;</item>
+/// <item>SQL narrows the chunk to people with a mobile, no spell still open and no application for the item — set-based,
+/// so a million insured people are never in memory; each condition is an index lookup per person of the chunk (a
+/// condition on separation reasons was left to the rule: PostgreSQL answered it by scanning every spell);</item>
 /// <item>the one eligibility rule (<see cref="Eligibility.Assess"/> through <see cref="OutreachRule"/>) decides each
 /// candidate, as verification would if they applied today (including the statutory retirement age);</item>
 /// <item>one <c>INSERT … SELECT</c> each puts those found into <c>outreach_recipients</c> (key campaign + person) and their
@@ -150,8 +151,6 @@ public sealed class OutreachCampaigns(Database database, PersonalDataProtector p
                 FROM persons p JOIN contribution_spells s ON s.person_key = p.person_key
                 WHERE p.person_key > @cursor AND p.person_key <= @last AND p.mobile_enc IS NOT NULL
                   AND NOT EXISTS (SELECT 1 FROM contribution_spells o WHERE o.person_key = p.person_key AND o.end_month IS NULL)
-                  AND EXISTS (SELECT 1 FROM contribution_spells v WHERE v.person_key = p.person_key
-                              AND v.separation_reason IS NOT NULL AND v.separation_reason NOT IN ('resigned', 'retired'))
                   AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.person_key = p.person_key AND a.service_item = @serviceItem)
                 ORDER BY p.person_key
                 """, new { cursor, last, serviceItem = campaign.ServiceItem }, t);
