@@ -1,3 +1,5 @@
+using System.Data;
+using System.Text;
 using Dapper;
 using Tongban.PersonalData;
 using Tongban.Storage;
@@ -149,24 +151,33 @@ public sealed class SmsDelivery(Database database, ISmsGateway gateway, Personal
     }
 
     /// <summary>
-    /// Marks the accepted messages sent (one transaction), with the gateway's message id — what its delivery reports
-    /// quote — and, for a gateway that delivers on acceptance (the local sink), delivered.
+    /// Marks the accepted messages sent in one statement (one round trip however many), each with the gateway's message
+    /// id — what its delivery reports quote — and, for a gateway that delivers on acceptance (the local sink), delivered.
     /// </summary>
     private Task MarkSentAsync(List<(long Id, SmsReceipt Receipt)> sent)
     {
         if (sent.Count == 0) return Task.CompletedTask;
-        var at = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        return database.InTransactionAsync(async (c, t) =>
+        var args = new DynamicParameters(new
         {
-            foreach (var (id, receipt) in sent)
-                await c.ExecuteAsync(
-                    """
-                    UPDATE notifications SET status = 'sent', sent_at = @at, sending_until = NULL, gateway_message_id = @messageId,
-                        delivery_status = CASE WHEN @delivered THEN 'delivered' ELSE delivery_status END,
-                        delivery_reported_at = CASE WHEN @delivered THEN @at ELSE delivery_reported_at END
-                    WHERE id = @id AND status = 'sending'
-                    """, new { id, at, messageId = receipt.MessageId, delivered = receipt.Delivered }, t);
-        }, CancellationToken.None);
+            at = clock.GetUtcNow().ToUnixTimeMilliseconds(),
+            ids = sent.Select(m => m.Id).ToList(),
+            delivered = sent.Where(m => m.Receipt.Delivered).Select(m => m.Id).DefaultIfEmpty(-1).ToList(),
+        });
+        var messageIds = new StringBuilder("CASE id");
+        for (var i = 0; i < sent.Count; i++)
+        {
+            messageIds.Append($" WHEN @id{i} THEN @messageId{i}");
+            args.Add($"id{i}", sent[i].Id);
+            args.Add($"messageId{i}", sent[i].Receipt.MessageId, DbType.String);
+        }
+        messageIds.Append(" END");
+        return database.InTransactionAsync((c, t) => c.ExecuteAsync(
+            $"""
+            UPDATE notifications SET status = 'sent', sent_at = @at, sending_until = NULL, gateway_message_id = {messageIds},
+                delivery_status = CASE WHEN {database.In("id", "delivered")} THEN 'delivered' ELSE delivery_status END,
+                delivery_reported_at = CASE WHEN {database.In("id", "delivered")} THEN @at ELSE delivery_reported_at END
+            WHERE {database.In("id", "ids")} AND status = 'sending'
+            """, args, t), CancellationToken.None);
     }
 
     private sealed class Message
