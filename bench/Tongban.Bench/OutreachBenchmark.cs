@@ -14,7 +14,7 @@ namespace Tongban.Bench;
 
 /// <summary>
 /// An outreach campaign (主动服务) over N insured people seeded set-based: per hundred, 6 eligible for the benefit who
-/// have not applied (the ones to find), 1 eligible who applied, 2 who resigned, 1 who ended involuntarily after six
+/// have not applied (the ones to find), 1 eligible who applied, 2 who resigned, 1 who ended involuntarily after seven
 /// months (a candidate the rule refuses), 90 still contributing. Timed: finding (every chunk step, the eligibility
 /// rule on each candidate, recipients and SMS queued) and then delivering the SMS through the local sink. Memory is
 /// sampled during the campaign, so the seeding does not count.
