@@ -53,6 +53,10 @@ param communicationDataLocation string = 'Asia Pacific'
 @description('Sender number for SMS, E.164 (e.g. +18005550100): a number bought for the Communication Services resource in the portal, which Bicep cannot do. Empty: texts go to the local sink in instance temp space.')
 param smsFrom string = ''
 
+@description('The shared secret in the Event Grid webhook URL for SMS delivery reports (POST /api/v1/sms/delivery-reports?key=…); empty: the endpoint refuses every call.')
+@secure()
+param smsDeliveryReportKey string = ''
+
 @maxValue(1000)
 param functionMaximumInstanceCount int = 40
 
@@ -200,6 +204,14 @@ module functionApp 'modules/functionapp.bicep' = {
       Sms__AcsAccessKey: ''
       // A message claimed by a deliverer that died is sent again after this long (the gateway drops the repeat).
       Sms__RetryAfterSeconds: '120'
+      // ACS delivery reports arrive through an Event Grid webhook carrying this secret in its URL (Event Grid cannot sign in).
+      Sms__DeliveryReportKey: smsDeliveryReportKey
+      // A sent SMS without a delivery report is listed for staff to call the person after this long.
+      Sms__UndeliveredAfterMinutes: '60'
+      // Outreach (主动服务): the province's government-service app named in the SMS, the subsidy campaigns, persons per step.
+      Outreach__ServiceApp: provinceName == 'hebei' ? '冀时办' : '海易办'
+      Outreach__IncludeSubsidy: 'false'
+      Outreach__ChunkSize: '5000'
       // The app folder is read-only on Flex Consumption: under the Functions host relative paths are in the
       // instance's temp folder, where the local SMS sink (without a sender number) writes.
       Sms__OutboxPath: 'tongban/sms-outbox.jsonl'

@@ -262,9 +262,45 @@ export interface FundMovement {
   lines: { account: string; name: string; debit: number; credit: number }[]
 }
 
-/** A row of the SMS log (GET /admin/notifications): parts is what carriers bill it as, null for old rows. */
+/**
+ * A row of the SMS log (GET /admin/notifications): parts is what carriers bill it as, null for old rows; deliveryStatus the
+ * gateway's latest delivery report (delivered, failed, …; null: none yet); campaignId an outreach SMS's campaign.
+ */
 export interface SmsLogEntry extends Notification {
   parts: number | null
+  deliveryStatus?: string | null
+  deliveryDetail?: string | null
+  campaignId?: string | null
+}
+
+/** An outreach campaign (主动服务) with its counts (GET /admin/outreach-campaigns). period: a monthly campaign's month, null for one started by hand. */
+export interface OutreachCampaign {
+  id: string
+  period: string | null
+  serviceItem: 'unemployment-benefit' | 'unemployment-subsidy'
+  status: 'finding' | 'sending' | 'completed'
+  requestedBy: string
+  createdAt: string
+  completedAt: string | null
+  found: number
+  sent: number
+  delivered: number
+  appliedSince: number
+}
+
+/** An SMS about an open case that did not reach the person (GET /notifications/undelivered): name and number masked. */
+export interface UndeliveredSms {
+  notificationId: number
+  applicationId: string
+  caseNumber: string
+  name: string
+  to: string
+  template: string
+  sentAt: string
+  deliveryStatus: string | null
+  deliveryDetail: string | null
+  assignedOffice: string | null
+  insuringCity: string | null
 }
 
 /** An orchestration to look at (GET /admin/workflows): failed, or stuck (needed and missing). */

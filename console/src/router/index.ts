@@ -36,6 +36,12 @@ export const consolePages: RouteRecordRaw[] = [
     meta: { roles: ['reviewer'], title: '就近报告' },
   },
   {
+    path: 'notifications/undelivered',
+    name: 'undelivered-sms',
+    component: () => import('../pages/review/UndeliveredPage.vue'),
+    meta: { roles: ['reviewer', 'supervisor'], title: '短信未送达' },
+  },
+  {
     path: 'supervisor/overview',
     name: 'supervisor-overview',
     component: () => import('../pages/supervisor/OverviewPage.vue'),
@@ -91,6 +97,12 @@ export const consolePages: RouteRecordRaw[] = [
     meta: { roles: ['administrator'], title: '短信记录' },
   },
   {
+    path: 'admin/outreach-campaigns',
+    name: 'outreach-campaigns',
+    component: () => import('../pages/admin/OutreachCampaignsPage.vue'),
+    meta: { roles: ['administrator'], title: '主动服务' },
+  },
+  {
     path: 'admin/workflows',
     name: 'workflows',
     component: () => import('../pages/admin/WorkflowsPage.vue'),
@@ -113,7 +125,9 @@ export const menu: { title: string; to: string; roles: StaffRole[] }[] = [
   { title: '待遇追回', to: '/admin/recovery-cases', roles: ['administrator'] },
   { title: '基金账务', to: '/admin/funds', roles: ['administrator'] },
   { title: '短信记录', to: '/admin/notifications', roles: ['administrator'] },
+  { title: '主动服务', to: '/admin/outreach-campaigns', roles: ['administrator'] },
   { title: '流程监控', to: '/admin/workflows', roles: ['administrator'] },
+  { title: '短信未送达', to: '/notifications/undelivered', roles: ['reviewer', 'supervisor'] },
 ]
 
 /** Where a role starts; null when the console has no page for it yet. */

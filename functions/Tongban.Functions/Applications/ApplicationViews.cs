@@ -33,7 +33,7 @@ public sealed record ApplicationView(
     string ApplicationId, string CaseNumber, string ServiceItem, string Status, string Channel,
     string? AcceptingOffice, string? InsuringCity, string? AssignedOffice, DateTimeOffset ReceivedAt, DateTimeOffset? DueAt,
     ApplicantView Applicant, VerificationView? Verification, EntitlementView? Entitlement, IReadOnlyList<HistoryView> History,
-    WorkflowView? Workflow = null, DeathReportView? DeathReport = null);
+    WorkflowView? Workflow = null, DeathReportView? DeathReport = null, string? OutreachCampaignId = null);
 
 /// <summary>Reads an application for portals and staff: personal data masked, history in order.</summary>
 public static class ApplicationViews
@@ -92,7 +92,8 @@ public static class ApplicationViews
                 new ReporterView(Mask.Name(protector.Decrypt(death.ReporterNameEnc)), death.ReporterRelationship,
                     Mask.Mobile(protector.Decrypt(death.ReporterMobileEnc))),
                 death.PayeeAccountEnc is null ? null
-                    : new PayeeView(Mask.Name(protector.Decrypt(death.PayeeNameEnc!)), Mask.BankAccount(protector.Decrypt(death.PayeeAccountEnc))))),
+                    : new PayeeView(Mask.Name(protector.Decrypt(death.PayeeNameEnc!)), Mask.BankAccount(protector.Decrypt(death.PayeeAccountEnc)))),
+            OutreachCampaignId: row.OutreachCampaignId),
             row.PortalId);
     }
 
@@ -120,6 +121,8 @@ public static class ApplicationViews
         public string? AssignedOffice { get; init; }
         public string IdNumberEnc { get; init; } = "";
         public string? DocumentKind { get; init; }
+        /// <summary>The outreach campaign whose SMS last reached the applicant before the application (主动服务); null: none.</summary>
+        public string? OutreachCampaignId { get; init; }
         public string NameEnc { get; init; } = "";
         public string MobileEnc { get; init; } = "";
         public string? FindingsJson { get; init; }

@@ -116,6 +116,8 @@ public static class TongbanApp
         services.AddSms(configuration, contentRoot);
         services.AddArchive(configuration, contentRoot);
         services.AddSingleton<RecipientExport>();
+        services.AddSingleton(Outreach.OutreachOptions.From(configuration));
+        services.AddSingleton<Outreach.OutreachCampaigns>();
         services.AddPayouts(configuration);
 
         services.AddAuthentication()
@@ -191,6 +193,9 @@ public static class TongbanApp
         DeathReportPayee.Map(api);
         RegistryEndpoints.Map(api);
         NotificationEndpoints.Map(api);
+        DeliveryReports.Map(api);
+        UndeliveredMessages.Map(api);
+        Outreach.OutreachEndpoints.Map(api);
         RecipientExport.Map(api);
         PayoutEndpoints.Map(api);
         WorkflowEndpoints.Map(api);

@@ -8,6 +8,7 @@ using Tongban.Domain.Claims;
 using Tongban.Domain.Identifiers;
 using Tongban.Domain.Province;
 using Tongban.Hosting;
+using Tongban.Outreach;
 using Tongban.PersonalData;
 using Tongban.Security;
 using Tongban.Storage;
@@ -95,15 +96,15 @@ public static class SubmitApplication
         var transition = ClaimWorkflow.Submit(id, caseNumber, request.ServiceItem!, request.Channel!, request.AcceptingOffice, portalId);
         var response = new SubmitApplicationResponse(id.ToString(), caseNumber, transition.Claim.Status.Code());
         var personKey = protector.PersonKey(applicant.IdNumber);
-        var sql = new StringBuilder("""
+        var sql = new StringBuilder($"""
             INSERT INTO idempotency_keys (portal_id, key, request_hash, status_code, response_json, created_at)
             VALUES (@portalId, @key, @requestHash, 202, @json, @at);
             INSERT INTO applications (id, case_number, service_item, channel, status, is_open, person_key,
                 id_number_enc, document_kind, name_enc, mobile_enc, details_json, portal_id, accepting_office, assigned_office,
-                received_at, due_at, updated_at, version)
+                received_at, due_at, updated_at, version, outreach_campaign_id)
             VALUES (@id, @caseNumber, @serviceItem, @channel, @status, 1, @personKey,
                 @idNumber, @documentKind, @name, @mobile, @details, @portalId, @acceptingOffice, @acceptingOffice,
-                @at, @dueAt, @at, @version);
+                @at, @dueAt, @at, @version, {OutreachCampaigns.ReachedBySql("@personKey", "@serviceItem", "@at")});
 
             """);
         var claim = transition.Claim;

@@ -53,10 +53,10 @@ public sealed class AcsSmsGateway : ISmsGateway
     public static AcsSmsGateway WithTokenCredential(Uri endpoint, string from, TokenCredential credential, TimeProvider clock, ClientOptions? options = null) =>
         new(endpoint, from, clock, new BearerTokenAuthenticationPolicy(credential, EntraScope), options);
 
-    public async Task SendAsync(string mobile, string body, string messageKey, DateTimeOffset queuedAt, CancellationToken ct)
+    public async Task<SmsReceipt> SendAsync(string mobile, string body, string messageKey, DateTimeOffset queuedAt, CancellationToken ct)
     {
         var recipient = Recipient(mobile, messageKey, queuedAt);
-        var request = new SendRequest(_from, [recipient], body, new SendOptions(EnableDeliveryReport: false));
+        var request = new SendRequest(_from, [recipient], body, new SendOptions(EnableDeliveryReport: true));
 
         using var message = _pipeline.CreateMessage();
         message.Request.Method = RequestMethod.Post;
@@ -78,6 +78,7 @@ public sealed class AcsSmsGateway : ISmsGateway
             throw new RequestFailedException(result?.HttpStatusCode ?? 0,
                 $"ACS did not accept the SMS to {Mask.Mobile(mobile)}: " +
                 (result is null ? "no result for the recipient" : $"{result.HttpStatusCode} {Redact(result.ErrorMessage)}"));
+        return new SmsReceipt(result.MessageId, Delivered: false);
     }
 
     /// <summary>
@@ -120,7 +121,7 @@ public sealed class AcsSmsGateway : ISmsGateway
 
     private sealed record SmsRecipient(string To, string RepeatabilityRequestId, string RepeatabilityFirstSent);
 
-    // Delivery reports arrive through Event Grid, which nothing here subscribes to: the 202 marks a message sent.
+    // Delivery reports arrive through Event Grid at POST /api/v1/sms/delivery-reports (DeliveryReports), by the message id.
     private sealed record SendOptions(bool EnableDeliveryReport);
 
     private sealed record SendResponse(IReadOnlyList<SendResult>? Value);

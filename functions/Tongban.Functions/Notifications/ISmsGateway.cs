@@ -10,14 +10,23 @@ namespace Tongban.Notifications;
 /// </summary>
 public interface ISmsGateway
 {
-    Task SendAsync(string mobile, string body, string messageKey, DateTimeOffset queuedAt, CancellationToken ct);
+    /// <summary>Sends one message; throws when the gateway did not accept it. Returns the gateway's receipt for it.</summary>
+    Task<SmsReceipt> SendAsync(string mobile, string body, string messageKey, DateTimeOffset queuedAt, CancellationToken ct);
 }
+
+/// <summary>
+/// What a gateway says of a message it accepted: its id for the message (<paramref name="MessageId"/>, which its
+/// delivery reports quote; null when it gives none) and whether it is already delivered (<paramref name="Delivered"/>:
+/// the local sink, which delivers by writing the line).
+/// </summary>
+public sealed record SmsReceipt(string? MessageId, bool Delivered);
 
 /// <summary>
 /// The default sink: appends each message, number masked, to data/sms-outbox.jsonl for developers to read. Like a
 /// gateway with repeatability (ACS), it drops a message whose key is already in the file — also one written by another
 /// instance sharing the file — so a resend after a crash shows once. Each append holds the file exclusively while it
-/// reads what was added since it last looked and writes its line.
+/// reads what was added since it last looked and writes its line. A message is delivered once written: its receipt says
+/// so, with the message key as its id.
 /// </summary>
 public sealed class LocalSmsSink(string path) : ISmsGateway
 {
@@ -25,8 +34,9 @@ public sealed class LocalSmsSink(string path) : ISmsGateway
     private readonly HashSet<string> _written = new(StringComparer.Ordinal);
     private long _read;
 
-    public async Task SendAsync(string mobile, string body, string messageKey, DateTimeOffset queuedAt, CancellationToken ct)
+    public async Task<SmsReceipt> SendAsync(string mobile, string body, string messageKey, DateTimeOffset queuedAt, CancellationToken ct)
     {
+        var receipt = new SmsReceipt(messageKey, Delivered: true);
         var line = JsonSerializer.Serialize(new { at = DateTimeOffset.UtcNow, to = Mask.Mobile(mobile), key = messageKey, body });
         await _gate.WaitAsync(ct);
         try
@@ -34,10 +44,11 @@ public sealed class LocalSmsSink(string path) : ISmsGateway
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             await using var file = await OpenExclusiveAsync(ct);
             await ReadNewKeysAsync(file, ct);
-            if (!_written.Add(messageKey)) return;
+            if (!_written.Add(messageKey)) return receipt;
             file.Seek(0, SeekOrigin.End);
             await file.WriteAsync(System.Text.Encoding.UTF8.GetBytes(line + "\n"), ct);
             _read = file.Position;
+            return receipt;
         }
         finally
         {

@@ -21,4 +21,12 @@ public sealed class NotificationFunctions(SmsDelivery sms, HttpFunctions http)
     [Function(nameof(ApplicationNotifications))]
     public Task<IResult> ApplicationNotifications([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/applications/{id}/notifications")] HttpRequest request,
         [DurableClient] DurableTaskClient durable) => http.InvokeAsync(request, durable);
+
+    [Function(nameof(ReceiveSmsDeliveryReports))]
+    public Task<IResult> ReceiveSmsDeliveryReports([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/sms/delivery-reports")] HttpRequest request,
+        [DurableClient] DurableTaskClient durable) => http.InvokeAsync(request, durable);
+
+    [Function(nameof(ListUndeliveredSms))]
+    public Task<IResult> ListUndeliveredSms([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/notifications/undelivered")] HttpRequest request,
+        [DurableClient] DurableTaskClient durable) => http.InvokeAsync(request, durable);
 }

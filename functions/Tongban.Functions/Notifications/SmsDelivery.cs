@@ -1,3 +1,5 @@
+using System.Data;
+using System.Text;
 using Dapper;
 using Tongban.PersonalData;
 using Tongban.Storage;
@@ -9,7 +11,8 @@ namespace Tongban.Notifications;
 /// UPDATE for an application's messages or a chunk of a batch), so two deliverers — an activity run twice, or the sweep beside an orchestration — never both send it; it
 /// is marked <c>sent</c> after the gateway accepted it. A deliverer that died between the two leaves it
 /// <c>sending</c>; after <c>Sms:RetryAfterSeconds</c> (120: longer than a gateway call may take) it is sent again with
-/// the same key and queue time, which gateways with repeatability (ACS, the local sink) drop as a repeat.
+/// the same key and queue time, which gateways with repeatability (ACS, the local sink) drop as a repeat. The gateway's
+/// message id is stored when a message is marked sent: delivery reports find the message by it (<see cref="DeliveryReports"/>).
 /// </summary>
 public sealed class SmsDelivery(Database database, ISmsGateway gateway, PersonalDataProtector protector, TimeProvider clock,
     IConfiguration configuration, ILogger<SmsDelivery> log)
@@ -65,6 +68,27 @@ public sealed class SmsDelivery(Database database, ISmsGateway gateway, Personal
     }
 
     /// <summary>
+    /// For an outreach campaign's orchestration: its queued messages after notification id <paramref name="afterId"/>, up
+    /// to <paramref name="limit"/>. A failed send stays queued for the sweep. Returns the last id looked at, or null when
+    /// nothing is left after it.
+    /// </summary>
+    public async Task<long?> DeliverForCampaignAsync(string campaignId, long afterId, int limit, CancellationToken ct)
+    {
+        List<long> ids;
+        await using (var connection = await database.OpenAsync(ct))
+            ids = (await connection.QueryAsync<long>(
+                """
+                SELECT id FROM notifications
+                WHERE campaign_id = @campaignId AND id > @afterId AND status IN ('queued', 'sending')
+                ORDER BY id LIMIT @limit
+                """, new { campaignId, afterId, limit })).ToList();
+        if (ids.Count == 0) return null;
+        var (sent, failure) = await SendInChunksAsync(ids, ct);
+        if (failure is not null) log.LogWarning(failure, "{Count} SMS of outreach campaign {CampaignId} not delivered; the sweep tries again", ids.Count - sent, campaignId);
+        return ids.Count < limit ? null : ids[^1];
+    }
+
+    /// <summary>
     /// Messages claimed together: few enough that the last is sent well within <c>Sms:RetryAfterSeconds</c> of the claim
     /// even through a slow gateway.
     /// </summary>
@@ -99,16 +123,15 @@ public sealed class SmsDelivery(Database database, ISmsGateway gateway, Personal
             RETURNING id, dedupe_key, to_enc, body, created_at
             """, args, t), ct)).OrderBy(m => m.Id).ToList();
         if (messages.Count == 0) return (0, null);
-        var sent = new List<long>(messages.Count);
+        var sent = new List<(long Id, SmsReceipt Receipt)>(messages.Count);
         Exception? failure = null;
         foreach (var message in messages)
         {
             if (ct.IsCancellationRequested) break;
             try
             {
-                await gateway.SendAsync(protector.Decrypt(message.ToEnc), message.Body, message.DedupeKey,
-                    DateTimeOffset.FromUnixTimeMilliseconds(message.CreatedAt), ct);
-                sent.Add(message.Id);
+                sent.Add((message.Id, await gateway.SendAsync(protector.Decrypt(message.ToEnc), message.Body, message.DedupeKey,
+                    DateTimeOffset.FromUnixTimeMilliseconds(message.CreatedAt), ct)));
             }
             catch (Exception e)
             {
@@ -118,7 +141,7 @@ public sealed class SmsDelivery(Database database, ISmsGateway gateway, Personal
         await MarkSentAsync(sent);
         if (sent.Count < messages.Count)
         {
-            var unsent = messages.Select(m => m.Id).Except(sent).ToList();
+            var unsent = messages.Select(m => m.Id).Except(sent.Select(m => m.Id)).ToList();
             await database.InTransactionAsync((c, t) => c.ExecuteAsync(
                 $"UPDATE notifications SET status = 'queued', sending_until = NULL WHERE {database.In("id", "unsent")} AND status = 'sending'", new { unsent }, t),
                 CancellationToken.None);
@@ -127,9 +150,35 @@ public sealed class SmsDelivery(Database database, ISmsGateway gateway, Personal
         return (sent.Count, failure);
     }
 
-    private Task MarkSentAsync(List<long> ids) => ids.Count == 0 ? Task.CompletedTask : database.InTransactionAsync((c, t) => c.ExecuteAsync(
-        $"UPDATE notifications SET status = 'sent', sent_at = @at, sending_until = NULL WHERE {database.In("id", "ids")} AND status = 'sending'",
-        new { ids, at = clock.GetUtcNow().ToUnixTimeMilliseconds() }, t), CancellationToken.None);
+    /// <summary>
+    /// Marks the accepted messages sent in one statement (one round trip however many), each with the gateway's message
+    /// id — what its delivery reports quote — and, for a gateway that delivers on acceptance (the local sink), delivered.
+    /// </summary>
+    private Task MarkSentAsync(List<(long Id, SmsReceipt Receipt)> sent)
+    {
+        if (sent.Count == 0) return Task.CompletedTask;
+        var args = new DynamicParameters(new
+        {
+            at = clock.GetUtcNow().ToUnixTimeMilliseconds(),
+            ids = sent.Select(m => m.Id).ToList(),
+            delivered = sent.Where(m => m.Receipt.Delivered).Select(m => m.Id).DefaultIfEmpty(-1).ToList(),
+        });
+        var messageIds = new StringBuilder("CASE id");
+        for (var i = 0; i < sent.Count; i++)
+        {
+            messageIds.Append($" WHEN @id{i} THEN @messageId{i}");
+            args.Add($"id{i}", sent[i].Id);
+            args.Add($"messageId{i}", sent[i].Receipt.MessageId, DbType.String);
+        }
+        messageIds.Append(" END");
+        return database.InTransactionAsync((c, t) => c.ExecuteAsync(
+            $"""
+            UPDATE notifications SET status = 'sent', sent_at = @at, sending_until = NULL, gateway_message_id = {messageIds},
+                delivery_status = CASE WHEN {database.In("id", "delivered")} THEN 'delivered' ELSE delivery_status END,
+                delivery_reported_at = CASE WHEN {database.In("id", "delivered")} THEN @at ELSE delivery_reported_at END
+            WHERE {database.In("id", "ids")} AND status = 'sending'
+            """, args, t), CancellationToken.None);
+    }
 
     private sealed class Message
     {
