@@ -237,17 +237,20 @@ public static class ClaimWorkflow
     /// A reviewer or supervisor of the insuring city dismisses a match, with an opinion (required: 400 naming
     /// <c>opinion</c>). The suspension lifts — the claim is approved again and told so — unless another match of it is
     /// still open (<paramref name="othersOpen"/>), when it stays suspended. Refused (403) outside the insuring city, (409)
-    /// for a claim not suspended.
+    /// for a claim neither suspended nor stopped (a stopped claim only records the dismissal).
     /// </summary>
     public static Transition DismissMatch(Claim claim, StaffMember staff, CrossCheckMatch match, string? opinion, bool othersOpen)
     {
         RequireMatchDecider(claim, staff);
         var text = RequireOpinion(opinion);
+        var dismissed = new ClaimEvent("cross-check-dismissed", staff.Username, staff.OfficeCode, text, match.Evidence());
+        // Stopped meanwhile (another match confirmed, a death reported): the dismissal is recorded and changes nothing else.
+        if (claim.Status is ClaimStatus.Terminated or ClaimStatus.Completed) return new Transition(Next(claim), [dismissed], []);
         if (claim.Status != ClaimStatus.Suspended)
             throw new TransitionRefused(RefusalKind.Conflict, $"The application is {claim.Status.Code()}, not suspended.");
         var resumed = !othersOpen;
         return new Transition(Next(claim) with { Status = resumed ? ClaimStatus.Approved : ClaimStatus.Suspended },
-            [new ClaimEvent("cross-check-dismissed", staff.Username, staff.OfficeCode, text, match.Evidence())],
+            [dismissed],
             resumed ? [SmsMessage.CrossCheckResumed(claim.CaseNumber)] : []);
     }
 

@@ -116,6 +116,14 @@ public static class TongbanApp
         services.AddSms(configuration, contentRoot);
         services.AddArchive(configuration, contentRoot);
         services.AddSingleton<RecipientExport>();
+        services.AddSingleton(_ => new CrossCheckOptions(
+            configuration.GetValue("CrossChecks:DecisionWorkingDays", 10) is var decide and >= 1 ? decide
+                : throw new InvalidOperationException("CrossChecks:DecisionWorkingDays must be at least 1."),
+            configuration.GetValue("CrossChecks:ContestWorkingDays", 10) is var contest and >= 1 ? contest
+                : throw new InvalidOperationException("CrossChecks:ContestWorkingDays must be at least 1.")));
+        services.AddSingleton<CrossCheckMatches>();
+        services.AddSingleton<CrossCheckImport>();
+        services.AddSingleton<CrossCheckReconciler>();
         services.AddPayouts(configuration);
 
         services.AddAuthentication()
@@ -192,6 +200,7 @@ public static class TongbanApp
         RegistryEndpoints.Map(api);
         NotificationEndpoints.Map(api);
         RecipientExport.Map(api);
+        CrossCheckEndpoints.Map(api);
         PayoutEndpoints.Map(api);
         WorkflowEndpoints.Map(api);
         DashboardEndpoints.Map(api);
