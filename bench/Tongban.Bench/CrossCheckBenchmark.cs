@@ -150,13 +150,12 @@ public static class CrossCheckBenchmark
         });
         await using var connection = await db.OpenAsync();
         await connection.ExecuteAsync("DROP TABLE bench_keys");
-        await connection.ExecuteAsync(postgres ? "VACUUM ANALYZE" : "ANALYZE", commandTimeout: 1200);
+        await connection.ExecuteAsync(postgres ? "VACUUM ANALYZE" : "ANALYZE", commandTimeout: 1200, commandType: System.Data.CommandType.Text);
     }
 
     /// <summary>The comparison file, written line by line as the import reads it (UTF-8, header first).</summary>
     private sealed class GeneratedCsv(int recipients, int lines, YearMonth start) : Stream
     {
-        private readonly byte[] _overlapSince = Encoding.UTF8.GetBytes(start.AddMonths(1).FirstDay.ToString("yyyy-MM-dd") + ",");
         private byte[] _pending = Encoding.UTF8.GetBytes("idNumber,name,province,kind,since,until\n");
         private int _offset;
         private int _line;
