@@ -124,19 +124,16 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
     /// <summary>Lines read (all, including bad ones) and lines staged.</summary>
     private readonly record struct Counts(int Lines, int Staged);
 
-    /// <summary>SQLite: one prepared insert per line in the import's transaction; the staging key refuses a duplicate.</summary>
+    /// <summary>SQLite: one prepared insert per line in the import's transaction, appended; duplicates found after.</summary>
     private static async Task<Counts> InsertAsync(DbConnection c, DbTransaction t, string runId, IAsyncEnumerable<(int Read, StagedLine? Line)> lines,
         List<LineReport> rejected, CancellationToken ct)
     {
-        // The staging key is a keyed hash, so inserts land all over its index: a page cache of 64 MB for this connection
-        // (fixed, whatever the file's size) keeps them from spilling to the WAL page by page.
-        await c.ExecuteAsync("PRAGMA cache_size = -65536", transaction: t);
         await using var insert = c.CreateCommand();
         insert.Transaction = t;
         insert.CommandText =
             """
             INSERT INTO cross_check_lines (run_id, line, person_key, province, kind, since, until)
-            VALUES ($run, $line, $key, $province, $kind, $since, $until) ON CONFLICT DO NOTHING
+            VALUES ($run, $line, $key, $province, $kind, $since, $until)
             """;
         var parameters = new[] { "$run", "$line", "$key", "$province", "$kind", "$since", "$until" }.Select(name =>
         {
@@ -158,10 +155,10 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
             parameters[4].Value = line.Kind;
             parameters[5].Value = line.Since;
             parameters[6].Value = (object?)line.Until ?? DBNull.Value;
-            if (insert.ExecuteNonQuery() == 1) staged++;
-            else rejected.Add(new LineReport(line.Line, [Duplicate]));
+            insert.ExecuteNonQuery();
+            staged++;
         }
-        return new Counts(read, staged);
+        return new Counts(read, staged - await RemoveDuplicatesAsync(c, t, runId, rejected));
     }
 
     /// <summary>PostgreSQL: binary COPY into the unlogged staging table, then duplicates found and removed set-based.</summary>
@@ -190,6 +187,15 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
             await copy.CompleteAsync(ct);
         }
         await c.ExecuteAsync("SET LOCAL work_mem = '64MB'", transaction: t);
+        return new Counts(read, copied - await RemoveDuplicatesAsync(c, t, runId, rejected));
+    }
+
+    /// <summary>
+    /// A line with the same identity number, province, kind and since as an earlier one is reported and removed from the
+    /// staging rows, set-based (one sort of the run's lines); returns how many.
+    /// </summary>
+    private static async Task<int> RemoveDuplicatesAsync(DbConnection c, DbTransaction t, string runId, List<LineReport> rejected)
+    {
         var duplicates = (await c.QueryAsync<long>(
             """
             DELETE FROM cross_check_lines WHERE run_id = @runId AND line IN (
@@ -199,7 +205,7 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
             RETURNING line
             """, new { runId }, t, commandTimeout: 0)).ToList();
         rejected.AddRange(duplicates.Select(line => new LineReport((int)line, [Duplicate])));
-        return new Counts(read, copied - duplicates.Count);
+        return duplicates.Count;
     }
 
     /// <summary>

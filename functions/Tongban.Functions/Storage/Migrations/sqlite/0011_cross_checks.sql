@@ -19,7 +19,7 @@ CREATE TABLE cross_check_runs (
 
 -- The lines of an import being matched: staged set-based, matched set-based, deleted when the import commits. person_key
 -- is the identity number's blind index (the keyed hash the applications carry); the number itself is never stored here.
--- The key refuses a duplicate line, which is reported.
+-- Without a key, rows are appended in the order read; a duplicate line is found set-based after and reported.
 CREATE TABLE cross_check_lines (
     run_id      TEXT NOT NULL,
     line        INTEGER NOT NULL,
@@ -27,9 +27,9 @@ CREATE TABLE cross_check_lines (
     province    TEXT NOT NULL,
     kind        TEXT NOT NULL,
     since       TEXT NOT NULL,
-    until       TEXT,
-    PRIMARY KEY (run_id, person_key, province, kind, since)
-) WITHOUT ROWID;
+    until       TEXT
+);
+CREATE INDEX ix_cross_check_lines_run ON cross_check_lines (run_id);
 
 -- A match: a claim whose paid months overlap a period elsewhere. status: open → escalated (past its deadline, for the
 -- city supervisor) → decided (decision confirm | dismiss). One per claim, province, kind and start date, so the same
