@@ -195,6 +195,9 @@ module functionApp 'modules/functionapp.bicep' = {
       Demo__Enabled: 'false'
       RateLimit__PortalPerSecond: '2000'
       Payouts__ChunkSize: '50000'
+      // Working days a cross-check match waits for its decision before it escalates, and the recipient may contest it.
+      CrossChecks__DecisionWorkingDays: '10'
+      CrossChecks__ContestWorkingDays: '10'
       // SMS through Communication Services once a sender number is set (smsFrom); the app signs in with its
       // managed identity (Contributor on the resource, roles.bicep), so no access key. ACS does not deliver to
       // +86 numbers: a mainland deployment plugs a domestic gateway into the same port (ISmsGateway).

@@ -319,3 +319,43 @@ export interface EntitlementPreview {
   startMonth: string
   endMonth: string
 }
+
+/** A statement contesting a match, as staff took it down (CrossChecks/CrossCheckEndpoints.cs, MatchContestView). */
+export interface MatchContest {
+  at: string
+  actor: string
+  office: string | null
+  statement: string
+}
+
+/** A cross-check match with its evidence (GET /cross-check-matches; name and identity number masked). */
+export interface CrossCheckMatch {
+  matchId: string
+  applicationId: string
+  caseNumber: string
+  name: string
+  idNumber: string
+  insuringCity: string
+  source: 'national' | 'in-province'
+  province: string
+  kind: string
+  kindName: string
+  /** YYYY-MM-DD */
+  since: string
+  until: string | null
+  /** YYYY-MM */
+  overlapFrom: string
+  overlapTo: string
+  overlapMonths: number
+  status: 'open' | 'escalated' | 'decided'
+  createdAt: string
+  deadlineAt: string
+  escalatedAt: string | null
+  contestUntil: string
+  contests: MatchContest[]
+  decision: 'confirm' | 'dismiss' | null
+  opinion: string | null
+  stopDate: string | null
+  decidedBy: string | null
+  decidedAt: string | null
+}

@@ -39,6 +39,11 @@ export const historyNames: Record<string, string> = {
   reassigned: '主管改派',
   stopped: '停发（报告事件）',
   completed: '待遇享受期满',
+  'cross-check-suspended': '比对疑点，暂缓发放',
+  'cross-check-contested': '申请人提出异议',
+  'cross-check-escalated': '比对核查超期，报主管',
+  'cross-check-confirmed': '比对核查属实',
+  'cross-check-dismissed': '比对核查不属实，恢复发放',
 }
 
 export const channelNames: Record<string, string> = { online: '网上申请', counter: '窗口受理' }

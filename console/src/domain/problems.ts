@@ -23,6 +23,8 @@ const fieldNames: Record<string, string> = {
   office: '经办机构',
   reviewer: '审核人员',
   offices: '各经办机构',
+  stopDate: '停发日期',
+  statement: '异议陈述',
 }
 
 const statusMessages: Record<number, string> = {

@@ -42,6 +42,12 @@ export const consolePages: RouteRecordRaw[] = [
     meta: { roles: ['reviewer', 'supervisor'], title: '短信未送达' },
   },
   {
+    path: 'review/cross-checks',
+    name: 'cross-checks',
+    component: () => import('../pages/review/CrossCheckMatchesPage.vue'),
+    meta: { roles: ['reviewer', 'supervisor'], title: '比对核查' },
+  },
+  {
     path: 'supervisor/overview',
     name: 'supervisor-overview',
     component: () => import('../pages/supervisor/OverviewPage.vue'),
@@ -118,6 +124,7 @@ export const menu: { title: string; to: string; roles: StaffRole[] }[] = [
   { title: '各机构办理情况', to: '/supervisor/overview', roles: ['supervisor'] },
   { title: '在岗人数与分派', to: '/supervisor/staffing', roles: ['supervisor'] },
   { title: '二次审核', to: '/supervisor/rechecks', roles: ['supervisor'] },
+  { title: '比对核查', to: '/review/cross-checks', roles: ['reviewer', 'supervisor'] },
   // Dashboard and administrator pages (issue 11).
   { title: '统计看板', to: '/dashboard', roles: ['supervisor', 'administrator'] },
   { title: '参保数据导入', to: '/admin/registry-import', roles: ['administrator'] },

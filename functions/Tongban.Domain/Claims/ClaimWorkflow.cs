@@ -1,3 +1,4 @@
+using Tongban.Domain.CrossChecks;
 using Tongban.Domain.Entitlements;
 using Tongban.Domain.Notifications;
 using Tongban.Domain.Province;
@@ -215,6 +216,92 @@ public static class ClaimWorkflow
             ],
             [SmsMessage.RetirementAdjusted(claim.CaseNumber, adjusted)]);
     }
+
+    /// <summary>
+    /// A cross-province or in-province match (issue 12) holds an approved or suspended claim's payments from the first
+    /// month both cover (<see cref="CrossCheckMatch.Overlap"/>): the claim is suspended, nothing is stopped or recovered
+    /// until a person decides. The recipient is told by SMS that payment is held, why, and until when
+    /// (<paramref name="contestUntil"/>) they may contest it at any office. Refused (409) for a claim not being paid.
+    /// </summary>
+    public static Transition Suspend(Claim claim, CrossCheckMatch match, DateOnly contestUntil)
+    {
+        if (claim.Status is not (ClaimStatus.Approved or ClaimStatus.Suspended))
+            throw new TransitionRefused(RefusalKind.Conflict,
+                $"Only an approved or suspended application is suspended by a match; this one is {claim.Status.Code()}.");
+        return new Transition(Next(claim) with { Status = ClaimStatus.Suspended },
+            [new ClaimEvent("cross-check-suspended", SystemActor, null, null, match.Evidence())],
+            [SmsMessage.CrossCheckHeld(claim.CaseNumber, match.Kind, match.Overlap.First, contestUntil)]);
+    }
+
+    /// <summary>
+    /// A reviewer or supervisor of the insuring city dismisses a match, with an opinion (required: 400 naming
+    /// <c>opinion</c>). The suspension lifts — the claim is approved again and told so — unless another match of it is
+    /// still open (<paramref name="othersOpen"/>), when it stays suspended. Refused (403) outside the insuring city, (409)
+    /// for a claim neither suspended nor stopped (a stopped claim only records the dismissal).
+    /// </summary>
+    public static Transition DismissMatch(Claim claim, StaffMember staff, CrossCheckMatch match, string? opinion, bool othersOpen)
+    {
+        RequireMatchDecider(claim, staff);
+        var text = RequireOpinion(opinion);
+        var dismissed = new ClaimEvent("cross-check-dismissed", staff.Username, staff.OfficeCode, text, match.Evidence());
+        // Stopped meanwhile (another match confirmed, a death reported): the dismissal is recorded and changes nothing else.
+        if (claim.Status is ClaimStatus.Terminated or ClaimStatus.Completed) return new Transition(Next(claim), [dismissed], []);
+        if (claim.Status != ClaimStatus.Suspended)
+            throw new TransitionRefused(RefusalKind.Conflict, $"The application is {claim.Status.Code()}, not suspended.");
+        var resumed = !othersOpen;
+        return new Transition(Next(claim) with { Status = resumed ? ClaimStatus.Approved : ClaimStatus.Suspended },
+            [dismissed],
+            resumed ? [SmsMessage.CrossCheckResumed(claim.CaseNumber)] : []);
+    }
+
+    /// <summary>
+    /// A reviewer or supervisor of the insuring city confirms a match, with an opinion and the date payment stops
+    /// (<paramref name="stopDate"/>, from the evidence): the stop event the match's kind is
+    /// (<see cref="CrossCheckKinds.StopEvent"/>), dated then, through <see cref="ReportStop"/> — so the months it excludes
+    /// are settled as for any stop (overpaid months become recovery cases). A claim another decision or report already
+    /// stopped only records the confirmation (<c>StopEvent</c> null). A death is reported by the family first (400 naming
+    /// <c>decision</c>). Refused (403) outside the insuring city; (400 naming <c>stopDate</c>) for a date outside the
+    /// entitlement or in the future.
+    /// </summary>
+    public static (Transition Transition, string? StopEvent) ConfirmMatch(Claim claim, StaffMember staff, CrossCheckMatch match,
+        string? opinion, DateOnly stopDate, DateOnly today)
+    {
+        RequireMatchDecider(claim, staff);
+        var text = RequireOpinion(opinion);
+        var confirmed = new ClaimEvent("cross-check-confirmed", staff.Username, staff.OfficeCode, text,
+            new Dictionary<string, string>(match.Evidence()) { ["stopDate"] = stopDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) });
+        if (claim.Status is ClaimStatus.Terminated or ClaimStatus.Completed)
+            return (new Transition(Next(claim), [confirmed], []), null);
+        var entitlement = claim.Entitlement ?? throw new InvalidOperationException("A suspended claim has an entitlement.");
+        if (stopDate < entitlement.StartMonth.FirstDay || stopDate > entitlement.EndMonth.LastDay)
+            throw new TransitionRefused(RefusalKind.Invalid,
+                $"The stop date must lie within the entitlement ({entitlement.StartMonth.FirstDay:yyyy-MM-dd} to {entitlement.EndMonth.LastDay:yyyy-MM-dd}).", "stopDate");
+        if (stopDate > today) throw new TransitionRefused(RefusalKind.Invalid, "The stop date is in the future.", "stopDate");
+        if (CrossCheckKinds.StopEvent(match.Kind) is not { } eventType)
+            throw new TransitionRefused(RefusalKind.Invalid,
+                "A death is reported by the family (stop event 'died' with the reporting relative); confirm the match after that.", "decision");
+        var stop = ReportStop(claim, staff, eventType, stopDate, today);
+        return (stop with { Events = [confirmed, .. stop.Events] }, eventType);
+    }
+
+    /// <summary>An undecided match past its deadline: the insuring city's supervisor sees it (a history line only).</summary>
+    public static ClaimEvent MatchEscalated(CrossCheckMatch match) =>
+        new("cross-check-escalated", SystemActor, null, null, match.Evidence());
+
+    /// <summary>The recipient's statement contesting a match, taken down by staff of any office (就近): a history line.</summary>
+    public static ClaimEvent MatchContested(StaffMember staff, CrossCheckMatch match, string statement) =>
+        new("cross-check-contested", staff.Username, staff.OfficeCode, statement, new Dictionary<string, string> { ["matchId"] = match.Id });
+
+    private static void RequireMatchDecider(Claim claim, StaffMember staff)
+    {
+        if (staff.Role is not (StaffRole.Reviewer or StaffRole.Supervisor) || staff.CityCode != claim.InsuringCity)
+            throw new TransitionRefused(RefusalKind.Forbidden, $"Matches of this application are decided by reviewers of city {claim.InsuringCity}.");
+    }
+
+    private static string RequireOpinion(string? opinion) =>
+        string.IsNullOrWhiteSpace(opinion)
+            ? throw new TransitionRefused(RefusalKind.Invalid, "An opinion is required.", "opinion")
+            : opinion.Trim();
 
     /// <summary>The bank has paid the last month of the entitlement: the claim is complete (办结), every month paid counted.</summary>
     public static Transition Complete(Claim claim)

@@ -134,6 +134,19 @@ public sealed partial record SmsMessage(string Template, string Body, bool ToFam
         $"{Signature}因{reason}，您{period.Year}年{period.Month}月已领取的失业保险金{Yuan(fen)}元属多发待遇，需予退还。可一次退还、协商分期退还，或从以后应发待遇中抵扣，请到任一社保经办机构办理。");
 
     /// <summary>
+    /// A match holds the benefit (template <c>cross-check-held</c>): from which month, why in plain words (the kind of
+    /// record elsewhere, <see cref="CrossChecks.CrossCheckKinds.Descriptions"/>), that nothing is decided yet, and until
+    /// which day the person may explain at any office. No identifiers beyond the case number, no link.
+    /// </summary>
+    public static SmsMessage CrossCheckHeld(string caseNumber, string kind, YearMonth from, DateOnly contestUntil) => new("cross-check-held",
+        $"{Signature}信息比对显示您有{CrossChecks.CrossCheckKinds.Descriptions.GetValueOrDefault(kind, "参保")}记录，您的失业保险金（受理编号{caseNumber}）"
+        + $"自{from.Year}年{from.Month}月起暂缓发放，待人工核实。如有异议，请于{contestUntil.Month}月{contestUntil.Day}日前到任一社保经办机构说明。");
+
+    /// <summary>A dismissed match lifts the hold (template <c>cross-check-resumed</c>): the held months come with the next payment.</summary>
+    public static SmsMessage CrossCheckResumed(string caseNumber) => new("cross-check-resumed",
+        $"{Signature}经核实，您的失业保险金（受理编号{caseNumber}）恢复发放，暂缓期间的待遇将随下次发放补发。");
+
+    /// <summary>
     /// What staff typed, redacted, between fixed wording; cut short (…) where the message would grow past
     /// <see cref="MaxParts"/>, at a whole character. The full text stays in the case history.
     /// </summary>

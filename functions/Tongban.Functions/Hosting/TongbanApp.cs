@@ -118,6 +118,14 @@ public static class TongbanApp
         services.AddSingleton<RecipientExport>();
         services.AddSingleton(Outreach.OutreachOptions.From(configuration));
         services.AddSingleton<Outreach.OutreachCampaigns>();
+        services.AddSingleton(_ => new CrossCheckOptions(
+            configuration.GetValue("CrossChecks:DecisionWorkingDays", 10) is var decide and >= 1 ? decide
+                : throw new InvalidOperationException("CrossChecks:DecisionWorkingDays must be at least 1."),
+            configuration.GetValue("CrossChecks:ContestWorkingDays", 10) is var contest and >= 1 ? contest
+                : throw new InvalidOperationException("CrossChecks:ContestWorkingDays must be at least 1.")));
+        services.AddSingleton<CrossCheckMatches>();
+        services.AddSingleton<CrossCheckImport>();
+        services.AddSingleton<CrossCheckReconciler>();
         services.AddPayouts(configuration);
 
         services.AddAuthentication()
@@ -197,6 +205,7 @@ public static class TongbanApp
         UndeliveredMessages.Map(api);
         Outreach.OutreachEndpoints.Map(api);
         RecipientExport.Map(api);
+        CrossCheckEndpoints.Map(api);
         PayoutEndpoints.Map(api);
         WorkflowEndpoints.Map(api);
         DashboardEndpoints.Map(api);

@@ -41,6 +41,32 @@ public sealed class ClaimPayouts(Database database, ProvinceConfig province)
         await InsertOutstandingAsync(c, t, rows);
     }
 
+    /// <summary>
+    /// The months a cross-check match held from <paramref name="heldFrom"/> that a decision made due again — up to the month
+    /// before <paramref name="stillHeldFrom"/> (another open match), the latest run's month and the last month the claim
+    /// pays now (<see cref="Domain.CrossChecks.CrossCheckRules.Released"/>) — become outstanding payments at the insuring
+    /// city's standard of each month, paid by the next (supplementary) run: the same path as back pay, under the same lock.
+    /// A month already paid keeps its payment (the id refuses a second).
+    /// </summary>
+    public async Task ReleaseHeldAsync(DbConnection c, DbTransaction t, Claim claim, YearMonth heldFrom, YearMonth? stillHeldFrom, DateTimeOffset now)
+    {
+        if (claim.Entitlement is not { } entitlement) return;
+        await PayoutLocks.ApprovalAsync(database, c, t);
+        var latestRun = await c.QuerySingleOrDefaultAsync<string>("SELECT MAX(period) FROM payout_runs", transaction: t);
+        if (latestRun is null) return;
+        var lastPaid = claim.StoppedOn is { } stop ? entitlement.LastPaidMonth(stop, province.Payouts.PartialMonth) : entitlement.EndMonth;
+        var months = Domain.CrossChecks.CrossCheckRules.Released(heldFrom, stillHeldFrom, YearMonth.Parse(latestRun), lastPaid);
+        if (months.Count == 0) return;
+        var city = province.FindCity(claim.InsuringCity ?? "")
+                   ?? throw new InvalidOperationException($"Insuring city {claim.InsuringCity} is not in the province.");
+        await InsertOutstandingAsync(c, t, months.Select(month =>
+        {
+            var amounts = PaymentAmounts.For(city, province.Payouts, month)
+                          ?? throw new InvalidOperationException($"City {city.Code} has no benefit standard for {month}.");
+            return Outstanding(claim, city.Code, month, PaymentKind.Benefit, amounts.BenefitFen, amounts.MedicalFen, now);
+        }).ToList());
+    }
+
     /// <summary>The funeral grant and survivors' pension for a death on <paramref name="died"/> (province rules, insuring city's standard).</summary>
     public DeathBenefits DeathBenefitsFor(Claim claim, DateOnly died, int dependants)
     {

@@ -130,7 +130,14 @@ public sealed class PayoutRuns(Database database, ProvinceConfig province, Payme
     /// Something up to the month @period is outstanding: a payment no run has taken yet (back pay of an approval, a
     /// reissue, a death benefit, one staff released). A supplementary run pays exactly these.
     /// </summary>
-    public const string IsDueSql = "EXISTS (SELECT 1 FROM payments WHERE run_id IS NULL AND status = 'scheduled' AND period <= @period)";
+    public const string IsDueSql = $"EXISTS (SELECT 1 FROM payments WHERE run_id IS NULL AND status = 'scheduled' AND period <= @period AND {NotHeldSql})";
+
+    /// <summary>
+    /// The payment (<c>payments</c>) is not of a month a cross-check match holds: its claim is not suspended from that
+    /// month or earlier (<c>suspended_from</c>). A held outstanding payment waits for the decision.
+    /// </summary>
+    public const string NotHeldSql =
+        "NOT EXISTS (SELECT 1 FROM applications h WHERE h.id = payments.application_id AND h.status = 'suspended' AND payments.period >= h.suspended_from)";
 
     public static Task<RunRow?> FindAsync(DbConnection c, string runId) =>
         c.QuerySingleOrDefaultAsync<RunRow>("SELECT * FROM payout_runs WHERE id = @runId", new { runId });
@@ -235,7 +242,7 @@ public sealed class PayoutRuns(Database database, ProvinceConfig province, Payme
             // Back pay of late approvals, reissues of returned payments and death benefits wait for the next run. A run
             // adopting them at the same moment waits for this row lock, then finds them taken.
             await c.ExecuteAsync(
-                "UPDATE payments SET run_id = @runId, updated_at = @now WHERE run_id IS NULL AND status = 'scheduled' AND period <= @period",
+                $"UPDATE payments SET run_id = @runId, updated_at = @now WHERE run_id IS NULL AND status = 'scheduled' AND period <= @period AND {NotHeldSql}",
                 args, t);
             await c.ExecuteAsync("UPDATE payout_runs SET status = 'issuing', cursor = NULL, chunks = chunks + 1 WHERE id = @runId", args, t);
         }
@@ -303,12 +310,14 @@ public sealed class PayoutRuns(Database database, ProvinceConfig province, Payme
 
     /// <summary>
     /// Entitlements that pay the month @period: approved, or stopped on a date whose partial-month rule still pays
-    /// it (the stop month itself under stop-month-paid). Suspended ones wait. The same rule as
+    /// it (the stop month itself under stop-month-paid), or suspended by a cross-check match from a later month
+    /// (<c>suspended_from</c>: the months before it are paid, none from it on, until a person decides). The same rule as
     /// <see cref="Domain.Entitlements.Entitlement.Pays"/>, as SQL.
     /// </summary>
     private string PayableSql(string a) =>
         $"""
-         {a}.service_item = '{ServiceItems.UnemploymentBenefit}' AND {a}.status IN ('approved', 'terminated')
+         {a}.service_item = '{ServiceItems.UnemploymentBenefit}'
+         AND ({a}.status IN ('approved', 'terminated') OR ({a}.status = 'suspended' AND {a}.suspended_from > @period))
          AND {a}.start_month <= @period AND {a}.end_month >= @period
          AND ({a}.stopped_on IS NULL OR substr({a}.stopped_on, 1, 7) {(province.Payouts.PartialMonth == PartialMonthRule.StopMonthPaid ? ">=" : ">")} @period)
          """;

@@ -20,14 +20,19 @@ public static class RegistryEndpoints
     /// <summary>How long an import waits for rejections still being closed before it rechecks them (the reconciler does later).</summary>
     private static readonly TimeSpan RecheckPatience = TimeSpan.FromSeconds(10);
 
-    /// <summary>Imports the file, then gives each automatic rejection it asked to recheck (二次审核) an orchestration.</summary>
-    private static async Task<IResult> ImportAsync(HttpContext http, RegistryImport import, WorkflowReconciler reconciler, DurableTaskClient durable)
+    /// <summary>
+    /// Imports the file, then gives each in-province match it stored, and each automatic rejection it asked to recheck
+    /// (二次审核), an orchestration.
+    /// </summary>
+    private static async Task<IResult> ImportAsync(HttpContext http, RegistryImport import, WorkflowReconciler reconciler, DurableTaskClient durable,
+        CrossChecks.CrossCheckReconciler matches, ILogger<RegistryImport> log)
     {
         if (!(http.Request.ContentType ?? "").StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
             return Problems.Of(415, "Unsupported media type", "Send the file as text/csv.");
         try
         {
             var result = await import.ImportCsvAsync(http.Request.Body, http.RequestAborted);
+            await CrossChecks.CrossCheckEndpoints.StartMissingAsync(matches, durable, log);
             await reconciler.StartRechecksAsync(durable, RecheckPatience, http.RequestAborted);
             return TypedResults.Ok(result);
         }

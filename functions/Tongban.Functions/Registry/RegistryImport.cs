@@ -19,8 +19,10 @@ public sealed record ImportResult(int Imported, int Updated, IReadOnlyList<LineR
 /// <summary>
 /// Imports the core insurance system's contribution spells (contract: Registry import). Good lines land
 /// even when others are bad; importing the same file again changes nothing (key: idNumber + employerCode + startMonth).
+/// A new spell of a current recipient starting within the entitlement is an in-province match
+/// (<see cref="CrossChecks.CrossCheckMatches.RaiseInProvinceAsync"/>), committed with the spell.
 /// </summary>
-public sealed class RegistryImport(Database database, PersonalDataProtector protector, TimeProvider clock)
+public sealed class RegistryImport(Database database, PersonalDataProtector protector, CrossChecks.CrossCheckMatches matches, TimeProvider clock)
 {
     private const int LinesPerTransaction = 2000;
 
@@ -93,6 +95,7 @@ public sealed class RegistryImport(Database database, PersonalDataProtector prot
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var personsSeen = new Dictionary<string, string?>();
         var spellsChanged = new HashSet<string>();
+        var newSpells = new List<CrossChecks.CrossCheckMatches.NewSpell>();
         foreach (var (_, s) in spells)
         {
             var personKey = protector.PersonKey(s.IdNumber);
@@ -140,6 +143,7 @@ public sealed class RegistryImport(Database database, PersonalDataProtector prot
                     """, args, t);
                 imported++;
                 spellsChanged.Add(personKey);
+                newSpells.Add(new(personKey, s.CityCode, YearMonth.Parse(s.StartMonth), s.EndMonth is null ? null : YearMonth.Parse(s.EndMonth)));
             }
             else if (existing.EndMonth != s.EndMonth || existing.CityCode != s.CityCode
                      || existing.EmployerName != s.EmployerName || existing.SeparationReason != s.SeparationReason)
@@ -170,6 +174,8 @@ public sealed class RegistryImport(Database database, PersonalDataProtector prot
                 """,
                 new { personKey, now, cutoff }, t);
         }
+        // In-province, at once (seed 004): a recipient contributing again is a match that suspends the claim, committed with the spell.
+        await matches.RaiseInProvinceAsync(c, t, newSpells, clock.GetUtcNow());
         return (imported, updated);
     }
 

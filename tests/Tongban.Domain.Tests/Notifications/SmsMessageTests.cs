@@ -98,6 +98,9 @@ public class SmsMessageTests
         }
         yield return SmsMessage.Completed(CaseNumber, 35);
         yield return SmsMessage.Overpaid(new YearMonth(2026, 12), LargeFen, LongestStopReason);
+        foreach (var kind in Domain.CrossChecks.CrossCheckKinds.Descriptions.Keys)
+            yield return SmsMessage.CrossCheckHeld(CaseNumber, kind, new YearMonth(2026, 12), LongestDate);
+        yield return SmsMessage.CrossCheckResumed(CaseNumber);
     }
 
     /// <summary>As many findings as verification reports together: short, voluntary, another claim, elsewhere, too old.</summary>
