@@ -230,8 +230,8 @@ public sealed class PayoutRuns(Database database, ProvinceConfig province, Payme
              FROM applications a {(database.Provider == DatabaseProvider.Sqlite ? "INDEXED BY ix_applications_payable" : "")}
              JOIN payout_run_cities r ON r.run_id = @runId AND r.city_code = a.insuring_city
              WHERE a.id > @after {(upto is null ? "" : "AND a.id <= @upto")} AND {PayableSql("a")}
-               AND NOT EXISTS (SELECT 1 FROM payments x WHERE x.id = @prefix || replace(a.id, '-', ''))
              ORDER BY a.id
+             ON CONFLICT (id) DO NOTHING
              """, args, t);
         if (upto is not null)
         {
