@@ -34,7 +34,7 @@ public static partial class JsonBody
     private static string Explain(JsonException e)
     {
         if (ConvertedTo().Match(e.Message) is { Success: true } match)
-            return "Must be " + match.Groups[1].Value switch
+            return "Must be " + FieldType(match.Groups[1].Value, e.Path) switch
             {
                 "System.String" => "a string.",
                 "System.Boolean" => "true or false.",
@@ -46,6 +46,19 @@ public static partial class JsonBody
                 _ => "an object.",
             };
         return "Not valid JSON: " + e.Message.Split(" Path:")[0].Split(" LineNumber:")[0];
+    }
+
+    /// <summary>
+    /// The type the failing value should have had. A record bound through its constructor (<c>record R(string? S)</c>)
+    /// has the serializer name the record, not the parameter (<c>…converted to Tongban.R. Path: $.s</c>); then the
+    /// parameter the path ends at gives the type.
+    /// </summary>
+    private static string FieldType(string named, string? path)
+    {
+        var member = path?.Split('.')[^1];
+        var property = member is null ? null : typeof(JsonBody).Assembly.GetType(named)?.GetProperties()
+            .FirstOrDefault(p => string.Equals(p.Name, member, StringComparison.OrdinalIgnoreCase));
+        return property is null ? named : (Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType).FullName ?? named;
     }
 
     [GeneratedRegex(@"could not be converted to ([^\s]+?)\.(?:\s|$)")]
