@@ -99,8 +99,12 @@ public abstract class CrashRecoverySpec(Store kind, Backend backend, bool twoIns
         // Exactly once: one of each history event and one SMS per step and application.
         Assert.Equal(0, await CountAsync(
             "SELECT COUNT(*) FROM (SELECT application_id, type FROM application_events GROUP BY application_id, type HAVING COUNT(*) > 1) doubled"));
+        // (The month's outreach campaign, started by its timer at each start, may also have texted people before they
+        // applied: those SMS belong to no application, are one per person by their key, and the gateway check below
+        // counts them too.)
         Assert.Equal(0, await CountAsync(
-            "SELECT COUNT(*) FROM (SELECT application_id, template FROM notifications GROUP BY application_id, template HAVING COUNT(*) > 1) doubled"));
+            "SELECT COUNT(*) FROM (SELECT application_id, template FROM notifications WHERE application_id IS NOT NULL " +
+            "GROUP BY application_id, template HAVING COUNT(*) > 1) doubled"));
         Assert.Equal(Applicants, await CountAsync("SELECT COUNT(*) FROM notifications WHERE template = 'received'"));
         Assert.Equal(Applicants / 5, await CountAsync("SELECT COUNT(*) FROM notifications WHERE template = 'verification-failed'"));
         Assert.Equal(eligible.Count, await CountAsync("SELECT COUNT(*) FROM notifications WHERE template = 'routed'"));
