@@ -113,7 +113,9 @@ public abstract class IntakeSpec(Store store) : IAsyncLifetime
         Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Accepted);
         Assert.Equal(49, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
         Assert.Equal(1, await CountAsync("applications"));
-        Assert.Equal(1, await CountAsync("notifications"));
+        // One 'received' SMS. (The month's outreach campaign, started by its timer with the app, may have texted the
+        // person between the import and the submissions: that SMS belongs to no application.)
+        Assert.Equal(1, await CountAsync("notifications WHERE application_id IS NOT NULL"));
     }
 
     [Fact]
