@@ -7,6 +7,7 @@ using Tongban.Domain;
 using Tongban.Domain.Claims;
 using Tongban.Domain.Entitlements;
 using Tongban.Domain.Province;
+using Tongban.Domain.Verification;
 using Tongban.Storage;
 
 namespace Tongban.Applications;
@@ -41,17 +42,22 @@ public sealed class ClaimStore(Database database, ProvinceConfig province)
         return (claim, DateTimeOffset.FromUnixTimeMilliseconds(row.ReceivedAt));
     }
 
-    /// <summary>Commits a transition of an existing claim; throws <see cref="ConcurrentChangeException"/> if someone else moved it first.</summary>
+    /// <summary>
+    /// Commits a transition of an existing claim; throws <see cref="ConcurrentChangeException"/> if someone else moved it
+    /// first. With <paramref name="verified"/> the same UPDATE stores verification's findings and the contribution months
+    /// it counted (one row version, not two: every version of an application row costs all its indexes).
+    /// </summary>
     public async Task ApplyAsync(DbConnection connection, DbTransaction transaction, Transition transition,
-        int expectedVersion, DateTimeOffset receivedAt, DateTimeOffset now)
+        int expectedVersion, DateTimeOffset receivedAt, DateTimeOffset now, VerificationResult? verified = null)
     {
+        const string findings = ", findings_json = @findings, contribution_months = @contributionMonths, carried_over_months = @carriedOver";
         var c = transition.Claim;
         var updated = await connection.ExecuteAsync(
-            """
+            $"""
             UPDATE applications SET status = @status, is_open = @isOpen, insuring_city = @insuringCity,
                 assigned_office = @assignedOffice, first_reviewer = @firstReviewer,
                 entitlement_months = @months, monthly_fen = @monthlyFen, start_month = @startMonth, end_month = @endMonth,
-                stopped_on = @stoppedOn, due_at = @dueAt, version = @version, updated_at = @now
+                stopped_on = @stoppedOn, due_at = @dueAt, version = @version, updated_at = @now{(verified is null ? "" : findings)}
             WHERE id = @id AND version = @expectedVersion
             """,
             new
@@ -63,6 +69,8 @@ public sealed class ClaimStore(Database database, ProvinceConfig province)
                 stoppedOn = c.StoppedOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 dueAt = Deadlines.DueAt(c.Status, receivedAt, province)?.ToUnixTimeMilliseconds(),
                 version = c.Version, expectedVersion, now = now.ToUnixTimeMilliseconds(),
+                findings = verified is null ? null : JsonSerializer.Serialize(verified.Findings),
+                contributionMonths = verified?.ContributionMonths, carriedOver = verified?.CarriedOverMonths,
             }, transaction);
         if (updated != 1) throw new ConcurrentChangeException();
         await AppendAsync(connection, transaction, transition, now);
@@ -106,25 +114,34 @@ public sealed class ClaimStore(Database database, ProvinceConfig province)
         return connection.ExecuteAsync(sql.ToString(), args, transaction);
     }
 
-    /// <summary>Adds the append statements to a caller's batch; they use the parameters @id and @at.</summary>
+    /// <summary>
+    /// Adds the append statements to a caller's batch — one for the history events, one per SMS; they use the
+    /// parameters @id and @at.
+    /// </summary>
     public static void AppendTo(StringBuilder sql, DynamicParameters args, Transition transition, DateTimeOffset now)
     {
         args.Add("id", transition.Claim.Id.ToString());
         args.Add("at", now.ToUnixTimeMilliseconds());
-        for (var i = 0; i < transition.Events.Count; i++)
+        if (transition.Events.Count > 0)
         {
-            var e = transition.Events[i];
-            sql.Append($"""
+            // All the transition's events in one statement, numbered on from the claim's last (column1 of the VALUES).
+            sql.Append("""
                 INSERT INTO application_events (application_id, seq, at, type, actor, office, opinion, data_json)
-                SELECT @id, COALESCE(MAX(seq), 0) + 1, @at, @type{i}, @actor{i}, @office{i}, @opinion{i}, @data{i}
-                FROM application_events WHERE application_id = @id;
-
+                SELECT @id, last.seq + v.column1, @at, v.column2, v.column3, v.column4, v.column5, v.column6
+                FROM (SELECT COALESCE(MAX(seq), 0) AS seq FROM application_events WHERE application_id = @id) last,
+                     (VALUES
                 """);
-            args.Add($"type{i}", e.Type);
-            args.Add($"actor{i}", e.Actor);
-            args.Add($"office{i}", e.Office);
-            args.Add($"opinion{i}", e.Opinion);
-            args.Add($"data{i}", e.Data is null ? null : JsonSerializer.Serialize(e.Data));
+            for (var i = 0; i < transition.Events.Count; i++)
+            {
+                var e = transition.Events[i];
+                sql.Append(i == 0 ? "" : ", ").Append($"({i + 1}, @type{i}, @actor{i}, @office{i}, @opinion{i}, @data{i})");
+                args.Add($"type{i}", e.Type);
+                args.Add($"actor{i}", e.Actor);
+                args.Add($"office{i}", e.Office);
+                args.Add($"opinion{i}", e.Opinion);
+                args.Add($"data{i}", e.Data is null ? null : JsonSerializer.Serialize(e.Data));
+            }
+            sql.Append(") v;\n");
         }
         for (var i = 0; i < transition.Sms.Count; i++)
         {

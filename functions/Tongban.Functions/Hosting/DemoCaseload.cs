@@ -72,7 +72,7 @@ public static class DemoCaseload
                     Convert.ToHexString(SHA256.HashData(body)), request, applicant, clock.Now, ct);
             }
             foreach (var id in await IdsAsync(database, "status = 'verifying'", ct))
-                await verification.VerifyAsync(id, ct);
+                await database.InTransactionAsync((c, t) => verification.VerifyAsync(c, t, id), ct);
             await FinishAsync(database, sms, archive, ct);
 
             clock.Now = midnight + Afternoon;

@@ -1,4 +1,5 @@
 using System.Data;
+using System.Data.Common;
 using System.Text;
 using Dapper;
 using Tongban.PersonalData;
@@ -107,21 +108,53 @@ public sealed class SmsDelivery(Database database, ISmsGateway gateway, Personal
     }
 
     /// <summary>
-    /// Claims the messages <paramref name="where"/> selects that nobody is sending (one UPDATE), sends them in the order
-    /// they were queued, marks the ones the gateway accepted <c>sent</c> (one UPDATE) and hands the others back to the
-    /// queue. Returns how many were sent and the first gateway error, if any; throws when cancelled.
+    /// Claims the application's queued messages in the caller's transaction, for a step that queued or found them there:
+    /// <see cref="SendClaimedAsync"/> sends them once it committed. Should the transaction roll back, so does the claim.
     /// </summary>
-    private async Task<(int Sent, Exception? Failure)> SendAsync(string where, object selection, CancellationToken ct)
+    public async Task<ClaimedSms> ClaimForApplicationAsync(DbConnection connection, DbTransaction transaction, string applicationId) =>
+        new(await ClaimAsync(connection, transaction, "application_id = @applicationId", new { applicationId }));
+
+    /// <summary>
+    /// Sends messages claimed by <see cref="ClaimForApplicationAsync"/> in the order they were queued, marks them sent and
+    /// hands back to the queue what the gateway refused; throws the first gateway error, if any, or when cancelled.
+    /// </summary>
+    public async Task SendClaimedAsync(ClaimedSms claimed, CancellationToken ct)
+    {
+        var (_, failure) = await SendClaimedCoreAsync(claimed.Messages, ct);
+        if (failure is not null) throw failure;
+    }
+
+    /// <summary>
+    /// Claims the messages <paramref name="where"/> selects that nobody is sending (one UPDATE, its own transaction) and
+    /// sends them (<see cref="SendClaimedCoreAsync"/>).
+    /// </summary>
+    private async Task<(int Sent, Exception? Failure)> SendAsync(string where, object selection, CancellationToken ct) =>
+        await SendClaimedCoreAsync(await database.InTransactionAsync((c, t) => ClaimAsync(c, t, where, selection), ct), ct);
+
+    /// <summary>
+    /// Marks the messages <paramref name="where"/> selects that nobody is sending <c>sending</c>, until
+    /// <c>Sms:RetryAfterSeconds</c> from now; returns them in the order they were queued.
+    /// </summary>
+    private async Task<IReadOnlyList<Message>> ClaimAsync(DbConnection c, DbTransaction t, string where, object selection)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var args = new DynamicParameters(selection);
         args.AddDynamicParams(new { now, until = now + (long)_retryAfter.TotalMilliseconds });
-        var messages = (await database.InTransactionAsync((c, t) => c.QueryAsync<Message>(
+        return (await c.QueryAsync<Message>(
             $"""
             UPDATE notifications SET status = 'sending', sending_until = @until
             WHERE {where} AND (status = 'queued' OR (status = 'sending' AND sending_until < @now))
             RETURNING id, dedupe_key, to_enc, body, created_at
-            """, args, t), ct)).OrderBy(m => m.Id).ToList();
+            """, args, t)).OrderBy(m => m.Id).ToList();
+    }
+
+    /// <summary>
+    /// Sends claimed messages in the order they were queued, marks the ones the gateway accepted <c>sent</c> (one UPDATE)
+    /// and hands the others back to the queue. Returns how many were sent and the first gateway error, if any; throws
+    /// when cancelled.
+    /// </summary>
+    private async Task<(int Sent, Exception? Failure)> SendClaimedCoreAsync(IReadOnlyList<Message> messages, CancellationToken ct)
+    {
         if (messages.Count == 0) return (0, null);
         var sent = new List<(long Id, SmsReceipt Receipt)>(messages.Count);
         Exception? failure = null;
@@ -180,7 +213,15 @@ public sealed class SmsDelivery(Database database, ISmsGateway gateway, Personal
             """, args, t), CancellationToken.None);
     }
 
-    private sealed class Message
+    /// <summary>Messages a step claimed in its transaction (<see cref="ClaimForApplicationAsync"/>), to send after it commits.</summary>
+    public sealed class ClaimedSms
+    {
+        internal ClaimedSms(IReadOnlyList<Message> messages) => Messages = messages;
+
+        internal IReadOnlyList<Message> Messages { get; }
+    }
+
+    internal sealed class Message
     {
         public long Id { get; init; }
         public string DedupeKey { get; init; } = "";

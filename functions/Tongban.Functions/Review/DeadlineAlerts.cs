@@ -8,18 +8,19 @@ namespace Tongban.Review;
 /// <summary>
 /// What the claim's deadline timers record in the case history, once per stage each: <c>deadline-reminder</c> to the
 /// office on the morning of the due day, and <c>deadline-missed</c> past its end, which marks the case overdue in the
-/// queue for the city supervisor (Gaoming's 日清日结). A claim that has left the stage meanwhile is left as it is.
+/// queue for the city supervisor (Gaoming's 日清日结). A claim that has left the stage meanwhile is left as it is. Both
+/// run in the caller's transaction and answer with the claim as it stands.
 /// </summary>
 public sealed class DeadlineAlerts(Database database, ClaimStore store, TimeProvider clock)
 {
     public const string Reminder = "deadline-reminder";
     public const string Missed = "deadline-missed";
 
-    public Task<ClaimSnapshot> RemindAsync(StageInput stage, CancellationToken ct) => RecordOnceAsync(stage, Reminder, ct);
+    public Task<ClaimSnapshot> RemindAsync(DbConnection c, DbTransaction t, StageInput stage) => RecordOnceAsync(c, t, stage, Reminder);
 
-    public Task<ClaimSnapshot> FlagOverdueAsync(StageInput stage, CancellationToken ct) => RecordOnceAsync(stage, Missed, ct);
+    public Task<ClaimSnapshot> FlagOverdueAsync(DbConnection c, DbTransaction t, StageInput stage) => RecordOnceAsync(c, t, stage, Missed);
 
-    private Task<ClaimSnapshot> RecordOnceAsync(StageInput stage, string type, CancellationToken ct) => database.InTransactionAsync(async (c, t) =>
+    private async Task<ClaimSnapshot> RecordOnceAsync(DbConnection c, DbTransaction t, StageInput stage, string type)
     {
         // A history event's seq is the next after the claim's last: the row lock keeps a review committing meanwhile
         // from taking the same seq on PostgreSQL (SQLite has one writer at a time).
@@ -27,7 +28,7 @@ public sealed class DeadlineAlerts(Database database, ClaimStore store, TimeProv
             await c.ExecuteAsync("SELECT 1 FROM applications WHERE id = @id FOR UPDATE", new { id = stage.ApplicationId }, t);
         await InsertOnceAsync(c, t, stage, type, clock.GetUtcNow());
         return await store.SnapshotAsync(c, t, stage.ApplicationId);
-    }, ct);
+    }
 
     private static Task InsertOnceAsync(DbConnection c, DbTransaction t, StageInput stage, string type, DateTimeOffset now) =>
         c.ExecuteAsync(
