@@ -18,14 +18,17 @@ namespace Tongban.Outreach;
 /// How outreach runs, from configuration: <c>Outreach:ServiceApp</c> (the province's government-service app named in
 /// the SMS; 海易办 for the demo province), <c>Outreach:IncludeSubsidy</c> (false: campaigns are for the unemployment
 /// benefit only; true: the monthly timer also runs one for the unemployment subsidy, and administrators may start one),
-/// <c>Outreach:ChunkSize</c> (registry persons looked at per finding step, 5,000).
+/// <c>Outreach:ChunkSize</c> (registry persons looked at per finding step, 5,000), <c>Outreach:Monthly</c> (true: the
+/// timer creates each month's campaign; false: campaigns only when an administrator starts one — the timer still
+/// resumes those a crash interrupted).
 /// </summary>
-public sealed record OutreachOptions(string ServiceApp, bool IncludeSubsidy, int ChunkSize)
+public sealed record OutreachOptions(string ServiceApp, bool IncludeSubsidy, int ChunkSize, bool Monthly = true)
 {
     public static OutreachOptions From(IConfiguration configuration) => new(
         configuration["Outreach:ServiceApp"] is { Length: > 0 } app ? app : "海易办",
         configuration.GetValue("Outreach:IncludeSubsidy", false),
-        Math.Clamp(configuration.GetValue("Outreach:ChunkSize", 5000), 1, 20_000));
+        Math.Clamp(configuration.GetValue("Outreach:ChunkSize", 5000), 1, 20_000),
+        configuration.GetValue("Outreach:Monthly", true));
 
     /// <summary>The service items campaigns may be for here.</summary>
     public IReadOnlyList<string> ServiceItems =>
@@ -117,7 +120,7 @@ public sealed class OutreachCampaigns(Database database, PersonalDataProtector p
         {
             await LockAsync(c, t);
             var period = OutreachRule.CampaignMonth(Deadlines.LocalDate(clock.GetUtcNow()), CampaignDay);
-            foreach (var item in options.ServiceItems)
+            foreach (var item in options.Monthly ? options.ServiceItems : [])
             {
                 var id = MonthlyId(period, item);
                 if (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outreach_campaigns WHERE id = @id", new { id }, t) == 0)

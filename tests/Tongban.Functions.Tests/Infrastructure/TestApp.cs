@@ -82,6 +82,9 @@ public sealed class TestApp : IAsyncDisposable
         $"--Sms:OutboxPath={Path.Combine(store.Folder, "sms-outbox.jsonl")}",
         $"--Archive:Path={Path.Combine(store.Folder, "archive")}",
         "--Logging:LogLevel:Default=Warning",
+        // The month's outreach campaign would text every eligible person a test imports, at a moment of the timer's
+        // choosing; the outreach specs turn it on.
+        "--Outreach:Monthly=false",
     ];
 
     public async Task<HttpClient> StaffAsync(string username)

@@ -25,7 +25,7 @@ public abstract class OutreachSpec(Store store) : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _d = await PayoutDriver.StartAsync(store, new DateTimeOffset(2026, 11, 10, 9, 0, 0, PayoutDriver.China));
+        _d = await PayoutDriver.StartAsync(store, new DateTimeOffset(2026, 11, 10, 9, 0, 0, PayoutDriver.China), "--Outreach:Monthly=true");
         // The timer's start-up run makes the month's campaign over the empty registry; the people come after it.
         await MonthlyCampaignAsync();
         await _d.ImportAsync(Lin.Spell(), Chen.Spell(), Fu.Spell(), Applied.Spell(), Resigned.Spell(reason: "resigned"),
@@ -191,3 +191,22 @@ public abstract class OutreachSpec(Store store) : IAsyncLifetime
 public sealed class OutreachOnSqlite() : OutreachSpec(Store.Sqlite);
 
 public sealed class OutreachOnPostgres() : OutreachSpec(Store.Postgres);
+
+/// <summary>A province that runs outreach only when an administrator starts it (<c>Outreach:Monthly=false</c>).</summary>
+public sealed class OutreachOnDemandOnly
+{
+    [Fact]
+    public async Task The_timer_makes_no_campaign_but_an_administrator_can_start_one()
+    {
+        await using var app = await TestApp.StartAsync(Store.Sqlite, "--Outreach:Monthly=false");
+        var campaigns = app.Services.GetRequiredService<OutreachCampaigns>();
+        Assert.Empty(await campaigns.RequestMonthlyAsync(TestContext.Current.CancellationToken));
+        using var admin = await app.StaffAsync("admin");
+        Assert.Equal(0, (await admin.GetJsonAsync("/api/v1/admin/outreach-campaigns")).GetArrayLength());
+
+        var started = await admin.PostJsonAsync("/api/v1/admin/outreach-campaigns", new { serviceItem = "unemployment-benefit" });
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var listed = Assert.Single((await admin.GetJsonAsync("/api/v1/admin/outreach-campaigns")).EnumerateArray());
+        Assert.Equal((await started.JsonAsync()).GetProperty("id").GetString(), listed.GetProperty("id").GetString());
+    }
+}
