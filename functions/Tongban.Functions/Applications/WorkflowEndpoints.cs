@@ -1,7 +1,10 @@
 using System.Text.Json;
 using Dapper;
 using Microsoft.DurableTask.Client;
+using Tongban.CrossChecks;
 using Tongban.Hosting;
+using Tongban.Hosting.Durable;
+using Tongban.Outreach;
 using Tongban.Payouts;
 using Tongban.Security;
 using Tongban.Storage;
@@ -26,7 +29,12 @@ public sealed record WorkflowView(string InstanceId, string RuntimeStatus, JsonE
 /// <summary>An orchestration an administrator should look at: failed, or missing for a claim or payout run that needs one.</summary>
 public sealed record WorkflowProblem(string InstanceId, string Kind, string RuntimeStatus, string? Failure, DateTimeOffset? LastUpdatedAt);
 
-/// <summary>Failed or stuck orchestrations, and restarting one (administrators).</summary>
+/// <summary>
+/// Failed or stuck orchestrations, and restarting one (administrators): a claim's (instance id = application id), a payout
+/// run's (<c>payout-…</c>), a cross-check match's (<c>cross-check-match-…</c>) or an outreach campaign's
+/// (<c>outreach-…</c>). Unless one is live, a new orchestration starts and continues from the database state; 404 when
+/// the database has no such claim, run, match or campaign.
+/// </summary>
 public static class WorkflowEndpoints
 {
     public static void Map(IEndpointRouteBuilder api)
@@ -35,7 +43,7 @@ public static class WorkflowEndpoints
             .WithSummary("Orchestrations that failed, and claims or payout runs that need one but have none (stuck)");
         api.MapPost("/admin/workflows/{instanceId}/restart", RestartAsync).RequireAuthorization(Principals.AdministratorPolicy)
             .WithName("RestartWorkflow")
-            .WithSummary("Start a claim's or payout run's orchestration again; it continues from the database state");
+            .WithSummary("Start a claim's, payout run's, cross-check match's or outreach campaign's orchestration again; it continues from the database state");
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, DurableTaskClient durable, WorkflowReconciler reconciler,
@@ -59,6 +67,22 @@ public static class WorkflowEndpoints
         var ct = http.RequestAborted;
         if (PayoutRunWorkflows.TryParseInstanceId(instanceId, out var period, out var kind, out var sequence))
             return await RestartRunAsync(instanceId, period, kind, sequence, database, durable, ct);
+        if (instanceId.StartsWith(CrossCheckWorkflows.InstancePrefix, StringComparison.Ordinal))
+        {
+            var matchId = instanceId[CrossCheckWorkflows.InstancePrefix.Length..];
+            if (!await ExistsAsync(database, "SELECT COUNT(*) FROM cross_check_matches WHERE id = @id", matchId, ct))
+                return Problems.NotFound($"Workflow {instanceId}");
+            await CrossCheckWorkflows.StartAsync(durable, matchId, ct);
+            return TypedResults.Accepted("/api/v1/cross-check-matches", await WorkflowView.ForAsync(durable, instanceId, ct));
+        }
+        if (instanceId.StartsWith(OutreachCampaigns.InstancePrefix, StringComparison.Ordinal))
+        {
+            var campaignId = instanceId[OutreachCampaigns.InstancePrefix.Length..];
+            if (!await ExistsAsync(database, "SELECT COUNT(*) FROM outreach_campaigns WHERE id = @id", campaignId, ct))
+                return Problems.NotFound($"Workflow {instanceId}");
+            await OrchestrationStarts.StartOnceAsync(durable, OutreachOrchestrator.Name, campaignId, instanceId, ct);
+            return TypedResults.Accepted($"/api/v1/admin/outreach-campaigns/{campaignId}", await WorkflowView.ForAsync(durable, instanceId, ct));
+        }
         if (!Guid.TryParse(instanceId, out _)) return Problems.NotFound($"Workflow {instanceId}");
         long? recheck;
         await using (var connection = await database.OpenAsync(ct))
@@ -70,6 +94,12 @@ public static class WorkflowEndpoints
         }
         await ClaimWorkflows.StartAsync(durable, new ClaimInput(instanceId, recheck is not null), ct);
         return TypedResults.Accepted($"/api/v1/applications/{instanceId}", await WorkflowView.ForAsync(durable, instanceId, ct));
+    }
+
+    private static async Task<bool> ExistsAsync(Database database, string countSql, string id, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(countSql, new { id }) > 0;
     }
 
     /// <summary>

@@ -89,7 +89,10 @@ public sealed class OutreachCampaigns(Database database, PersonalDataProtector p
          ORDER BY n.sent_at DESC LIMIT 1)
         """;
 
-    public static string InstanceId(string campaignId) => "outreach-" + campaignId;
+    /// <summary>What a campaign's orchestration instance id starts with; the campaign id follows.</summary>
+    public const string InstancePrefix = "outreach-";
+
+    public static string InstanceId(string campaignId) => InstancePrefix + campaignId;
 
     /// <summary>The id of a month's campaign for a service item: the same on every instance, so the timer makes it once.</summary>
     public static string MonthlyId(YearMonth period, string serviceItem) => $"{period}-{serviceItem}";

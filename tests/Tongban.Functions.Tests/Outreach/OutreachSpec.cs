@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Dapper;
+using Microsoft.DurableTask.Client;
 using Tongban.Notifications;
 using Tongban.Outreach;
 using Tongban.Storage;
@@ -218,5 +219,17 @@ public sealed class OutreachOnDemandOnly
         }
         Assert.Equal(id, listed.GetProperty("id").GetString());
         Assert.Equal((0, 0), (listed.GetProperty("found").GetInt64(), listed.GetProperty("sent").GetInt64()));
+
+        // An administrator may start its orchestration again (the workflows page); it continues from the database and,
+        // the campaign being completed, ends at once. Instance ids of no campaign or match are not found.
+        var restarted = await admin.PostAsync($"/api/v1/admin/workflows/outreach-{id}/restart", null);
+        Assert.Equal(HttpStatusCode.Accepted, restarted.StatusCode);
+        Assert.Equal($"outreach-{id}", (await restarted.JsonAsync()).GetProperty("instanceId").GetString());
+        var instance = await app.Services.GetRequiredService<DurableTaskClient>()
+            .WaitForInstanceCompletionAsync($"outreach-{id}", TestContext.Current.CancellationToken);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, instance.RuntimeStatus);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync($"/api/v1/admin/workflows/outreach-{Guid.NewGuid()}/restart", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound,
+            (await admin.PostAsync($"/api/v1/admin/workflows/cross-check-match-{Guid.NewGuid()}/restart", null)).StatusCode);
     }
 }
