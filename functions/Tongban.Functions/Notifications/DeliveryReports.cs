@@ -28,8 +28,12 @@ public sealed record SubscriptionValidationResponse(string ValidationResponse);
 /// Authentication: Event Grid webhooks cannot sign in, so the subscription's endpoint URL carries a shared secret in the
 /// query (<c>key</c>), compared in constant time with <c>Sms:DeliveryReportKey</c>; a wrong or missing key, or no key
 /// configured, is a 401. All reports of a request are recorded in one transaction; a report for a message that already has
-/// one as recent changes nothing (Event Grid delivers at least once), one for an unknown message id is counted and
-/// ignored — never a 5xx, which Event Grid would retry for a day. A bad body is a 400 naming the field (<c>[0].data.messageId</c>).
+/// one as recent changes nothing (Event Grid delivers at least once). A report for an unknown message id may have
+/// overtaken its message: the gateway accepted it, and the deliverer records the id a moment later (within
+/// <c>Sms:RetryAfterSeconds</c>, 120, or the message is sent again). So while the report is younger than twice that, the
+/// answer is <c>503</c> with <c>Retry-After: 10</c> — after the request's other reports are recorded — and Event Grid
+/// delivers the batch again (after 10 s, 30 s, 1 min, …); an older one is counted and ignored, never retried for a day.
+/// A bad body is a 400 naming the field (<c>[0].data.messageId</c>).
 /// </summary>
 public static class DeliveryReports
 {
@@ -43,7 +47,8 @@ public static class DeliveryReports
 
     private sealed record Report(string MessageId, string Status, string? Detail, long At);
 
-    private static async Task<IResult> ReceiveAsync(HttpContext http, Database database, IConfiguration configuration, ILoggerFactory logs)
+    private static async Task<IResult> ReceiveAsync(HttpContext http, Database database, IConfiguration configuration, TimeProvider clock,
+        ILoggerFactory logs)
     {
         if (!Authorized(configuration["Sms:DeliveryReportKey"], http.Request.Query["key"].ToString()))
             return Problems.Of(401, "Unauthorized", "The delivery-report endpoint needs the key configured as Sms:DeliveryReportKey, in the key query parameter.");
@@ -87,7 +92,16 @@ public static class DeliveryReports
                 var detail = Text(report, "deliveryStatusDetails");
                 reports.Add(new Report(messageId, status.ToLowerInvariant(), detail is { Length: > 500 } ? detail[..500] : detail, at.ToUnixTimeMilliseconds()));
             }
-            var result = await RecordAsync(database, reports, http.RequestAborted);
+            var (result, unknownSince) = await RecordAsync(database, reports, http.RequestAborted);
+            var overtaken = clock.GetUtcNow().ToUnixTimeMilliseconds()
+                            - 2 * 1000L * configuration.GetValue("Sms:RetryAfterSeconds", 120);
+            if (unknownSince is { } youngest && youngest > overtaken)
+            {
+                http.Response.Headers.RetryAfter = "10";
+                return Problems.Of(503, "Message not recorded yet",
+                    "A report is for a message id not recorded yet: the message may have been accepted by the gateway moments ago. Deliver the events again.",
+                    new Dictionary<string, object?> { ["recorded"] = result.Recorded, ["unknown"] = result.Unknown });
+            }
             if (result.Unknown > 0) logs.CreateLogger(typeof(DeliveryReports).FullName!).LogWarning("{Unknown} SMS delivery report(s) for message ids no message was sent with", result.Unknown);
             return TypedResults.Ok(result);
         }
@@ -95,14 +109,16 @@ public static class DeliveryReports
 
     /// <summary>
     /// Records the reports in one transaction: a message's status is the latest report's by <c>receivedTimestamp</c>;
-    /// the same report again, or an older one, changes nothing.
+    /// the same report again, or an older one, changes nothing. Also returns the latest <c>receivedTimestamp</c> (Unix
+    /// milliseconds) of the reports for unknown message ids, if any.
     /// </summary>
-    private static Task<DeliveryReportResult> RecordAsync(Database database, List<Report> reports, CancellationToken ct) =>
+    private static Task<(DeliveryReportResult Result, long? UnknownSince)> RecordAsync(Database database, List<Report> reports, CancellationToken ct) =>
         reports.Count == 0
-            ? Task.FromResult(new DeliveryReportResult(0, 0, 0, 0))
+            ? Task.FromResult((new DeliveryReportResult(0, 0, 0, 0), (long?)null))
             : database.InTransactionAsync(async (c, t) =>
             {
                 var (recorded, duplicates, unknown) = (0, 0, 0);
+                long? unknownSince = null;
                 foreach (var report in reports)
                 {
                     var changed = await c.ExecuteAsync(
@@ -113,9 +129,13 @@ public static class DeliveryReports
                     if (changed > 0) recorded++;
                     else if (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM notifications WHERE gateway_message_id = @MessageId", report, t) > 0)
                         duplicates++;
-                    else unknown++;
+                    else
+                    {
+                        unknown++;
+                        unknownSince = Math.Max(unknownSince ?? long.MinValue, report.At);
+                    }
                 }
-                return new DeliveryReportResult(reports.Count, recorded, duplicates, unknown);
+                return (new DeliveryReportResult(reports.Count, recorded, duplicates, unknown), unknownSince);
             }, ct);
 
     private static bool Authorized(string? configured, string given) =>

@@ -47,6 +47,9 @@ public abstract class DeliveryReportSpec(Store store) : IAsyncLifetime
 
     private Database Database => _d.App.Services.GetRequiredService<Database>();
 
+    /// <summary>The app's clock (Tuesday 10 November 2026, 09:00 China time).</summary>
+    private DateTimeOffset Now => _d.App.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+
     private static object Report(string messageId, string status, DateTimeOffset at) => new
     {
         id = Guid.NewGuid().ToString(), topic = "/subscriptions/x/resourceGroups/y/providers/Microsoft.Communication/communicationServices/z",
@@ -118,7 +121,7 @@ public abstract class DeliveryReportSpec(Store store) : IAsyncLifetime
         var first = await (await PostAsync(new[] { Report(_messageId, "Failed", at) })).JsonAsync();
         Assert.Equal(1, first.GetProperty("recorded").GetInt32());
 
-        var again = await PostAsync(new[] { Report(_messageId, "Failed", at), Report(_messageId, "Delivered", at.AddMinutes(-5)), Report("Outgoing_unknown", "Delivered", at) });
+        var again = await PostAsync(new[] { Report(_messageId, "Failed", at), Report(_messageId, "Delivered", at.AddMinutes(-5)), Report("Outgoing_unknown", "Delivered", Now.AddMinutes(-5)) });
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         var result = await again.JsonAsync();
         Assert.Equal(3, result.GetProperty("received").GetInt32());
@@ -126,6 +129,30 @@ public abstract class DeliveryReportSpec(Store store) : IAsyncLifetime
         Assert.Equal(2, result.GetProperty("duplicates").GetInt32());
         Assert.Equal(1, result.GetProperty("unknown").GetInt32());
         Assert.Equal("failed", (await ReceivedSmsAsync()).GetProperty("deliveryStatus").GetString());
+    }
+
+    [Fact]
+    public async Task A_report_that_overtook_its_message_is_asked_again_and_recorded_once_the_message_id_is()
+    {
+        // The gateway accepted a message and reported its delivery before the deliverer recorded the id.
+        var report = Report("Outgoing_overtaken", "Failed", Now.AddSeconds(5));
+        var early = await PostAsync(new[] { report, Report(_messageId, "Failed", Now.AddSeconds(5)) });
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, early.StatusCode);
+        Assert.Equal("10", early.Headers.GetValues("Retry-After").Single());
+        Assert.Equal(1, (await early.JsonAsync()).GetProperty("recorded").GetInt32());
+        Assert.Equal("failed", (await ReceivedSmsAsync()).GetProperty("deliveryStatus").GetString());
+
+        await Database.InTransactionAsync((c, t) => c.ExecuteAsync(
+            """
+            INSERT INTO notifications (application_id, dedupe_key, template, to_enc, body, parts, status, created_at, sent_at, gateway_message_id)
+            SELECT application_id, 'overtaken', template, to_enc, body, parts, 'sent', created_at, created_at, 'Outgoing_overtaken'
+            FROM notifications WHERE application_id = @_application AND template = 'received'
+            """,
+            new { _application }, t), TestContext.Current.CancellationToken);
+        var redelivered = await PostAsync(new[] { report, Report(_messageId, "Failed", Now.AddSeconds(5)) });
+        Assert.Equal(HttpStatusCode.OK, redelivered.StatusCode);
+        var result = await redelivered.JsonAsync();
+        Assert.Equal((1, 1, 0), (result.GetProperty("recorded").GetInt32(), result.GetProperty("duplicates").GetInt32(), result.GetProperty("unknown").GetInt32()));
     }
 
     [Fact]
