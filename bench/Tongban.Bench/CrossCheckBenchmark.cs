@@ -36,7 +36,7 @@ public static class CrossCheckBenchmark
             $"--Database:Provider={provider}", $"--ConnectionStrings:Tongban={store.ConnectionString}",
             $"--PersonalData:EncryptionKey={Convert.ToBase64String(encryption)}", $"--PersonalData:IndexKey={Convert.ToBase64String(index)}",
             "--Demo:Enabled=false", "--Durable:InProcess=false", $"--Archive:Path={Path.Combine(store.Folder, "archive")}",
-            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Tongban.CrossChecks.CrossCheckImport=Information",
         ]);
         var db = app.Services.GetRequiredService<Database>();
         var start = YearMonth.Of(Deadlines.LocalDate(DateTimeOffset.UtcNow)).AddMonths(-3);

@@ -1,7 +1,9 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Globalization;
 using CsvHelper;
 using Dapper;
+using Microsoft.Data.Sqlite;
 using Npgsql;
 using NpgsqlTypes;
 using Tongban.Domain.Claims;
@@ -25,30 +27,59 @@ public sealed record CrossCheckImportResult(string RunId, int Lines, int Matched
 /// <summary>
 /// Imports the national comparison system's result (contract: Cross-province checks; Shijiazhuang's monthly 跨省比对,
 /// seed 001): CSV <c>idNumber,name,province,kind,since[,until]</c>, dates YYYY-MM-DD, <c>until</c> empty while the period
-/// goes on. One transaction, streamed: each line is checked and staged with its identity number's blind index (never the
-/// number; SQLite a prepared insert, PostgreSQL binary COPY), then matched set-based against the recipients by that index
-/// — no per-row decryption — by months, not status (<see cref="CrossCheckRules.Overlap"/>), and each new match suspends its
-/// claim (<see cref="CrossCheckMatches"/>). Memory does not grow with the file: only rejected lines are kept.
+/// goes on. Streamed in two passes, memory bounded whatever the file's length (only rejected lines are kept):
+/// <list type="number">
+/// <item>Each line is checked and staged with its identity number's blind index (never the number) in a temporary table
+/// of the importing connection — private to it, gone with it, and on SQLite no hold on the single writer (SQLite a
+/// prepared insert, PostgreSQL binary COPY).</item>
+/// <item>One query reads the staged lines in blind-index order, numbering repeats of a line (the duplicates) and joining
+/// each to the person's recipient claim — probes in key order through an index of recipient claims only, no per-row
+/// decryption — and returns the lines that are duplicates, strangers or matches, judged by months, not status
+/// (<see cref="CrossCheckRules.Overlap"/>). Each match is stored and suspends its claim (<see cref="CrossCheckMatches"/>),
+/// <see cref="MatchesPerCommit"/> to a commit.</item>
+/// </list>
+/// The run is <c>importing</c> until its last commit: a process that dies mid-import leaves it so, with the counts it
+/// committed, and the matches it committed suspended; the same file imported again stores, suspends and texts only the
+/// rest (the matches' unique key).
 /// </summary>
-public sealed class CrossCheckImport(Database database, PersonalDataProtector protector, CrossCheckMatches matches, TimeProvider clock)
+public sealed class CrossCheckImport(Database database, PersonalDataProtector protector, CrossCheckMatches matches, TimeProvider clock,
+    ILogger<CrossCheckImport> log)
 {
     public static readonly string[] Header = ["idNumber", "name", "province", "kind", "since"];
+
+    /// <summary>
+    /// Matches stored and suspended per transaction: each suspension is a claim transition (history line, SMS), about half
+    /// a millisecond, so a commit holds SQLite's single writer well under a second and intake goes on meanwhile.
+    /// </summary>
+    public const int MatchesPerCommit = 1_000;
+
+    /// <summary>Lines staged per transaction of the temporary table (SQLite): bounds its journal, takes no writer lock.</summary>
+    private const int LinesPerStagingCommit = 50_000;
 
     private const string NotRecipient = "idNumber: not a current benefit recipient (no approved or suspended claim) / 非在领失业保险金人员";
     private const string Duplicate = "duplicate: the same idNumber, province, kind and since as an earlier line / 重复行";
 
-    /// <summary>Recipient claims (approved or suspended benefit) joined to the staged lines by the blind index.</summary>
-    private const string RecipientJoin =
-        """
-        applications a ON a.person_key = l.person_key AND a.status IN ('approved', 'suspended')
-            AND a.service_item = 'unemployment-benefit' AND a.entitlement_months IS NOT NULL
-        """;
-
     /// <summary>
-    /// The line's period shares a month with the entitlement: <see cref="CrossCheckRules.Overlap"/> as SQL for a claim not
-    /// stopped (recipients are approved or suspended), months compared as 'YYYY-MM' text.
+    /// The staged lines in blind-index order, each with its rank among lines of the same identity number, province, kind
+    /// and since (above 1: a duplicate), joined to the person's recipient claim (approved or suspended benefit; at most one
+    /// is open), keeping duplicates, strangers and lines whose period shares a month with the entitlement —
+    /// <see cref="CrossCheckRules.Overlap"/> as SQL for a claim not stopped, months compared as 'YYYY-MM' text — with the
+    /// months both cover. SQLite is held to the covering index of recipient claims (its planner otherwise takes the
+    /// person index and reads each claim's row); PostgreSQL chooses its join.
     /// </summary>
-    private const string OverlapSql = "substr(l.since, 1, 7) <= a.end_month AND (l.until IS NULL OR substr(l.until, 1, 7) >= a.start_month)";
+    private static string ClassifySql(DatabaseProvider provider) =>
+        $"""
+        SELECT l.line, l.n, a.id AS application_id, a.insuring_city, l.province, l.kind, l.since, l.until,
+               CASE WHEN a.start_month > substr(l.since, 1, 7) THEN a.start_month ELSE substr(l.since, 1, 7) END AS overlap_from,
+               CASE WHEN l.until IS NOT NULL AND substr(l.until, 1, 7) < a.end_month THEN substr(l.until, 1, 7) ELSE a.end_month END AS overlap_to
+        FROM (SELECT line, person_key, province, kind, since, until,
+                     row_number() OVER (PARTITION BY person_key, province, kind, since ORDER BY line) AS n
+              FROM cross_check_staging) l
+        LEFT JOIN applications a {(provider == DatabaseProvider.Sqlite ? "INDEXED BY ix_applications_recipients " : "")}ON a.person_key = l.person_key AND a.status IN ('approved', 'suspended')
+            AND a.service_item = 'unemployment-benefit' AND a.entitlement_months IS NOT NULL
+        WHERE l.n > 1 OR a.id IS NULL
+           OR (substr(l.since, 1, 7) <= a.end_month AND (l.until IS NULL OR substr(l.until, 1, 7) >= a.start_month))
+        """;
 
     /// <exception cref="InvalidCsvException">The header cannot be read or lacks a column: nothing is imported.</exception>
     public async Task<CrossCheckImportResult> ImportCsvAsync(Stream stream, string actor, CancellationToken ct)
@@ -67,56 +98,63 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
 
         var runId = Guid.NewGuid().ToString();
         var now = clock.GetUtcNow();
-        var rejected = new List<LineReport>();
-        var lines = ReadAsync(csv, Deadlines.LocalDate(now), rejected, ct);
-        return await database.InTransactionAsync(async (c, t) =>
-        {
-            await CrossCheckMatches.CreateRunAsync(c, t, runId, CrossCheckSources.National, actor, now);
-            var read = database.Provider == DatabaseProvider.Postgres
-                ? await CopyAsync((NpgsqlConnection)c, t, runId, lines, rejected, ct)
-                : await InsertAsync(c, t, runId, lines, rejected, ct);
+        var watch = Stopwatch.StartNew();
+        // Committed before any line is read: a process that dies from here on leaves a run recognisably incomplete.
+        await database.InTransactionAsync((c, t) => CrossCheckMatches.CreateRunAsync(c, t, runId, CrossCheckSources.National, actor, now, completed: false), ct);
 
-            int matched = 0, notRecipients = 0;
-            await using (var reader = await c.ExecuteReaderAsync(
-                             $"""
-                              SELECT l.line, CASE WHEN a.id IS NULL THEN 0 ELSE 1 END AS recipient FROM cross_check_lines l LEFT JOIN {RecipientJoin}
-                              WHERE l.run_id = @runId AND (a.id IS NULL OR ({OverlapSql}))
-                              """, new { runId }, t))
+        var rejected = new List<LineReport>();
+        await using var staging = await OpenStagingAsync(ct);
+        try
+        {
+            Counts read;
+            using (var hasher = protector.CreatePersonKeyHasher())
             {
-                while (await reader.ReadAsync(ct))
-                {
-                    if (reader.GetInt64(1) == 1) matched++;
-                    else
-                    {
-                        notRecipients++;
-                        rejected.Add(new LineReport((int)reader.GetInt64(0), [NotRecipient]));
-                    }
-                }
+                var lines = ReadAsync(csv, hasher, Deadlines.LocalDate(now), rejected, ct);
+                read = staging is NpgsqlConnection npgsql ? await CopyAsync(npgsql, lines, ct) : await InsertAsync((SqliteConnection)staging, lines, ct);
             }
-            var (deadlineAt, contestUntil) = matches.Windows(now);
-            await c.ExecuteAsync(
-                $"""
-                 INSERT INTO cross_check_matches (id, application_id, insuring_city, run_id, source, province, kind, since, until,
-                                                  overlap_from, overlap_to, status, created_at, deadline_at, contest_until)
-                 SELECT {matches.NewIdSql}, a.id, a.insuring_city, @runId, 'national', l.province, l.kind, l.since, l.until,
-                        CASE WHEN a.start_month > substr(l.since, 1, 7) THEN a.start_month ELSE substr(l.since, 1, 7) END,
-                        CASE WHEN l.until IS NOT NULL AND substr(l.until, 1, 7) < a.end_month THEN substr(l.until, 1, 7) ELSE a.end_month END,
-                        'open', @at, @deadlineAt, @contestUntil
-                 FROM cross_check_lines l JOIN {RecipientJoin}
-                 WHERE l.run_id = @runId AND {OverlapSql}
-                 ON CONFLICT (application_id, province, kind, since) DO NOTHING
-                 """, new { runId, at = now.ToUnixTimeMilliseconds(), deadlineAt, contestUntil }, t, commandTimeout: 0);
-            var suspended = await matches.SuspendNewAsync(c, t, runId, now);
-            await c.ExecuteAsync("DELETE FROM cross_check_lines WHERE run_id = @runId", new { runId }, t, commandTimeout: 0);
-            var noOverlap = read.Staged - matched - notRecipients;
-            await c.ExecuteAsync(
+            var stagedIn = watch.Elapsed;
+            await database.InTransactionAsync((c, t) => c.ExecuteAsync("UPDATE cross_check_runs SET lines = @lines WHERE id = @runId",
+                new { runId, lines = read.Lines }, t), ct);
+
+            var (matched, suspended, skipped) = await MatchAsync(staging, runId, now, rejected, ct);
+            var noOverlap = read.Staged - matched - skipped;
+            await database.InTransactionAsync((c, t) => c.ExecuteAsync(
                 """
-                UPDATE cross_check_runs SET lines = @lines, matched = @matched, suspended = @suspended, no_overlap = @noOverlap, rejected = @rejected
+                UPDATE cross_check_runs SET status = @completed, completed_at = @at, lines = @lines, matched = @matched, suspended = @suspended,
+                    no_overlap = @noOverlap, rejected = @rejected
                 WHERE id = @runId
-                """, new { runId, lines = read.Lines, matched, suspended, noOverlap, rejected = rejected.Count }, t);
+                """,
+                new
+                {
+                    runId, completed = RunStatus.Completed, at = clock.GetUtcNow().ToUnixTimeMilliseconds(), lines = read.Lines, matched, suspended,
+                    noOverlap, rejected = rejected.Count,
+                }, t), ct);
+            log.LogInformation(
+                "Cross-check run {RunId}: {Lines} lines read and staged in {StagedSeconds:F1} s, matched in {MatchedSeconds:F1} s: {Matched} matched, {Suspended} suspended, {Rejected} rejected",
+                runId, read.Lines, stagedIn.TotalSeconds, (watch.Elapsed - stagedIn).TotalSeconds, matched, suspended, rejected.Count);
             return new CrossCheckImportResult(runId, read.Lines, matched, suspended, matched - suspended, noOverlap,
                 rejected.OrderBy(r => r.Line).ToList());
-        }, ct);
+        }
+        finally
+        {
+            // A pooled session outlives the import: its temporary table and memory setting must not.
+            if (staging is NpgsqlConnection) await staging.ExecuteAsync("DROP TABLE IF EXISTS cross_check_staging; RESET work_mem");
+        }
+    }
+
+    /// <summary>
+    /// The connection that stages and reads the lines. SQLite: a connection of its own, outside the pool, so that its
+    /// temporary table and caches end with it — 64 MB of page cache for the store (the recipients' index, probed in key
+    /// order) and 32 MB for the temporary database, and the sorter may use a second thread. PostgreSQL: a pooled session
+    /// (reset when returned).
+    /// </summary>
+    private async Task<DbConnection> OpenStagingAsync(CancellationToken ct)
+    {
+        if (database.Provider == DatabaseProvider.Postgres) return await database.OpenAsync(ct);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder(database.ConnectionString) { Pooling = false }.ToString());
+        await connection.OpenAsync(ct);
+        await connection.ExecuteAsync("PRAGMA cache_size = -65536; PRAGMA temp.cache_size = -32768; PRAGMA threads = 2");
+        return connection;
     }
 
     private sealed record StagedLine(int Line, string PersonKey, string Province, string Kind, string Since, string? Until);
@@ -124,96 +162,177 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
     /// <summary>Lines read (all, including bad ones) and lines staged.</summary>
     private readonly record struct Counts(int Lines, int Staged);
 
-    /// <summary>SQLite: one prepared insert per line in the import's transaction, appended; duplicates found after.</summary>
-    private static async Task<Counts> InsertAsync(DbConnection c, DbTransaction t, string runId, IAsyncEnumerable<(int Read, StagedLine? Line)> lines,
-        List<LineReport> rejected, CancellationToken ct)
+    /// <summary>A line the classifying query returned as a match: the claim and the months both cover.</summary>
+    private sealed record PendingMatch(string ApplicationId, string InsuringCity, string Province, string Kind, string Since, string? Until,
+        string OverlapFrom, string OverlapTo);
+
+    /// <summary>
+    /// SQLite: a temporary table of this connection, filled by one prepared insert with reused parameters, in deferred
+    /// transactions of <see cref="LinesPerStagingCommit"/> lines that write only the temporary database (no lock on the
+    /// store, so other writers go on).
+    /// </summary>
+    private static async Task<Counts> InsertAsync(SqliteConnection c, IAsyncEnumerable<(int Read, StagedLine? Line)> lines, CancellationToken ct)
     {
-        await using var insert = c.CreateCommand();
-        insert.Transaction = t;
-        insert.CommandText =
+        await c.ExecuteAsync(
             """
-            INSERT INTO cross_check_lines (run_id, line, person_key, province, kind, since, until)
-            VALUES ($run, $line, $key, $province, $kind, $since, $until)
-            """;
-        var parameters = new[] { "$run", "$line", "$key", "$province", "$kind", "$since", "$until" }.Select(name =>
-        {
-            var p = insert.CreateParameter();
-            p.ParameterName = name;
-            insert.Parameters.Add(p);
-            return p;
-        }).ToArray();
-        parameters[0].Value = runId;
-        insert.Prepare();
+            DROP TABLE IF EXISTS temp.cross_check_staging;
+            CREATE TEMP TABLE cross_check_staging (line INTEGER NOT NULL, person_key TEXT NOT NULL, province TEXT NOT NULL, kind TEXT NOT NULL,
+                                                   since TEXT NOT NULL, until TEXT);
+            """);
+        await using var insert = c.CreateCommand();
+        insert.CommandText = "INSERT INTO temp.cross_check_staging VALUES ($line, $key, $province, $kind, $since, $until)";
+        var parameters = new[] { "$line", "$key", "$province", "$kind", "$since", "$until" }.Select(name => insert.Parameters.Add(name, SqliteType.Text)).ToArray();
+        parameters[0].SqliteType = SqliteType.Integer;
         int read = 0, staged = 0;
-        await foreach (var (count, line) in lines.WithCancellation(ct))
+        var transaction = c.BeginTransaction(deferred: true);
+        try
         {
-            read = count;
-            if (line is null) continue;
-            parameters[1].Value = line.Line;
-            parameters[2].Value = line.PersonKey;
-            parameters[3].Value = line.Province;
-            parameters[4].Value = line.Kind;
-            parameters[5].Value = line.Since;
-            parameters[6].Value = (object?)line.Until ?? DBNull.Value;
-            insert.ExecuteNonQuery();
-            staged++;
+            insert.Transaction = transaction;
+            insert.Prepare();
+            await foreach (var (count, line) in lines.WithCancellation(ct))
+            {
+                read = count;
+                if (line is null) continue;
+                parameters[0].Value = line.Line;
+                parameters[1].Value = line.PersonKey;
+                parameters[2].Value = line.Province;
+                parameters[3].Value = line.Kind;
+                parameters[4].Value = line.Since;
+                parameters[5].Value = (object?)line.Until ?? DBNull.Value;
+                insert.ExecuteNonQuery();
+                if (++staged % LinesPerStagingCommit != 0) continue;
+                transaction.Commit();
+                transaction.Dispose();
+                transaction = c.BeginTransaction(deferred: true);
+                insert.Transaction = transaction;
+            }
+            transaction.Commit();
         }
-        return new Counts(read, staged - await RemoveDuplicatesAsync(c, t, runId, rejected));
+        finally
+        {
+            transaction.Dispose();
+        }
+        return new Counts(read, staged);
     }
 
-    /// <summary>PostgreSQL: binary COPY into the unlogged staging table, then duplicates found and removed set-based.</summary>
-    private static async Task<Counts> CopyAsync(NpgsqlConnection c, DbTransaction t, string runId, IAsyncEnumerable<(int Read, StagedLine? Line)> lines,
-        List<LineReport> rejected, CancellationToken ct)
+    /// <summary>PostgreSQL: binary COPY into a temporary table of this session (no WAL), then statistics for the planner.</summary>
+    private static async Task<Counts> CopyAsync(NpgsqlConnection c, IAsyncEnumerable<(int Read, StagedLine? Line)> lines, CancellationToken ct)
     {
+        await c.ExecuteAsync(
+            """
+            DROP TABLE IF EXISTS cross_check_staging;
+            CREATE TEMP TABLE cross_check_staging (line BIGINT NOT NULL, person_key TEXT NOT NULL, province TEXT NOT NULL, kind TEXT NOT NULL,
+                                                   since TEXT NOT NULL, until TEXT);
+            """);
         int read = 0, copied = 0;
         await using (var copy = await c.BeginBinaryImportAsync(
-                         "COPY cross_check_lines (run_id, line, person_key, province, kind, since, until) FROM STDIN (FORMAT BINARY)", ct))
+                         "COPY cross_check_staging (line, person_key, province, kind, since, until) FROM STDIN (FORMAT BINARY)", ct))
         {
             await foreach (var (count, line) in lines.WithCancellation(ct))
             {
                 read = count;
                 if (line is null) continue;
-                copy.StartRow();
-                copy.Write(runId, NpgsqlDbType.Text);
-                copy.Write((long)line.Line, NpgsqlDbType.Bigint);
-                copy.Write(line.PersonKey, NpgsqlDbType.Text);
-                copy.Write(line.Province, NpgsqlDbType.Text);
-                copy.Write(line.Kind, NpgsqlDbType.Text);
-                copy.Write(line.Since, NpgsqlDbType.Text);
-                if (line.Until is null) copy.WriteNull();
-                else copy.Write(line.Until, NpgsqlDbType.Text);
+                await copy.StartRowAsync(ct);
+                await copy.WriteAsync((long)line.Line, NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(line.PersonKey, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(line.Province, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(line.Kind, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(line.Since, NpgsqlDbType.Text, ct);
+                if (line.Until is null) await copy.WriteNullAsync(ct);
+                else await copy.WriteAsync(line.Until, NpgsqlDbType.Text, ct);
                 copied++;
             }
             await copy.CompleteAsync(ct);
         }
-        await c.ExecuteAsync("SET LOCAL work_mem = '64MB'", transaction: t);
-        return new Counts(read, copied - await RemoveDuplicatesAsync(c, t, runId, rejected));
+        // The classifying query sorts every staged line once; in memory rather than in many temporary files.
+        await c.ExecuteAsync("ANALYZE cross_check_staging; SET work_mem = '256MB'");
+        return new Counts(read, copied);
     }
 
     /// <summary>
-    /// A line with the same identity number, province, kind and since as an earlier one is reported and removed from the
-    /// staging rows, set-based (one sort of the run's lines); returns how many.
+    /// Streams <see cref="ClassifySql"/> on the staging connection: duplicates and strangers are reported, matches stored
+    /// and suspended <see cref="MatchesPerCommit"/> at a time in their own transactions (another connection), each commit
+    /// also recording the run's counts so far. Returns the matched lines (new or matched before), the new matches, and the
+    /// lines rejected here.
     /// </summary>
-    private static async Task<int> RemoveDuplicatesAsync(DbConnection c, DbTransaction t, string runId, List<LineReport> rejected)
+    private async Task<(int Matched, int Suspended, int Rejected)> MatchAsync(DbConnection staging, string runId, DateTimeOffset now,
+        List<LineReport> rejected, CancellationToken ct)
     {
-        var duplicates = (await c.QueryAsync<long>(
-            """
-            DELETE FROM cross_check_lines WHERE run_id = @runId AND line IN (
-                SELECT line FROM (SELECT line, row_number() OVER (PARTITION BY person_key, province, kind, since ORDER BY line) AS n
-                                  FROM cross_check_lines WHERE run_id = @runId) d
-                WHERE n > 1)
-            RETURNING line
-            """, new { runId }, t, commandTimeout: 0)).ToList();
-        rejected.AddRange(duplicates.Select(line => new LineReport((int)line, [Duplicate])));
-        return duplicates.Count;
+        int matched = 0, suspended = 0, skipped = 0;
+        var pending = new List<PendingMatch>(MatchesPerCommit);
+        await using (var reader = await staging.ExecuteReaderAsync(new CommandDefinition(ClassifySql(database.Provider), commandTimeout: 0,
+                         cancellationToken: ct)))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                var line = (int)reader.GetInt64(0);
+                if (reader.GetInt64(1) > 1)
+                {
+                    rejected.Add(new LineReport(line, [Duplicate]));
+                    skipped++;
+                }
+                else if (reader.IsDBNull(2))
+                {
+                    rejected.Add(new LineReport(line, [NotRecipient]));
+                    skipped++;
+                }
+                else
+                {
+                    pending.Add(new PendingMatch(reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6),
+                        reader.IsDBNull(7) ? null : reader.GetString(7), reader.GetString(8), reader.GetString(9)));
+                    if (pending.Count < MatchesPerCommit) continue;
+                    matched += pending.Count;
+                    suspended += await StoreAsync(runId, pending, matched, suspended, now, ct);
+                    pending.Clear();
+                }
+            }
+        }
+        matched += pending.Count;
+        suspended += await StoreAsync(runId, pending, matched, suspended, now, ct);
+        return (matched, suspended, skipped);
     }
+
+    /// <summary>
+    /// One commit: the matches not stored before (the unique application + province + kind + since), each suspending its
+    /// claim, and the run's counts so far. Returns how many were new.
+    /// </summary>
+    private Task<int> StoreAsync(string runId, IReadOnlyList<PendingMatch> pending, int matchedSoFar, int suspendedBefore, DateTimeOffset now,
+        CancellationToken ct) =>
+        database.InTransactionAsync(async (c, t) =>
+        {
+            var (deadlineAt, contestUntil) = matches.Windows(now);
+            var stored = new List<string>(pending.Count);
+            foreach (var m in pending)
+            {
+                var id = await c.ExecuteScalarAsync<string?>(
+                    """
+                    INSERT INTO cross_check_matches (id, application_id, insuring_city, run_id, source, province, kind, since, until,
+                                                     overlap_from, overlap_to, status, created_at, deadline_at, contest_until)
+                    VALUES (@id, @applicationId, @city, @runId, 'national', @province, @kind, @since, @until, @from, @to, 'open', @at,
+                            @deadlineAt, @contestUntil)
+                    ON CONFLICT (application_id, province, kind, since) DO NOTHING
+                    RETURNING id
+                    """,
+                    new
+                    {
+                        id = Guid.NewGuid().ToString(), applicationId = m.ApplicationId, city = m.InsuringCity, runId, province = m.Province, kind = m.Kind,
+                        since = m.Since, until = m.Until, from = m.OverlapFrom, to = m.OverlapTo, at = now.ToUnixTimeMilliseconds(), deadlineAt,
+                        contestUntil,
+                    }, t);
+                if (id is not null) stored.Add(id);
+            }
+            var suspended = await matches.SuspendNewAsync(c, t, stored, now);
+            await c.ExecuteAsync("UPDATE cross_check_runs SET matched = @matched, suspended = @suspended WHERE id = @runId",
+                new { runId, matched = matchedSoFar, suspended = suspendedBefore + suspended }, t);
+            return suspended;
+        }, ct);
 
     /// <summary>
     /// Each line with how many have been read so far: checked, and either a line to stage (its identity number turned into
     /// the blind index) or null, its reasons added to <paramref name="rejected"/>. A broken record ends the file there.
     /// </summary>
-    private async IAsyncEnumerable<(int Read, StagedLine? Line)> ReadAsync(CsvReader csv, DateOnly today, List<LineReport> rejected,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    private static async IAsyncEnumerable<(int Read, StagedLine? Line)> ReadAsync(CsvReader csv, PersonKeyHasher hasher, DateOnly today,
+        List<LineReport> rejected, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         var hasUntil = csv.TryGetFieldIndex("until", out var untilIndex);
         csv.TryGetFieldIndex("idNumber", out var idIndex);
@@ -255,13 +374,33 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
                 yield return (read, null);
                 continue;
             }
-            yield return (read, new StagedLine(line, protector.PersonKey(document!.Number), province, kind, Iso(since!.Value),
+            yield return (read, new StagedLine(line, hasher.PersonKey(document!.Number), province, kind, Iso(since!.Value),
                 until is { } u ? Iso(u) : null));
         }
     }
 
-    private static DateOnly? Date(string text) =>
-        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+    /// <summary>
+    /// A YYYY-MM-DD date that exists, or null. Read digit by digit: the culture-aware parser compared the separators
+    /// through the culture's collation and took a fifth of the reading time of a comparison file.
+    /// </summary>
+    private static DateOnly? Date(string text)
+    {
+        if (text.Length != 10 || text[4] != '-' || text[7] != '-') return null;
+        if (!Number(text.AsSpan(0, 4), out var year) || !Number(text.AsSpan(5, 2), out var month) || !Number(text.AsSpan(8, 2), out var day)) return null;
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month)) return null;
+        return new DateOnly(year, month, day);
+
+        static bool Number(ReadOnlySpan<char> digits, out int value)
+        {
+            value = 0;
+            foreach (var c in digits)
+            {
+                if (!char.IsAsciiDigit(c)) return false;
+                value = value * 10 + (c - '0');
+            }
+            return true;
+        }
+    }
 
     private static string Iso(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -53,7 +53,7 @@ public abstract class CrossCheckSpec(Store store) : IAsyncLifetime
         Assert.Equal((1, 0, 1), (second.GetProperty("matched").GetInt32(), second.GetProperty("suspended").GetInt32(),
             second.GetProperty("alreadyMatched").GetInt32()));
         Assert.Equal(1, await _d.CountAsync("SELECT COUNT(*) FROM cross_check_matches"));
-        Assert.Equal(0, await _d.CountAsync("SELECT COUNT(*) FROM cross_check_lines"));
+        Assert.Equal(2, await _d.CountAsync("SELECT COUNT(*) FROM cross_check_runs WHERE status = 'completed' AND completed_at IS NOT NULL"));
         Assert.Equal("suspended", await _d.StatusAsync(_wang));
         Assert.Single(await _d.HistoryAsync(_wang), t => t == "cross-check-suspended");
         var sms = Assert.Single(await _d.SmsAsync(_wang, "cross-check-held")).GetProperty("body").GetString()!;
