@@ -1,11 +1,16 @@
+using System.Buffers.Binary;
 using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using CsvHelper;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using NpgsqlTypes;
+using SQLitePCL;
+using Tongban.Domain;
 using Tongban.Domain.Claims;
 using Tongban.Domain.CrossChecks;
 using Tongban.Domain.Identifiers;
@@ -27,16 +32,18 @@ public sealed record CrossCheckImportResult(string RunId, int Lines, int Matched
 /// <summary>
 /// Imports the national comparison system's result (contract: Cross-province checks; Shijiazhuang's monthly 跨省比对,
 /// seed 001): CSV <c>idNumber,name,province,kind,since[,until]</c>, dates YYYY-MM-DD, <c>until</c> empty while the period
-/// goes on. Streamed in two passes, memory bounded whatever the file's length (only rejected lines are kept):
+/// goes on. Memory grows with the recipients, never with the file (only rejected lines are kept):
 /// <list type="number">
-/// <item>Each line is checked and staged with its identity number's blind index (never the number) in a temporary table
-/// of the importing connection — private to it, gone with it, and on SQLite no hold on the single writer (SQLite a
-/// prepared insert, PostgreSQL binary COPY).</item>
-/// <item>One query reads the staged lines in blind-index order, numbering repeats of a line (the duplicates) and joining
-/// each to the person's recipient claim — probes in key order through an index of recipient claims only, no per-row
-/// decryption — and returns the lines that are duplicates, strangers or matches, judged by months, not status
-/// (<see cref="CrossCheckRules.Overlap"/>). Each match is stored and suspends its claim (<see cref="CrossCheckMatches"/>),
-/// <see cref="MatchesPerCommit"/> to a commit, while the query reads on.</item>
+/// <item>The recipient claims (approved or suspended benefit) are read once: each person's blind index and paid months.</item>
+/// <item>Each line is checked, its identity number turned into the blind index (never stored), and judged at once against
+/// the person's claim by months, not status (<see cref="CrossCheckRules.Overlap"/>): a match, a stranger (no recipient
+/// claim) or no overlap. It is staged in a temporary table of the importing connection — private to it, gone with it, on
+/// SQLite no hold on the single writer — as its line number, a 128-bit hash of what makes two lines duplicates (person,
+/// province, kind, since) and its verdict; a match also with its evidence (SQLite a prepared insert, PostgreSQL binary
+/// COPY).</item>
+/// <item>One sort of those narrow rows by hash and line finds the duplicates (every line after the first of its hash) and
+/// hands over the rest in order: strangers reported, matches stored — each suspending its claim
+/// (<see cref="CrossCheckMatches"/>) — <c>CrossChecks:MatchesPerCommit</c> to a transaction, while the sort reads on.</item>
 /// </list>
 /// The run is <c>importing</c> until its last commit: a process that dies mid-import leaves it so, with the counts it
 /// committed, and the matches it committed suspended; the same file imported again stores, suspends and texts only the
@@ -61,32 +68,18 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
     private const string NotRecipient = "idNumber: not a current benefit recipient (no approved or suspended claim) / 非在领失业保险金人员";
     private const string Duplicate = "duplicate: the same idNumber, province, kind and since as an earlier line / 重复行";
 
-    /// <summary>
-    /// The staged lines in blind-index order, each with its rank among lines of the same identity number, province, kind
-    /// and since (above 1: a duplicate), joined to the person's recipient claim (approved or suspended benefit; at most one
-    /// is open), keeping duplicates, strangers and lines whose period shares a month with the entitlement —
-    /// <see cref="CrossCheckRules.Overlap"/> as SQL for a claim not stopped, months compared as 'YYYY-MM' text — with the
-    /// months both cover. SQLite is held to the covering index of recipient claims (its planner otherwise takes the
-    /// person index and reads each claim's row); PostgreSQL chooses its join, and sorts by bytes, not by the database's
-    /// collation (a third of the sort's time; duplicates are the same bytes either way).
-    /// </summary>
-    private static string ClassifySql(DatabaseProvider provider)
-    {
-        return $"""
-        SELECT l.line, l.n, a.id AS application_id, a.insuring_city, l.province, l.kind, l.since, l.until,
-               CASE WHEN a.start_month > substr(l.since, 1, 7) THEN a.start_month ELSE substr(l.since, 1, 7) END AS overlap_from,
-               CASE WHEN l.until IS NOT NULL AND substr(l.until, 1, 7) < a.end_month THEN substr(l.until, 1, 7) ELSE a.end_month END AS overlap_to
-        FROM (SELECT line, person_key, province, kind, since, until,
-                     row_number() OVER (PARTITION BY {Binary("person_key")}, {Binary("province")}, {Binary("kind")}, {Binary("since")} ORDER BY line) AS n
-              FROM cross_check_staging) l
-        LEFT JOIN applications a {(provider == DatabaseProvider.Sqlite ? "INDEXED BY ix_applications_recipients " : "")}ON a.person_key = l.person_key AND a.status IN ('approved', 'suspended')
-            AND a.service_item = 'unemployment-benefit' AND a.entitlement_months IS NOT NULL
-        WHERE l.n > 1 OR a.id IS NULL
-           OR (substr(l.since, 1, 7) <= a.end_month AND (l.until IS NULL OR substr(l.until, 1, 7) >= a.start_month))
-        """;
+    /// <summary>What a staged line is, judged when it was read.</summary>
+    private enum Verdict { NoOverlap = 0, Stranger = 1, Match = 2 }
 
-        string Binary(string column) => provider == DatabaseProvider.Postgres ? $"{column} COLLATE \"C\"" : column;
-    }
+    /// <summary>
+    /// Recipient claims: approved or suspended benefits with an entitlement (at most one open per person). SQLite is held
+    /// to the index that holds exactly these claims' columns (an index-only scan; its planner otherwise reads the rows).
+    /// </summary>
+    private string RecipientsSql => $"""
+        SELECT person_key, start_month, end_month
+        FROM applications{(database.Provider == DatabaseProvider.Sqlite ? " INDEXED BY ix_applications_recipients" : "")}
+        WHERE status IN ('approved', 'suspended') AND service_item = 'unemployment-benefit' AND entitlement_months IS NOT NULL
+        """;
 
     /// <exception cref="InvalidCsvException">The header cannot be read or lacks a column: nothing is imported.</exception>
     public async Task<CrossCheckImportResult> ImportCsvAsync(Stream stream, string actor, CancellationToken ct)
@@ -108,23 +101,24 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
         var watch = Stopwatch.StartNew();
         // Committed before any line is read: a process that dies from here on leaves a run recognisably incomplete.
         await database.InTransactionAsync((c, t) => CrossCheckMatches.CreateRunAsync(c, t, runId, CrossCheckSources.National, actor, now, completed: false), ct);
+        var recipients = await LoadRecipientsAsync(ct);
+        var loadedIn = watch.Elapsed;
 
         var rejected = new List<LineReport>();
         await using var staging = await OpenStagingAsync(ct);
         try
         {
-            Counts read;
+            int read;
             using (var hasher = protector.CreatePersonKeyHasher())
             {
-                var lines = ReadAsync(csv, hasher, Deadlines.LocalDate(now), rejected, ct);
+                var lines = ReadAsync(csv, hasher, recipients, Deadlines.LocalDate(now), rejected, ct);
                 read = staging is NpgsqlConnection npgsql ? await CopyAsync(npgsql, lines, ct) : await InsertAsync((SqliteConnection)staging, lines, ct);
             }
             var stagedIn = watch.Elapsed;
             await database.InTransactionAsync((c, t) => c.ExecuteAsync("UPDATE cross_check_runs SET lines = @lines WHERE id = @runId",
-                new { runId, lines = read.Lines }, t), ct);
+                new { runId, lines = read }, t), ct);
 
-            var (matched, suspended, skipped, waiting) = await MatchAsync(staging, runId, now, rejected, ct);
-            var noOverlap = read.Staged - matched - skipped;
+            var (matched, suspended, noOverlap, waiting) = await MatchAsync(staging, runId, now, rejected, ct);
             await database.InTransactionAsync((c, t) => c.ExecuteAsync(
                 """
                 UPDATE cross_check_runs SET status = @completed, completed_at = @at, lines = @lines, matched = @matched, suspended = @suspended,
@@ -133,13 +127,15 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
                 """,
                 new
                 {
-                    runId, completed = RunStatus.Completed, at = clock.GetUtcNow().ToUnixTimeMilliseconds(), lines = read.Lines, matched, suspended,
+                    runId, completed = RunStatus.Completed, at = clock.GetUtcNow().ToUnixTimeMilliseconds(), lines = read, matched, suspended,
                     noOverlap, rejected = rejected.Count,
                 }, t), ct);
             log.LogInformation(
-                "Cross-check run {RunId}: {Lines} lines read and staged in {StagedSeconds:F1} s, matched in {MatchedSeconds:F1} s (of which {WaitingSeconds:F1} s waiting for commits): {Matched} matched, {Suspended} suspended, {Rejected} rejected",
-                runId, read.Lines, stagedIn.TotalSeconds, (watch.Elapsed - stagedIn).TotalSeconds, waiting.TotalSeconds, matched, suspended, rejected.Count);
-            return new CrossCheckImportResult(runId, read.Lines, matched, suspended, matched - suspended, noOverlap,
+                "Cross-check run {RunId}: {Recipients} recipients read in {LoadSeconds:F1} s; {Lines} lines read, judged and staged in {StagedSeconds:F1} s; " +
+                "sorted and committed in {MatchedSeconds:F1} s (of which {WaitingSeconds:F1} s waiting for commits): {Matched} matched, {Suspended} suspended, {Rejected} rejected",
+                runId, recipients.Count, loadedIn.TotalSeconds, read, (stagedIn - loadedIn).TotalSeconds, (watch.Elapsed - stagedIn).TotalSeconds,
+                waiting.TotalSeconds, matched, suspended, rejected.Count);
+            return new CrossCheckImportResult(runId, read, matched, suspended, matched - suspended, noOverlap,
                 rejected.OrderBy(r => r.Line).ToList());
         }
         finally
@@ -150,90 +146,121 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
     }
 
     /// <summary>
-    /// The connection that stages and reads the lines. SQLite: a connection of its own, outside the pool, so that its
-    /// temporary table and caches end with it — 64 MB of page cache for the store (the recipients' index, probed in key
-    /// order) and 32 MB for the temporary database, and the sorter may use a second thread. PostgreSQL: a pooled session
-    /// (reset when returned).
+    /// Each recipient claim's paid months by the first 16 bytes of the person's blind index: an HMAC, so two people
+    /// sharing 128 bits of it is as unlikely as sharing all 256. About 40 bytes a recipient (40 MB for a million).
+    /// </summary>
+    private async Task<Dictionary<Int128, (YearMonth Start, YearMonth End)>> LoadRecipientsAsync(CancellationToken ct)
+    {
+        var recipients = new Dictionary<Int128, (YearMonth Start, YearMonth End)>();
+        var hash = new byte[32];
+        await using var c = await database.OpenAsync(ct);
+        await using var reader = await c.ExecuteReaderAsync(new CommandDefinition(RecipientsSql, commandTimeout: 0, cancellationToken: ct));
+        while (await reader.ReadAsync(ct))
+            if (PersonKeyHasher.TryDecode(reader.GetString(0), hash))
+                recipients[BinaryPrimitives.ReadInt128LittleEndian(hash)] = (YearMonth.Parse(reader.GetString(1)), YearMonth.Parse(reader.GetString(2)));
+        return recipients;
+    }
+
+    /// <summary>
+    /// A line to stage: its number, the two halves of the 128-bit hash of what makes lines duplicates, its verdict, and for
+    /// a match its evidence (null otherwise).
+    /// </summary>
+    private sealed record StagedLine(int Line, long Hash1, long Hash2, Verdict Verdict, MatchEvidence? Evidence);
+
+    /// <summary>A matched line's evidence: whose (blind index), where, what, since and until when (YYYY-MM-DD).</summary>
+    private sealed record MatchEvidence(string PersonKey, string Province, string Kind, string Since, string? Until);
+
+    /// <summary>
+    /// The connection that stages and sorts the lines. SQLite: a connection of its own, outside the pool, so that its
+    /// temporary table and cache end with it — 32 MB of page cache for the temporary database — and the sorter may use a
+    /// second thread. PostgreSQL: a pooled session (reset when returned).
     /// </summary>
     private async Task<DbConnection> OpenStagingAsync(CancellationToken ct)
     {
         if (database.Provider == DatabaseProvider.Postgres) return await database.OpenAsync(ct);
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder(database.ConnectionString) { Pooling = false }.ToString());
         await connection.OpenAsync(ct);
-        await connection.ExecuteAsync("PRAGMA cache_size = -65536; PRAGMA temp.cache_size = -32768; PRAGMA threads = 2");
+        await connection.ExecuteAsync("PRAGMA temp.cache_size = -32768; PRAGMA threads = 2");
         return connection;
     }
 
-    private sealed record StagedLine(int Line, string PersonKey, string Province, string Kind, string Since, string? Until);
-
-    /// <summary>Lines read (all, including bad ones) and lines staged.</summary>
-    private readonly record struct Counts(int Lines, int Staged);
-
-    /// <summary>A line the classifying query returned as a match: the claim and the months both cover.</summary>
-    private sealed record PendingMatch(string ApplicationId, string InsuringCity, string Province, string Kind, string Since, string? Until,
-        string OverlapFrom, string OverlapTo);
-
     /// <summary>
-    /// SQLite: a temporary table of this connection, filled by one prepared insert with reused parameters, in deferred
-    /// transactions of <see cref="LinesPerStagingCommit"/> lines that write only the temporary database (no lock on the
-    /// store, so other writers go on).
+    /// SQLite: a temporary table of this connection keyed by line (appended in file order), filled by one statement
+    /// prepared once and bound straight through SQLite's C interface (the ADO.NET command's own binding took as long as
+    /// the insert), in deferred transactions of <see cref="LinesPerStagingCommit"/> lines that write only the temporary
+    /// database (no lock on the store, so other writers go on).
     /// </summary>
-    private static async Task<Counts> InsertAsync(SqliteConnection c, IAsyncEnumerable<(int Read, StagedLine? Line)> lines, CancellationToken ct)
+    private static async Task<int> InsertAsync(SqliteConnection c, IAsyncEnumerable<(int Read, StagedLine? Line)> lines, CancellationToken ct)
     {
         await c.ExecuteAsync(
             """
             DROP TABLE IF EXISTS temp.cross_check_staging;
-            CREATE TEMP TABLE cross_check_staging (line INTEGER NOT NULL, person_key TEXT NOT NULL, province TEXT NOT NULL, kind TEXT NOT NULL,
-                                                   since TEXT NOT NULL, until TEXT);
+            CREATE TEMP TABLE cross_check_staging (line INTEGER PRIMARY KEY, h1 INTEGER NOT NULL, h2 INTEGER NOT NULL, verdict INTEGER NOT NULL,
+                                                   person_key TEXT, province TEXT, kind TEXT, since TEXT, until TEXT);
             """);
-        await using var insert = c.CreateCommand();
-        insert.CommandText = "INSERT INTO temp.cross_check_staging VALUES ($line, $key, $province, $kind, $since, $until)";
-        var parameters = new[] { "$line", "$key", "$province", "$kind", "$since", "$until" }.Select(name => insert.Parameters.Add(name, SqliteType.Text)).ToArray();
-        parameters[0].SqliteType = SqliteType.Integer;
+        var db = c.Handle!;
+        Check(raw.sqlite3_prepare_v2(db, "INSERT INTO temp.cross_check_staging VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", out var insert), db);
         int read = 0, staged = 0;
-        var transaction = c.BeginTransaction(deferred: true);
-        try
+        using (insert)
         {
-            insert.Transaction = transaction;
-            insert.Prepare();
-            await foreach (var (count, line) in lines.WithCancellation(ct))
+            var transaction = c.BeginTransaction(deferred: true);
+            try
             {
-                read = count;
-                if (line is null) continue;
-                parameters[0].Value = line.Line;
-                parameters[1].Value = line.PersonKey;
-                parameters[2].Value = line.Province;
-                parameters[3].Value = line.Kind;
-                parameters[4].Value = line.Since;
-                parameters[5].Value = (object?)line.Until ?? DBNull.Value;
-                insert.ExecuteNonQuery();
-                if (++staged % LinesPerStagingCommit != 0) continue;
+                await foreach (var (count, line) in lines.WithCancellation(ct))
+                {
+                    read = count;
+                    if (line is null) continue;
+                    raw.sqlite3_bind_int64(insert, 1, line.Line);
+                    raw.sqlite3_bind_int64(insert, 2, line.Hash1);
+                    raw.sqlite3_bind_int64(insert, 3, line.Hash2);
+                    raw.sqlite3_bind_int(insert, 4, (int)line.Verdict);
+                    if (line.Evidence is { } e)
+                    {
+                        raw.sqlite3_bind_text(insert, 5, e.PersonKey);
+                        raw.sqlite3_bind_text(insert, 6, e.Province);
+                        raw.sqlite3_bind_text(insert, 7, e.Kind);
+                        raw.sqlite3_bind_text(insert, 8, e.Since);
+                        if (e.Until is null) raw.sqlite3_bind_null(insert, 9);
+                        else raw.sqlite3_bind_text(insert, 9, e.Until);
+                    }
+                    else
+                    {
+                        for (var i = 5; i <= 9; i++) raw.sqlite3_bind_null(insert, i);
+                    }
+                    if (raw.sqlite3_step(insert) != raw.SQLITE_DONE) Check(raw.sqlite3_reset(insert), db);
+                    raw.sqlite3_reset(insert);
+                    if (++staged % LinesPerStagingCommit != 0) continue;
+                    transaction.Commit();
+                    transaction.Dispose();
+                    transaction = c.BeginTransaction(deferred: true);
+                }
                 transaction.Commit();
-                transaction.Dispose();
-                transaction = c.BeginTransaction(deferred: true);
-                insert.Transaction = transaction;
             }
-            transaction.Commit();
+            finally
+            {
+                transaction.Dispose();
+            }
         }
-        finally
+        return read;
+
+        static void Check(int rc, sqlite3 db)
         {
-            transaction.Dispose();
+            if (rc != raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(rc, db);
         }
-        return new Counts(read, staged);
     }
 
-    /// <summary>PostgreSQL: binary COPY into a temporary table of this session (no WAL), then statistics for the planner.</summary>
-    private static async Task<Counts> CopyAsync(NpgsqlConnection c, IAsyncEnumerable<(int Read, StagedLine? Line)> lines, CancellationToken ct)
+    /// <summary>PostgreSQL: binary COPY into a temporary table of this session (no WAL, nothing to delete after).</summary>
+    private static async Task<int> CopyAsync(NpgsqlConnection c, IAsyncEnumerable<(int Read, StagedLine? Line)> lines, CancellationToken ct)
     {
         await c.ExecuteAsync(
             """
             DROP TABLE IF EXISTS cross_check_staging;
-            CREATE TEMP TABLE cross_check_staging (line BIGINT NOT NULL, person_key TEXT NOT NULL, province TEXT NOT NULL, kind TEXT NOT NULL,
-                                                   since TEXT NOT NULL, until TEXT);
+            CREATE TEMP TABLE cross_check_staging (line BIGINT NOT NULL, h1 BIGINT NOT NULL, h2 BIGINT NOT NULL, verdict INTEGER NOT NULL,
+                                                   person_key TEXT, province TEXT, kind TEXT, since TEXT, until TEXT);
             """);
-        int read = 0, copied = 0;
+        var read = 0;
         await using (var copy = await c.BeginBinaryImportAsync(
-                         "COPY cross_check_staging (line, person_key, province, kind, since, until) FROM STDIN (FORMAT BINARY)", ct))
+                         "COPY cross_check_staging (line, h1, h2, verdict, person_key, province, kind, since, until) FROM STDIN (FORMAT BINARY)", ct))
         {
             await foreach (var (count, line) in lines.WithCancellation(ct))
             {
@@ -241,64 +268,72 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
                 if (line is null) continue;
                 await copy.StartRowAsync(ct);
                 await copy.WriteAsync((long)line.Line, NpgsqlDbType.Bigint, ct);
-                await copy.WriteAsync(line.PersonKey, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(line.Province, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(line.Kind, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(line.Since, NpgsqlDbType.Text, ct);
-                if (line.Until is null) await copy.WriteNullAsync(ct);
-                else await copy.WriteAsync(line.Until, NpgsqlDbType.Text, ct);
-                copied++;
+                await copy.WriteAsync(line.Hash1, NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(line.Hash2, NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync((int)line.Verdict, NpgsqlDbType.Integer, ct);
+                foreach (var text in line.Evidence is { } e ? [e.PersonKey, e.Province, e.Kind, e.Since, e.Until] : new string?[5])
+                    if (text is null) await copy.WriteNullAsync(ct);
+                    else await copy.WriteAsync(text, NpgsqlDbType.Text, ct);
             }
             await copy.CompleteAsync(ct);
         }
-        // The classifying query sorts every staged line once; in memory rather than in many temporary files.
-        await c.ExecuteAsync("ANALYZE cross_check_staging; SET work_mem = '256MB'");
-        return new Counts(read, copied);
+        // One sort of every staged line: in memory rather than in many temporary files.
+        await c.ExecuteAsync("SET work_mem = '256MB'");
+        return read;
     }
 
     /// <summary>
-    /// Streams <see cref="ClassifySql"/> on the staging connection: duplicates and strangers are reported, matches stored
-    /// and suspended <see cref="MatchesPerCommit"/> at a time in their own transactions (other connections), each commit
-    /// also adding to the run's counts. Commits run while the query goes on reading — on PostgreSQL up to four at once (a
-    /// suspension is a few round trips to the server, and waiting for them, not work, was nine tenths of a commit's time),
-    /// on SQLite one committing and the next waiting for the writer. Returns the matched lines (new or matched before),
-    /// the new matches, the lines rejected here, and how long reading waited for commits.
+    /// Streams the staged lines sorted by duplicate hash and line on the staging connection: a line with the hash of the
+    /// one before is a duplicate; otherwise strangers are reported, lines without overlap counted, and matches stored and
+    /// suspended <see cref="MatchesPerCommit"/> at a time in their own transactions (other connections), each commit also
+    /// adding to the run's counts. Commits run while the sort reads on — on PostgreSQL up to four at once (a suspension is
+    /// a few round trips to the server, and waiting for them, not work, is most of a commit's time), on SQLite one
+    /// committing and the next waiting for the writer. Returns the matched lines (new or matched before), the new matches,
+    /// the lines without overlap, and how long reading waited for commits.
     /// </summary>
-    private async Task<(int Matched, int Suspended, int Rejected, TimeSpan Waiting)> MatchAsync(DbConnection staging, string runId, DateTimeOffset now,
-        List<LineReport> rejected, CancellationToken ct)
+    private async Task<(int Matched, int Suspended, int NoOverlap, TimeSpan Waiting)> MatchAsync(DbConnection staging, string runId,
+        DateTimeOffset now, List<LineReport> rejected, CancellationToken ct)
     {
         var concurrency = database.Provider == DatabaseProvider.Postgres ? 4 : 2;
-        int matched = 0, suspended = 0, skipped = 0;
-        var pending = new List<PendingMatch>(MatchesPerCommit);
+        int matched = 0, suspended = 0, noOverlap = 0;
+        var pending = new List<MatchEvidence>(MatchesPerCommit);
         var commits = new List<Task<int>>();
         var waiting = new Stopwatch();
         try
         {
-            await using (var reader = await staging.ExecuteReaderAsync(new CommandDefinition(ClassifySql(database.Provider), commandTimeout: 0,
-                             cancellationToken: ct)))
+            await using (var reader = await staging.ExecuteReaderAsync(new CommandDefinition(
+                             "SELECT line, h1, h2, verdict, person_key, province, kind, since, until FROM cross_check_staging ORDER BY h1, h2, line",
+                             commandTimeout: 0, cancellationToken: ct)))
             {
+                long previous1 = 0, previous2 = 0;
+                var first = true;
                 while (await reader.ReadAsync(ct))
                 {
                     var line = (int)reader.GetInt64(0);
-                    if (reader.GetInt64(1) > 1)
+                    long hash1 = reader.GetInt64(1), hash2 = reader.GetInt64(2);
+                    if (!first && hash1 == previous1 && hash2 == previous2)
                     {
                         rejected.Add(new LineReport(line, [Duplicate]));
-                        skipped++;
+                        continue;
                     }
-                    else if (reader.IsDBNull(2))
+                    (first, previous1, previous2) = (false, hash1, hash2);
+                    switch ((Verdict)reader.GetInt64(3))
                     {
-                        rejected.Add(new LineReport(line, [NotRecipient]));
-                        skipped++;
-                    }
-                    else
-                    {
-                        pending.Add(new PendingMatch(reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
-                            reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7), reader.GetString(8), reader.GetString(9)));
-                        if (pending.Count < MatchesPerCommit) continue;
-                        matched += pending.Count;
-                        if (commits.Count == concurrency) suspended += await OldestAsync();
-                        commits.Add(StoreAsync(runId, pending, now, ct));
-                        pending = new List<PendingMatch>(MatchesPerCommit);
+                        case Verdict.NoOverlap:
+                            noOverlap++;
+                            break;
+                        case Verdict.Stranger:
+                            rejected.Add(new LineReport(line, [NotRecipient]));
+                            break;
+                        default:
+                            pending.Add(new MatchEvidence(reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.GetString(7),
+                                reader.IsDBNull(8) ? null : reader.GetString(8)));
+                            if (pending.Count < MatchesPerCommit) break;
+                            matched += pending.Count;
+                            if (commits.Count == concurrency) suspended += await OldestAsync();
+                            commits.Add(StoreAsync(runId, pending, now, ct));
+                            pending = new List<MatchEvidence>(MatchesPerCommit);
+                            break;
                     }
                 }
             }
@@ -307,7 +342,7 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
             waiting.Start();
             suspended += (await Task.WhenAll(commits)).Sum();
             waiting.Stop();
-            return (matched, suspended, skipped, waiting.Elapsed);
+            return (matched, suspended, noOverlap, waiting.Elapsed);
         }
         catch when (commits.Count > 0)
         {
@@ -330,9 +365,12 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
 
     /// <summary>
     /// One commit: the matches not stored before (the unique application + province + kind + since), each suspending its
-    /// claim, and the run's counts added to. Returns how many were new.
+    /// claim, and the run's counts added to. Each is stored against the person's recipient claim as it is now, with the
+    /// months both cover, and only while the claim still covers a month of the line (<see cref="CrossCheckRules.Overlap"/>
+    /// as SQL for a claim not stopped, months compared as 'YYYY-MM' text): a claim stopped since the recipients were read is
+    /// not suspended. Returns how many were new.
     /// </summary>
-    private Task<int> StoreAsync(string runId, IReadOnlyList<PendingMatch> pending, DateTimeOffset now, CancellationToken ct) =>
+    private Task<int> StoreAsync(string runId, IReadOnlyList<MatchEvidence> pending, DateTimeOffset now, CancellationToken ct) =>
         database.InTransactionAsync(async (c, t) =>
         {
             var (deadlineAt, contestUntil) = matches.Windows(now);
@@ -343,15 +381,20 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
                     """
                     INSERT INTO cross_check_matches (id, application_id, insuring_city, run_id, source, province, kind, since, until,
                                                      overlap_from, overlap_to, status, created_at, deadline_at, contest_until)
-                    VALUES (@id, @applicationId, @city, @runId, 'national', @province, @kind, @since, @until, @from, @to, 'open', @at,
-                            @deadlineAt, @contestUntil)
+                    SELECT @id, a.id, a.insuring_city, @runId, 'national', @province, @kind, @since, @until,
+                           CASE WHEN a.start_month > @sinceMonth THEN a.start_month ELSE @sinceMonth END,
+                           CASE WHEN @untilMonth IS NOT NULL AND @untilMonth < a.end_month THEN @untilMonth ELSE a.end_month END,
+                           'open', @at, @deadlineAt, @contestUntil
+                    FROM applications a
+                    WHERE a.person_key = @personKey AND a.status IN ('approved', 'suspended') AND a.service_item = 'unemployment-benefit'
+                      AND a.entitlement_months IS NOT NULL AND @sinceMonth <= a.end_month AND (@untilMonth IS NULL OR @untilMonth >= a.start_month)
                     ON CONFLICT (application_id, province, kind, since) DO NOTHING
                     RETURNING id
                     """,
                     new
                     {
-                        id = Guid.NewGuid().ToString(), applicationId = m.ApplicationId, city = m.InsuringCity, runId, province = m.Province, kind = m.Kind,
-                        since = m.Since, until = m.Until, from = m.OverlapFrom, to = m.OverlapTo, at = now.ToUnixTimeMilliseconds(), deadlineAt,
+                        id = Guid.NewGuid().ToString(), runId, personKey = m.PersonKey, province = m.Province, kind = m.Kind, since = m.Since,
+                        until = m.Until, sinceMonth = m.Since[..7], untilMonth = m.Until?[..7], at = now.ToUnixTimeMilliseconds(), deadlineAt,
                         contestUntil,
                     }, t);
                 if (id is not null) stored.Add(id);
@@ -363,17 +406,22 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
         }, ct);
 
     /// <summary>
-    /// Each line with how many have been read so far: checked, and either a line to stage (its identity number turned into
-    /// the blind index) or null, its reasons added to <paramref name="rejected"/>. A broken record ends the file there.
+    /// Each line with how many have been read so far: checked, and either a line to stage — judged against the person's
+    /// recipient claim by its blind index — or null, its reasons added to <paramref name="rejected"/>. A broken record ends
+    /// the file there.
     /// </summary>
-    private static async IAsyncEnumerable<(int Read, StagedLine? Line)> ReadAsync(CsvReader csv, PersonKeyHasher hasher, DateOnly today,
-        List<LineReport> rejected, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    private static async IAsyncEnumerable<(int Read, StagedLine? Line)> ReadAsync(CsvReader csv, PersonKeyHasher hasher,
+        Dictionary<Int128, (YearMonth Start, YearMonth End)> recipients, DateOnly today, List<LineReport> rejected,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         var hasUntil = csv.TryGetFieldIndex("until", out var untilIndex);
         csv.TryGetFieldIndex("idNumber", out var idIndex);
         csv.TryGetFieldIndex("province", out var provinceIndex);
         csv.TryGetFieldIndex("kind", out var kindIndex);
         csv.TryGetFieldIndex("since", out var sinceIndex);
+        var person = new byte[32];
+        var duplicateKey = new byte[32 + 3 * 50 + 1 + 3 * 20 + 1 + 10];
+        var digest = new byte[32];
         var read = 0;
         while (true)
         {
@@ -395,7 +443,8 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
             var kind = F(kindIndex);
             if (!CrossCheckKinds.Descriptions.ContainsKey(kind))
                 errors.Add($"kind: one of {string.Join(", ", CrossCheckKinds.Descriptions.Keys)}");
-            var since = Date(F(sinceIndex));
+            var sinceText = F(sinceIndex);
+            var since = Date(sinceText);
             if (since is null) errors.Add("since: a date, YYYY-MM-DD");
             else if (since > today) errors.Add("since: in the future");
             var untilText = hasUntil ? F(untilIndex) : "";
@@ -409,8 +458,21 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
                 yield return (read, null);
                 continue;
             }
-            yield return (read, new StagedLine(line, hasher.PersonKey(document!.Number), province, kind, Iso(since!.Value),
-                until is { } u ? Iso(u) : null));
+            hasher.PersonKey(document!.Number, person);
+            var verdict = !recipients.TryGetValue(BinaryPrimitives.ReadInt128LittleEndian(person), out var paid) ? Verdict.Stranger
+                : YearMonth.Of(since!.Value).CompareTo(paid.End) <= 0 && (until is not { } u || YearMonth.Of(u).CompareTo(paid.Start) >= 0) ? Verdict.Match
+                : Verdict.NoOverlap;
+            // Duplicates: the same person, province, kind and since (the date, validated, is its YYYY-MM-DD text).
+            person.CopyTo(duplicateKey, 0);
+            var length = 32;
+            length += Encoding.UTF8.GetBytes(province, 0, province.Length, duplicateKey, length);
+            duplicateKey[length++] = 0x1f;
+            length += Encoding.UTF8.GetBytes(kind, 0, kind.Length, duplicateKey, length);
+            duplicateKey[length++] = 0x1f;
+            length += Encoding.UTF8.GetBytes(sinceText, 0, sinceText.Length, duplicateKey, length);
+            SHA256.HashData(duplicateKey.AsSpan(0, length), digest);
+            yield return (read, new StagedLine(line, BinaryPrimitives.ReadInt64LittleEndian(digest), BinaryPrimitives.ReadInt64LittleEndian(digest.AsSpan(8)),
+                verdict, verdict == Verdict.Match ? new MatchEvidence(PersonKeyHasher.Encode(person), province, kind, sinceText, until is null ? null : untilText) : null));
         }
     }
 
@@ -436,6 +498,4 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
             return true;
         }
     }
-
-    private static string Iso(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

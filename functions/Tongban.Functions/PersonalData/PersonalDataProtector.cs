@@ -98,19 +98,26 @@ public sealed class PersonKeyHasher : IDisposable
 
     internal PersonKeyHasher(byte[] indexKey) => _hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, indexKey);
 
-    /// <summary>The same key as <see cref="PersonalDataProtector.PersonKey"/> for a normalised number.</summary>
-    /// <exception cref="ArgumentException">More than 64 characters: not an identity number.</exception>
-    public string PersonKey(ReadOnlySpan<char> normalizedIdNumber)
+    /// <summary>
+    /// Writes the 32 bytes of a normalised number's blind index to <paramref name="hash"/>: the key of
+    /// <see cref="PersonalDataProtector.PersonKey"/> is <see cref="Encode"/> of them.
+    /// </summary>
+    /// <exception cref="ArgumentException">More than 64 characters: not an identity number; or fewer than 32 bytes to write to.</exception>
+    public void PersonKey(ReadOnlySpan<char> normalizedIdNumber, Span<byte> hash)
     {
         if (normalizedIdNumber.Length > MaxNumberLength) throw new ArgumentException("Not a normalised identity number.", nameof(normalizedIdNumber));
         Span<byte> input = stackalloc byte[7 + MaxNumberLength * 3];
         "person:"u8.CopyTo(input);
         var length = 7 + Encoding.UTF8.GetBytes(normalizedIdNumber, input[7..]);
         _hmac.AppendData(input[..length]);
-        Span<byte> hash = stackalloc byte[32];
         _hmac.GetHashAndReset(hash);
-        return Convert.ToBase64String(hash);
     }
+
+    /// <summary>A blind index's 32 bytes as the store keeps them (base64).</summary>
+    public static string Encode(ReadOnlySpan<byte> hash) => Convert.ToBase64String(hash);
+
+    /// <summary>A stored blind index back to its 32 bytes; false when the text is not one.</summary>
+    public static bool TryDecode(string personKey, Span<byte> hash) => Convert.TryFromBase64String(personKey, hash, out var written) && written == 32;
 
     public void Dispose() => _hmac.Dispose();
 }

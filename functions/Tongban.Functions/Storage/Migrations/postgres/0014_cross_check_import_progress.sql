@@ -10,7 +10,7 @@ ALTER TABLE cross_check_runs ADD COLUMN completed_at BIGINT;
 -- never written to the WAL nor deleted row by row): this shared table is no longer used.
 DROP TABLE cross_check_lines;
 
--- The match reads, per line, only the recipient claim of the person and the months it covers: an index-only scan of
--- exactly those claims and columns.
+-- An import first reads every recipient claim's blind index and paid months: an index-only scan of exactly those claims
+-- and columns.
 CREATE INDEX ix_applications_recipients ON applications (person_key) INCLUDE (start_month, end_month, insuring_city, id, status, service_item, entitlement_months)
     WHERE status IN ('approved', 'suspended') AND service_item = 'unemployment-benefit' AND entitlement_months IS NOT NULL;

@@ -10,9 +10,8 @@ ALTER TABLE cross_check_runs ADD COLUMN completed_at INTEGER;
 -- writer lock): this shared table is no longer used.
 DROP TABLE cross_check_lines;
 
--- The match reads, per line, only the recipient claim of the person and the months it covers: this index holds exactly
--- those claims and columns (the filter's too, which SQLite checks again), so matching 5,000,000 lines, in blind-index
--- order, never reads the applications' rows.
+-- An import first reads every recipient claim's blind index and paid months: this index holds exactly those claims and
+-- columns (the filter's too, which SQLite checks again), so a million recipients are read without reading their rows.
 CREATE INDEX ix_applications_recipients ON applications (person_key, start_month, end_month, insuring_city, id, status, service_item,
                                                          entitlement_months)
     WHERE status IN ('approved', 'suspended') AND service_item = 'unemployment-benefit' AND entitlement_months IS NOT NULL;
