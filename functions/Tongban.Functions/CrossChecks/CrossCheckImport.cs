@@ -39,8 +39,9 @@ public sealed record CrossCheckImportResult(string RunId, int Lines, int Matched
 /// the person's claim by months, not status (<see cref="CrossCheckRules.Overlap"/>): a match, a stranger (no recipient
 /// claim) or no overlap. It is staged in a temporary table of the importing connection — private to it, gone with it, on
 /// SQLite no hold on the single writer — as its line number, a 128-bit hash of what makes two lines duplicates (person,
-/// province, kind, since) and its verdict; a match also with its evidence (SQLite a prepared insert, PostgreSQL binary
-/// COPY).</item>
+/// province, kind, since) and its verdict; a match also with its evidence, the name the line gives among it (a name
+/// that differs from the recipient's is shown to the person who decides, never a reason to refuse the line; SQLite a
+/// prepared insert, PostgreSQL binary COPY).</item>
 /// <item>One sort of those narrow rows by hash and line finds the duplicates (every line after the first of its hash) and
 /// hands over the rest in order: strangers reported, matches stored — each suspending its claim
 /// (<see cref="CrossCheckMatches"/>) — <c>CrossChecks:MatchesPerCommit</c> to a transaction, while the sort reads on.</item>
@@ -167,8 +168,8 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
     /// </summary>
     private sealed record StagedLine(int Line, long Hash1, long Hash2, Verdict Verdict, MatchEvidence? Evidence);
 
-    /// <summary>A matched line's evidence: whose (blind index), where, what, since and until when (YYYY-MM-DD).</summary>
-    private sealed record MatchEvidence(string PersonKey, string Province, string Kind, string Since, string? Until);
+    /// <summary>A matched line's evidence: whose (blind index), the name given, where, what, since and until when (YYYY-MM-DD).</summary>
+    private sealed record MatchEvidence(string PersonKey, string Name, string Province, string Kind, string Since, string? Until);
 
     /// <summary>
     /// The connection that stages and sorts the lines. SQLite: a connection of its own, outside the pool, so that its
@@ -196,10 +197,10 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
             """
             DROP TABLE IF EXISTS temp.cross_check_staging;
             CREATE TEMP TABLE cross_check_staging (line INTEGER PRIMARY KEY, h1 INTEGER NOT NULL, h2 INTEGER NOT NULL, verdict INTEGER NOT NULL,
-                                                   person_key TEXT, province TEXT, kind TEXT, since TEXT, until TEXT);
+                                                   person_key TEXT, name TEXT, province TEXT, kind TEXT, since TEXT, until TEXT);
             """);
         var db = c.Handle!;
-        Check(raw.sqlite3_prepare_v2(db, "INSERT INTO temp.cross_check_staging VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", out var insert), db);
+        Check(raw.sqlite3_prepare_v2(db, "INSERT INTO temp.cross_check_staging VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", out var insert), db);
         int read = 0, staged = 0;
         using (insert)
         {
@@ -217,15 +218,16 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
                     if (line.Evidence is { } e)
                     {
                         raw.sqlite3_bind_text(insert, 5, e.PersonKey);
-                        raw.sqlite3_bind_text(insert, 6, e.Province);
-                        raw.sqlite3_bind_text(insert, 7, e.Kind);
-                        raw.sqlite3_bind_text(insert, 8, e.Since);
-                        if (e.Until is null) raw.sqlite3_bind_null(insert, 9);
-                        else raw.sqlite3_bind_text(insert, 9, e.Until);
+                        raw.sqlite3_bind_text(insert, 6, e.Name);
+                        raw.sqlite3_bind_text(insert, 7, e.Province);
+                        raw.sqlite3_bind_text(insert, 8, e.Kind);
+                        raw.sqlite3_bind_text(insert, 9, e.Since);
+                        if (e.Until is null) raw.sqlite3_bind_null(insert, 10);
+                        else raw.sqlite3_bind_text(insert, 10, e.Until);
                     }
                     else
                     {
-                        for (var i = 5; i <= 9; i++) raw.sqlite3_bind_null(insert, i);
+                        for (var i = 5; i <= 10; i++) raw.sqlite3_bind_null(insert, i);
                     }
                     if (raw.sqlite3_step(insert) != raw.SQLITE_DONE) Check(raw.sqlite3_reset(insert), db);
                     raw.sqlite3_reset(insert);
@@ -256,11 +258,11 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
             """
             DROP TABLE IF EXISTS cross_check_staging;
             CREATE TEMP TABLE cross_check_staging (line BIGINT NOT NULL, h1 BIGINT NOT NULL, h2 BIGINT NOT NULL, verdict INTEGER NOT NULL,
-                                                   person_key TEXT, province TEXT, kind TEXT, since TEXT, until TEXT);
+                                                   person_key TEXT, name TEXT, province TEXT, kind TEXT, since TEXT, until TEXT);
             """);
         var read = 0;
         await using (var copy = await c.BeginBinaryImportAsync(
-                         "COPY cross_check_staging (line, h1, h2, verdict, person_key, province, kind, since, until) FROM STDIN (FORMAT BINARY)", ct))
+                         "COPY cross_check_staging (line, h1, h2, verdict, person_key, name, province, kind, since, until) FROM STDIN (FORMAT BINARY)", ct))
         {
             await foreach (var (count, line) in lines.WithCancellation(ct))
             {
@@ -271,7 +273,7 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
                 await copy.WriteAsync(line.Hash1, NpgsqlDbType.Bigint, ct);
                 await copy.WriteAsync(line.Hash2, NpgsqlDbType.Bigint, ct);
                 await copy.WriteAsync((int)line.Verdict, NpgsqlDbType.Integer, ct);
-                foreach (var text in line.Evidence is { } e ? [e.PersonKey, e.Province, e.Kind, e.Since, e.Until] : new string?[5])
+                foreach (var text in line.Evidence is { } e ? [e.PersonKey, e.Name, e.Province, e.Kind, e.Since, e.Until] : new string?[6])
                     if (text is null) await copy.WriteNullAsync(ct);
                     else await copy.WriteAsync(text, NpgsqlDbType.Text, ct);
             }
@@ -302,7 +304,7 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
         try
         {
             await using (var reader = await staging.ExecuteReaderAsync(new CommandDefinition(
-                             "SELECT line, h1, h2, verdict, person_key, province, kind, since, until FROM cross_check_staging ORDER BY h1, h2, line",
+                             "SELECT line, h1, h2, verdict, person_key, name, province, kind, since, until FROM cross_check_staging ORDER BY h1, h2, line",
                              commandTimeout: 0, cancellationToken: ct)))
             {
                 long previous1 = 0, previous2 = 0;
@@ -327,7 +329,7 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
                             break;
                         default:
                             pending.Add(new MatchEvidence(reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.GetString(7),
-                                reader.IsDBNull(8) ? null : reader.GetString(8)));
+                                reader.GetString(8), reader.IsDBNull(9) ? null : reader.GetString(9)));
                             if (pending.Count < MatchesPerCommit) break;
                             matched += pending.Count;
                             if (commits.Count == concurrency) suspended += await OldestAsync();
@@ -368,23 +370,30 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
     /// claim, and the run's counts added to. Each is stored against the person's recipient claim as it is now, with the
     /// months both cover, and only while the claim still covers a month of the line (<see cref="CrossCheckRules.Overlap"/>
     /// as SQL for a claim not stopped, months compared as 'YYYY-MM' text): a claim stopped since the recipients were read is
-    /// not suspended. Returns how many were new.
+    /// not suspended. The name the line gives is kept (encrypted) with whether it differs from the recipient's — evidence,
+    /// not a reason to refuse the line. Returns how many were new.
     /// </summary>
     private Task<int> StoreAsync(string runId, IReadOnlyList<MatchEvidence> pending, DateTimeOffset now, CancellationToken ct) =>
         database.InTransactionAsync(async (c, t) =>
         {
             var (deadlineAt, contestUntil) = matches.Windows(now);
+            var keys = pending.Select(m => m.PersonKey).Distinct().ToArray();
+            var names = (await c.QueryAsync<(string PersonKey, string NameEnc)>(
+                    $"SELECT person_key, name_enc FROM applications WHERE {database.In("person_key", "keys")} AND status IN ('approved', 'suspended')",
+                    new { keys }, t))
+                .GroupBy(r => r.PersonKey).ToDictionary(g => g.Key, g => g.Select(r => Comparable(protector.Decrypt(r.NameEnc))).ToHashSet());
             var stored = new List<string>(pending.Count);
             foreach (var m in pending)
             {
                 var id = await c.ExecuteScalarAsync<string?>(
                     """
                     INSERT INTO cross_check_matches (id, application_id, insuring_city, run_id, source, province, kind, since, until,
-                                                     overlap_from, overlap_to, status, created_at, deadline_at, contest_until)
+                                                     overlap_from, overlap_to, status, created_at, deadline_at, contest_until,
+                                                     reported_name_enc, name_differs)
                     SELECT @id, a.id, a.insuring_city, @runId, 'national', @province, @kind, @since, @until,
                            CASE WHEN a.start_month > @sinceMonth THEN a.start_month ELSE @sinceMonth END,
                            CASE WHEN @untilMonth IS NOT NULL AND @untilMonth < a.end_month THEN @untilMonth ELSE a.end_month END,
-                           'open', @at, @deadlineAt, @contestUntil
+                           'open', @at, @deadlineAt, @contestUntil, @reportedNameEnc, @nameDiffers
                     FROM applications a
                     WHERE a.person_key = @personKey AND a.status IN ('approved', 'suspended') AND a.service_item = 'unemployment-benefit'
                       AND a.entitlement_months IS NOT NULL AND @sinceMonth <= a.end_month AND (@untilMonth IS NULL OR @untilMonth >= a.start_month)
@@ -395,7 +404,8 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
                     {
                         id = Guid.NewGuid().ToString(), runId, personKey = m.PersonKey, province = m.Province, kind = m.Kind, since = m.Since,
                         until = m.Until, sinceMonth = m.Since[..7], untilMonth = m.Until?[..7], at = now.ToUnixTimeMilliseconds(), deadlineAt,
-                        contestUntil,
+                        contestUntil, reportedNameEnc = m.Name.Length == 0 ? null : protector.Encrypt(m.Name),
+                        nameDiffers = m.Name.Length > 0 && names.TryGetValue(m.PersonKey, out var recipient) && !recipient.Contains(Comparable(m.Name)) ? 1 : 0,
                     }, t);
                 if (id is not null) stored.Add(id);
             }
@@ -419,6 +429,7 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
         csv.TryGetFieldIndex("province", out var provinceIndex);
         csv.TryGetFieldIndex("kind", out var kindIndex);
         csv.TryGetFieldIndex("since", out var sinceIndex);
+        csv.TryGetFieldIndex("name", out var nameIndex);
         var person = new byte[32];
         var duplicateKey = new byte[32 + 3 * 50 + 1 + 3 * 20 + 1 + 10];
         var digest = new byte[32];
@@ -472,9 +483,14 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
             length += Encoding.UTF8.GetBytes(sinceText, 0, sinceText.Length, duplicateKey, length);
             SHA256.HashData(duplicateKey.AsSpan(0, length), digest);
             yield return (read, new StagedLine(line, BinaryPrimitives.ReadInt64LittleEndian(digest), BinaryPrimitives.ReadInt64LittleEndian(digest.AsSpan(8)),
-                verdict, verdict == Verdict.Match ? new MatchEvidence(PersonKeyHasher.Encode(person), province, kind, sinceText, until is null ? null : untilText) : null));
+                verdict, verdict == Verdict.Match ? new MatchEvidence(PersonKeyHasher.Encode(person), F(nameIndex), province, kind, sinceText, until is null ? null : untilText)
+                    : null));
         }
     }
+
+    /// <summary>A name as compared: compatibility forms folded (NFKC), spaces anywhere dropped.</summary>
+    private static string Comparable(string name) =>
+        string.Concat(name.Normalize(NormalizationForm.FormKC).Where(ch => !char.IsWhiteSpace(ch)));
 
     /// <summary>
     /// A YYYY-MM-DD date that exists, or null. Read digit by digit: the culture-aware parser compared the separators

@@ -67,6 +67,17 @@ public abstract class CrossCheckSpec(Store store) : IAsyncLifetime
         Assert.Equal("national", match.GetProperty("source").GetString());
         Assert.Equal("王*", match.GetProperty("name").GetString());
         Assert.DoesNotContain(Wang.IdNumber, match.GetProperty("idNumber").GetString());
+        Assert.False(match.GetProperty("nameDiffers").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_line_naming_someone_else_still_matches_by_identity_number_and_the_reviewer_sees_the_name_differ()
+    {
+        var result = await _d.CrossChecksAsync(CrossCheckDriver.Csv($"{Wang.IdNumber},李海,广东省,insured,2026-11-20,"));
+
+        Assert.Equal((1, 0), (result.GetProperty("suspended").GetInt32(), result.GetProperty("rejected").GetArrayLength()));
+        var match = await MatchAsync();
+        Assert.Equal(("李*", true), (match.GetProperty("reportedName").GetString(), match.GetProperty("nameDiffers").GetBoolean()));
     }
 
     [Fact]

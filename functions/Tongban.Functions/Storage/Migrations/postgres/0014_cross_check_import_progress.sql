@@ -6,6 +6,11 @@
 ALTER TABLE cross_check_runs ADD COLUMN status TEXT NOT NULL DEFAULT 'completed';
 ALTER TABLE cross_check_runs ADD COLUMN completed_at BIGINT;
 
+-- The name the comparison file gives (encrypted), and whether it differs from the recipient's: evidence for the person who
+-- decides, never a reason to refuse a line (the identity number decides who it is). NULL and 0 for in-province matches.
+ALTER TABLE cross_check_matches ADD COLUMN reported_name_enc TEXT;
+ALTER TABLE cross_check_matches ADD COLUMN name_differs SMALLINT NOT NULL DEFAULT 0;
+
 -- The lines being matched are copied into a temporary table of the importing session (private to it, gone with it,
 -- never written to the WAL nor deleted row by row): this shared table is no longer used.
 DROP TABLE cross_check_lines;

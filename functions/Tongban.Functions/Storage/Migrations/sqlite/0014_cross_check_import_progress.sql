@@ -6,6 +6,11 @@
 ALTER TABLE cross_check_runs ADD COLUMN status TEXT NOT NULL DEFAULT 'completed';
 ALTER TABLE cross_check_runs ADD COLUMN completed_at INTEGER;
 
+-- The name the comparison file gives (encrypted), and whether it differs from the recipient's: evidence for the person who
+-- decides, never a reason to refuse a line (the identity number decides who it is). NULL and 0 for in-province matches.
+ALTER TABLE cross_check_matches ADD COLUMN reported_name_enc TEXT;
+ALTER TABLE cross_check_matches ADD COLUMN name_differs INTEGER NOT NULL DEFAULT 0;
+
 -- The lines being matched are staged in a temporary table of the importing connection (private to it, gone with it, no
 -- writer lock): this shared table is no longer used.
 DROP TABLE cross_check_lines;
