@@ -303,40 +303,33 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
         var waiting = new Stopwatch();
         try
         {
-            await using (var reader = await staging.ExecuteReaderAsync(new CommandDefinition(
-                             "SELECT line, h1, h2, verdict, person_key, name, province, kind, since, until FROM cross_check_staging ORDER BY h1, h2, line",
-                             commandTimeout: 0, cancellationToken: ct)))
+            long previous1 = 0, previous2 = 0;
+            var first = true;
+            await foreach (var (line, hash1, hash2, verdict, evidence) in (staging is SqliteConnection sqlite ? Sorted(sqlite, ct).ToAsyncEnumerable() : SortedAsync(staging, ct))
+                               .WithCancellation(ct))
             {
-                long previous1 = 0, previous2 = 0;
-                var first = true;
-                while (await reader.ReadAsync(ct))
+                if (!first && hash1 == previous1 && hash2 == previous2)
                 {
-                    var line = (int)reader.GetInt64(0);
-                    long hash1 = reader.GetInt64(1), hash2 = reader.GetInt64(2);
-                    if (!first && hash1 == previous1 && hash2 == previous2)
-                    {
-                        rejected.Add(new LineReport(line, [Duplicate]));
-                        continue;
-                    }
-                    (first, previous1, previous2) = (false, hash1, hash2);
-                    switch ((Verdict)reader.GetInt64(3))
-                    {
-                        case Verdict.NoOverlap:
-                            noOverlap++;
-                            break;
-                        case Verdict.Stranger:
-                            rejected.Add(new LineReport(line, [NotRecipient]));
-                            break;
-                        default:
-                            pending.Add(new MatchEvidence(reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.GetString(7),
-                                reader.GetString(8), reader.IsDBNull(9) ? null : reader.GetString(9)));
-                            if (pending.Count < MatchesPerCommit) break;
-                            matched += pending.Count;
-                            if (commits.Count == concurrency) suspended += await OldestAsync();
-                            commits.Add(StoreAsync(runId, pending, now, ct));
-                            pending = new List<MatchEvidence>(MatchesPerCommit);
-                            break;
-                    }
+                    rejected.Add(new LineReport(line, [Duplicate]));
+                    continue;
+                }
+                (first, previous1, previous2) = (false, hash1, hash2);
+                switch (verdict)
+                {
+                    case Verdict.NoOverlap:
+                        noOverlap++;
+                        break;
+                    case Verdict.Stranger:
+                        rejected.Add(new LineReport(line, [NotRecipient]));
+                        break;
+                    default:
+                        pending.Add(evidence!);
+                        if (pending.Count < MatchesPerCommit) break;
+                        matched += pending.Count;
+                        if (commits.Count == concurrency) suspended += await OldestAsync();
+                        commits.Add(StoreAsync(runId, pending, now, ct));
+                        pending = new List<MatchEvidence>(MatchesPerCommit);
+                        break;
                 }
             }
             matched += pending.Count;
@@ -363,6 +356,51 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
             waiting.Stop();
             return stored;
         }
+    }
+
+    /// <summary>The staged lines by duplicate hash and line, each with its verdict and, for a match, its evidence.</summary>
+    private const string SortedSql =
+        "SELECT line, h1, h2, verdict, person_key, name, province, kind, since, until FROM cross_check_staging ORDER BY h1, h2, line";
+
+    /// <summary>PostgreSQL: <see cref="SortedSql"/> through the session's reader.</summary>
+    private static async IAsyncEnumerable<(int Line, long Hash1, long Hash2, Verdict Verdict, MatchEvidence? Evidence)> SortedAsync(DbConnection c,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var reader = await c.ExecuteReaderAsync(new CommandDefinition(SortedSql, commandTimeout: 0, cancellationToken: ct));
+        while (await reader.ReadAsync(ct))
+        {
+            var verdict = (Verdict)reader.GetInt32(3);
+            yield return ((int)reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), verdict, verdict == Verdict.Match
+                ? new MatchEvidence(reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetString(8),
+                    reader.IsDBNull(9) ? null : reader.GetString(9))
+                : null);
+        }
+    }
+
+    /// <summary>
+    /// SQLite: <see cref="SortedSql"/> stepped through SQLite's C interface (reading five million rows through the ADO.NET
+    /// reader took longer than sorting them).
+    /// </summary>
+    private static IEnumerable<(int Line, long Hash1, long Hash2, Verdict Verdict, MatchEvidence? Evidence)> Sorted(SqliteConnection c, CancellationToken ct)
+    {
+        var db = c.Handle!;
+        var rc = raw.sqlite3_prepare_v2(db, SortedSql, out var select);
+        if (rc != raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(rc, db);
+        using (select)
+        {
+            while ((rc = raw.sqlite3_step(select)) == raw.SQLITE_ROW)
+            {
+                ct.ThrowIfCancellationRequested();
+                var verdict = (Verdict)raw.sqlite3_column_int(select, 3);
+                yield return ((int)raw.sqlite3_column_int64(select, 0), raw.sqlite3_column_int64(select, 1), raw.sqlite3_column_int64(select, 2), verdict,
+                    verdict == Verdict.Match
+                        ? new MatchEvidence(Text(4)!, Text(5)!, Text(6)!, Text(7)!, Text(8)!, Text(9))
+                        : null);
+            }
+            if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, db);
+        }
+
+        string? Text(int column) => raw.sqlite3_column_type(select, column) == raw.SQLITE_NULL ? null : raw.sqlite3_column_text(select, column).utf8_to_string();
     }
 
     /// <summary>
