@@ -14,13 +14,13 @@ namespace Tongban.Tests.CrossChecks;
 /// the process died in is recognisably incomplete and kept what it committed; the second import stores and suspends only
 /// the rest — every match suspended once, each hold notice sent once, at the gateway too. Recipients are written straight
 /// into the store (approved twelve-month benefits, as the benchmark seeds them); the file gives each a line that overlaps
-/// and many that do not; matches commit ten at a time (<c>CrossChecks:MatchesPerCommit</c>). Once the first commit is seen
+/// and many that do not; matches commit one at a time (<c>CrossChecks:MatchesPerCommit</c>), a thousand commits. Once the first commit is seen
 /// the test holds what the next one needs (the run's row) and kills the app while it waits. Imported in one transaction,
 /// the file's matches would all appear at its end, with the response.
 /// </summary>
 public abstract class CrossCheckCrashSpec(Store kind) : IAsyncLifetime
 {
-    private const int Recipients = 600;
+    private const int Recipients = 1_000;
     private const int LinesPerRecipient = 20;
     private static readonly string[] Provinces = ["广东省", "福建省", "浙江省", "江苏省", "四川省", "湖南省", "湖北省", "河南省", "山东省", "安徽省"];
     private TestStore _store = null!;
@@ -40,7 +40,7 @@ public abstract class CrossCheckCrashSpec(Store kind) : IAsyncLifetime
     {
         var port = AppProcess.FreePort();
         // Matches wait far longer than the test for their decision: no escalation runs behind its back.
-        string[] settings = ["--Sms:RetryAfterSeconds=2", "--CrossChecks:DecisionWorkingDays=2000", "--CrossChecks:MatchesPerCommit=10"];
+        string[] settings = ["--Sms:RetryAfterSeconds=2", "--CrossChecks:DecisionWorkingDays=2000", "--CrossChecks:MatchesPerCommit=1"];
         _app = await AppProcess.StartAsync(_store, port, settings);
         var start = YearMonth.Of(DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8))).AddMonths(-2);
         await SeedRecipientsAsync(start);
