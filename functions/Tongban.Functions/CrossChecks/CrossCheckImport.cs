@@ -113,7 +113,7 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
             int read;
             using (var hasher = protector.CreatePersonKeyHasher())
             {
-                // Three threads: the CSV records read, judged and hashed, staged (each stage about a third of a line's time).
+                // Three threads, handed over in order: reading the CSV, checking and hashing each line, staging it.
                 var lines = AheadAsync(JudgeAsync(AheadAsync(RecordsAsync(csv, ct), ct), hasher, recipients, Deadlines.LocalDate(now), rejected, ct), ct);
                 read = staging is NpgsqlConnection npgsql ? await CopyAsync(npgsql, lines, ct) : await InsertAsync((SqliteConnection)staging, lines, ct);
             }
