@@ -36,7 +36,7 @@ public static class CrossCheckBenchmark
             $"--Database:Provider={provider}", $"--ConnectionStrings:Tongban={store.ConnectionString}",
             $"--PersonalData:EncryptionKey={Convert.ToBase64String(encryption)}", $"--PersonalData:IndexKey={Convert.ToBase64String(index)}",
             "--Demo:Enabled=false", "--Durable:InProcess=false", $"--Archive:Path={Path.Combine(store.Folder, "archive")}",
-            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Tongban.CrossChecks.CrossCheckImport=Information",
         ]);
         var db = app.Services.GetRequiredService<Database>();
         var start = YearMonth.Of(Deadlines.LocalDate(DateTimeOffset.UtcNow)).AddMonths(-3);
@@ -59,10 +59,13 @@ public static class CrossCheckBenchmark
                 await Task.Delay(20);
             }
         });
+        var cpuBefore = process.TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         var result = await app.Services.GetRequiredService<CrossCheckImport>()
             .ImportCsvAsync(new GeneratedCsv(recipients, lines, start), "bench", CancellationToken.None);
         var wall = watch.Elapsed;
+        process.Refresh();
+        var cpu = process.TotalProcessorTime - cpuBefore;
         await sampling.CancelAsync();
         await sampler;
 
@@ -75,8 +78,8 @@ public static class CrossCheckBenchmark
                 throw new InvalidOperationException(
                     $"{result.Lines} lines, {result.Suspended} suspended ({suspended} claims), {result.NoOverlap} without overlap, {result.Rejected.Count} rejected; expected {expected} matches.");
         }
-        Console.WriteLine($"[{provider}] cross-check import of {lines:N0} lines against {recipients:N0} recipients: {wall.TotalSeconds:F2} s wall, " +
-                          $"{result.Matched:N0} matched and suspended, {result.NoOverlap:N0} without overlap");
+        Console.WriteLine($"[{provider}] cross-check import of {lines:N0} lines against {recipients:N0} recipients: {wall.TotalSeconds:F2} s wall, {cpu.TotalSeconds:F1} s CPU of this process, " +
+                          $"{result.Matched:N0} matched and suspended, {result.NoOverlap:N0} without overlap (load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
         Console.WriteLine($"[{provider}] memory during the import: peak working set {peakWorkingSet / 1048576.0:F0} MB, peak managed heap " +
                           $"{peakHeap / 1048576.0:F0} MB, {(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1048576.0:F0} MB allocated");
     }

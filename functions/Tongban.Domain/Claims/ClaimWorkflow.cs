@@ -147,8 +147,9 @@ public static class ClaimWorkflow
 
     /// <summary>
     /// A stop event reported at any office (就近报告) ends an active entitlement from its date, which lies between the
-    /// first day of the entitlement and today; the applicant is told by SMS. A death is reported by a relative
-    /// (<paramref name="relative"/>, required: refused as invalid without one) and opens the family's funeral grant and
+    /// first day of the entitlement and today (refused as invalid naming <c>date</c> otherwise, <c>type</c> for an unknown
+    /// event); the applicant is told by SMS. A death is reported by a relative
+    /// (<paramref name="relative"/>, required: refused as invalid naming <c>reporter</c> without one) and opens the family's funeral grant and
     /// survivors' pension (<paramref name="deathBenefits"/>, fixed by the caller from the province's rules once the event is
     /// accepted), recorded on the event with the relationship (never the relative's name or mobile: the history is not
     /// encrypted). Nothing is sent to the deceased: the family's one message is composed with the settlement of the
@@ -158,9 +159,9 @@ public static class ClaimWorkflow
         Func<Payouts.DeathBenefits>? deathBenefits = null, Relative? relative = null)
     {
         if (!StopEvents.Descriptions.TryGetValue(eventType, out var description))
-            throw new TransitionRefused(RefusalKind.Invalid, $"Unknown event type '{eventType}'.");
+            throw new TransitionRefused(RefusalKind.Invalid, $"Unknown event type '{eventType}'.", "type");
         if (date > today)
-            throw new TransitionRefused(RefusalKind.Invalid, "The event date is in the future.");
+            throw new TransitionRefused(RefusalKind.Invalid, "The event date is in the future.", "date");
         if (claim.Status is not (ClaimStatus.Approved or ClaimStatus.Suspended))
             throw new TransitionRefused(RefusalKind.Conflict,
                 $"Only an approved or suspended application can be stopped; this one is {claim.Status.Code()}.");
@@ -169,11 +170,13 @@ public static class ClaimWorkflow
         if (relative is not null && eventType != StopEvents.Died)
             throw new ArgumentException("A reporting relative goes with a death only.", nameof(relative));
         if (relative is null && eventType == StopEvents.Died)
-            throw new TransitionRefused(RefusalKind.Invalid, "A death is reported by a relative: their name, relationship and mobile are required.");
+            throw new TransitionRefused(RefusalKind.Invalid, "A death is reported by a relative: their name, relationship and mobile are required.",
+                "reporter");
         var start = (claim.Entitlement ?? throw new InvalidOperationException("An approved claim has an entitlement.")).StartMonth.FirstDay;
         if (date < start)
             throw new TransitionRefused(RefusalKind.Invalid,
-                $"The event date is before the benefit began ({start:yyyy-MM-dd}); a claim that should not have been approved is revoked, not stopped.");
+                $"The event date is before the benefit began ({start:yyyy-MM-dd}); a claim that should not have been approved is revoked, not stopped.",
+                "date");
         var death = deathBenefits?.Invoke();
         var data = new Dictionary<string, string>
         {

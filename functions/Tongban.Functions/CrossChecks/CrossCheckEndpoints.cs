@@ -28,13 +28,15 @@ public sealed record MatchContestView(DateTimeOffset At, string Actor, string? O
 /// source (<c>national</c> | <c>in-province</c>), province (or city code in-province), kind, the period elsewhere
 /// (<c>since</c>, <c>until</c> null while it goes on, YYYY-MM-DD), the months both cover (<c>overlapFrom</c>..<c>overlapTo</c>,
 /// YYYY-MM, <c>overlapMonths</c>) — its status (open | escalated | decided), when it was stored, when it escalates
-/// (<c>deadlineAt</c>) and until when it may be contested, the statements contesting it, and once decided the decision.
+/// (<c>deadlineAt</c>) and until when it may be contested, the statements contesting it, once decided the decision; and
+/// the name the comparison file gave (masked; null in-province) with whether it differs from the recipient's
+/// (<c>nameDiffers</c>: evidence for the decision, a line is never refused for it).
 /// </summary>
 public sealed record MatchView(string MatchId, string ApplicationId, string CaseNumber, string Name, string IdNumber, string InsuringCity,
     string Source, string Province, string Kind, string KindName, string Since, string? Until, string OverlapFrom, string OverlapTo,
     int OverlapMonths, string Status, DateTimeOffset CreatedAt, DateTimeOffset DeadlineAt, DateTimeOffset? EscalatedAt,
     DateTimeOffset ContestUntil, IReadOnlyList<MatchContestView> Contests, string? Decision, string? Opinion, string? StopDate,
-    string? DecidedBy, DateTimeOffset? DecidedAt);
+    string? DecidedBy, DateTimeOffset? DecidedAt, string? ReportedName, bool NameDiffers);
 
 /// <summary>What a decision answered: the match, the decision and the claim's status after it.</summary>
 public sealed record MatchDecisionResponse(string MatchId, string ApplicationId, string Decision, string Status);
@@ -110,7 +112,7 @@ public static class CrossCheckEndpoints
             """
             SELECT m.id, m.application_id, a.case_number, a.name_enc, a.id_number_enc, m.insuring_city, m.source, m.province, m.kind,
                    m.since, m.until, m.overlap_from, m.overlap_to, m.status, m.created_at, m.deadline_at, m.escalated_at, m.contest_until,
-                   m.decision, m.opinion, m.stop_date, m.decided_by, m.decided_at
+                   m.decision, m.opinion, m.stop_date, m.decided_by, m.decided_at, m.reported_name_enc, m.name_differs
             FROM cross_check_matches m JOIN applications a ON a.id = m.application_id
             WHERE m.insuring_city = @city AND m.status = @status
             ORDER BY m.created_at, m.id LIMIT 500
@@ -128,7 +130,8 @@ public static class CrossCheckEndpoints
                 r.OverlapFrom, r.OverlapTo, overlap.Count, r.Status, ApplicationViews.Time(r.CreatedAt), ApplicationViews.Time(r.DeadlineAt),
                 r.EscalatedAt is { } e ? ApplicationViews.Time(e) : null, ApplicationViews.Time(r.ContestUntil),
                 contests[r.Id].Select(x => new MatchContestView(ApplicationViews.Time(x.At), x.Actor, x.Office, x.Statement)).ToList(),
-                r.Decision, r.Opinion, r.StopDate, r.DecidedBy, r.DecidedAt is { } d ? ApplicationViews.Time(d) : null);
+                r.Decision, r.Opinion, r.StopDate, r.DecidedBy, r.DecidedAt is { } d ? ApplicationViews.Time(d) : null,
+                r.ReportedNameEnc is { } reported ? Mask.Name(protector.Decrypt(reported)) : null, r.NameDiffers != 0);
         }).ToList());
     }
 
@@ -201,6 +204,8 @@ public static class CrossCheckEndpoints
         public string? StopDate { get; init; }
         public string? DecidedBy { get; init; }
         public long? DecidedAt { get; init; }
+        public string? ReportedNameEnc { get; init; }
+        public long NameDiffers { get; init; }
     }
 
     private sealed class ContestRow

@@ -26,6 +26,16 @@ public static class MatchStatus
     public const string Decided = "decided";
 }
 
+/// <summary>
+/// Run statuses: <c>importing</c> (a file being read and matched, or one the process died in: its counts are what it
+/// committed) → <c>completed</c>.
+/// </summary>
+public static class RunStatus
+{
+    public const string Importing = "importing";
+    public const string Completed = "completed";
+}
+
 /// <summary>What a match's orchestration reads of it: its status and when it escalates.</summary>
 public sealed record MatchSnapshot(string MatchId, string ApplicationId, string Status, DateTimeOffset DeadlineAt)
 {
@@ -46,25 +56,22 @@ public sealed record MatchDecision(string MatchId, string ApplicationId, string 
 public sealed class CrossCheckMatches(Database database, ClaimStore store, ClaimPayouts payouts, ProvinceConfig province,
     CrossCheckOptions options, TimeProvider clock)
 {
-    /// <summary>A new match's id, made in SQL: matches are inserted set-based.</summary>
-    internal string NewIdSql => database.Provider == DatabaseProvider.Postgres
-        ? "gen_random_uuid()::text"
-        : "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-a' || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))";
-
     /// <summary>When a match stored at <paramref name="now"/> escalates, and until when it may be contested (epoch ms).</summary>
     internal (long DeadlineAt, long ContestUntil) Windows(DateTimeOffset now) =>
         (CrossCheckRules.DueAt(now, options.DecisionWorkingDays, province.Calendar).ToUnixTimeMilliseconds(),
          CrossCheckRules.DueAt(now, options.ContestWorkingDays, province.Calendar).ToUnixTimeMilliseconds());
 
     /// <summary>
-    /// Inside the caller's transaction: suspends the claim of every match the run <paramref name="runId"/> has just stored,
-    /// one transition per match (history line, SMS saying payment is held and how to contest), and sets each claim's
+    /// Inside the caller's transaction: suspends the claim of each match just stored (<paramref name="matchIds"/>), one
+    /// transition per match (history line, SMS saying payment is held and how to contest), and sets each claim's
     /// <c>suspended_from</c> to the earliest first overlapping month of its open matches. Returns how many it suspended.
     /// </summary>
-    internal async Task<int> SuspendNewAsync(DbConnection c, DbTransaction t, string runId, DateTimeOffset now)
+    internal async Task<int> SuspendNewAsync(DbConnection c, DbTransaction t, IReadOnlyList<string> matchIds, DateTimeOffset now)
     {
-        var matches = (await c.QueryAsync<MatchRow>($"{MatchRow.Select} WHERE m.run_id = @runId ORDER BY m.application_id, m.since, m.id",
-            new { runId }, t)).ToList();
+        if (matchIds.Count == 0) return 0;
+        var ids = matchIds.ToArray();
+        var matches = (await c.QueryAsync<MatchRow>(
+            $"{MatchRow.Select} WHERE {database.In("m.id", "ids")} ORDER BY m.application_id, m.since, m.id", new { ids }, t)).ToList();
         foreach (var claimMatches in matches.GroupBy(m => m.ApplicationId))
         {
             var (claim, receivedAt) = await ClaimStore.LoadAsync(c, t, claimMatches.Key, forUpdate: database.Provider == DatabaseProvider.Postgres)
@@ -77,11 +84,11 @@ public sealed class CrossCheckMatches(Database database, ClaimStore store, Claim
             }
         }
         await c.ExecuteAsync(
-            """
+            $"""
             UPDATE applications SET suspended_from = (SELECT MIN(m.overlap_from) FROM cross_check_matches m
                                                       WHERE m.application_id = applications.id AND m.status <> 'decided')
-            WHERE id IN (SELECT application_id FROM cross_check_matches WHERE run_id = @runId)
-            """, new { runId }, t);
+            WHERE id IN (SELECT application_id FROM cross_check_matches WHERE {database.In("id", "ids")})
+            """, new { ids }, t);
         return matches.Count;
     }
 
@@ -96,6 +103,7 @@ public sealed class CrossCheckMatches(Database database, ClaimStore store, Claim
     internal async Task<int> RaiseInProvinceAsync(DbConnection c, DbTransaction t, IReadOnlyList<NewSpell> spells, DateTimeOffset now)
     {
         string? runId = null;
+        var stored = new List<string>();
         var (deadlineAt, contestUntil) = Windows(now);
         foreach (var spell in spells)
         {
@@ -115,15 +123,16 @@ public sealed class CrossCheckMatches(Database database, ClaimStore store, Claim
                 if (runId is null)
                 {
                     runId = Guid.NewGuid().ToString();
-                    await CreateRunAsync(c, t, runId, CrossCheckSources.InProvince, ClaimWorkflow.SystemActor, now);
+                    await CreateRunAsync(c, t, runId, CrossCheckSources.InProvince, ClaimWorkflow.SystemActor, now, completed: true);
                 }
-                await c.ExecuteAsync(
+                var id = await c.ExecuteScalarAsync<string?>(
                     """
                     INSERT INTO cross_check_matches (id, application_id, insuring_city, run_id, source, province, kind, since, until,
                                                      overlap_from, overlap_to, status, created_at, deadline_at, contest_until)
                     VALUES (@id, @applicationId, @city, @runId, 'in-province', @province, 'employed', @since, @until, @from, @to, 'open', @at,
                             @deadlineAt, @contestUntil)
                     ON CONFLICT (application_id, province, kind, since) DO NOTHING
+                    RETURNING id
                     """,
                     new
                     {
@@ -132,9 +141,10 @@ public sealed class CrossCheckMatches(Database database, ClaimStore store, Claim
                         until = spell.End?.LastDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                         from = overlap.First.ToString(), to = overlap.Last.ToString(), at = now.ToUnixTimeMilliseconds(), deadlineAt, contestUntil,
                     }, t);
+                if (id is not null) stored.Add(id);
             }
         }
-        return runId is null ? 0 : await SuspendNewAsync(c, t, runId, now);
+        return await SuspendNewAsync(c, t, stored, now);
     }
 
     /// <summary>A contribution spell a registry import has just added: whose (blind index), where, from and to which month.</summary>
@@ -150,10 +160,22 @@ public sealed class CrossCheckMatches(Database database, ClaimStore store, Claim
         public string EndMonth { get; init; } = "";
     }
 
-    /// <summary>Creates the run row an import's matches point to.</summary>
-    internal static Task CreateRunAsync(DbConnection c, DbTransaction t, string runId, string source, string actor, DateTimeOffset now) =>
-        c.ExecuteAsync("INSERT INTO cross_check_runs (id, source, imported_by, created_at) VALUES (@runId, @source, @actor, @at)",
-            new { runId, source, actor, at = now.ToUnixTimeMilliseconds() }, t);
+    /// <summary>
+    /// Creates the run row an import's matches point to: <c>importing</c> for a file committed in parts (completed by its
+    /// last commit), or <c>completed</c> at once for matches stored in the transaction that creates it.
+    /// </summary>
+    internal static Task CreateRunAsync(DbConnection c, DbTransaction t, string runId, string source, string actor, DateTimeOffset now,
+        bool completed) =>
+        c.ExecuteAsync(
+            """
+            INSERT INTO cross_check_runs (id, source, imported_by, created_at, status, completed_at)
+            VALUES (@runId, @source, @actor, @at, @status, @completedAt)
+            """,
+            new
+            {
+                runId, source, actor, at = now.ToUnixTimeMilliseconds(), status = completed ? RunStatus.Completed : RunStatus.Importing,
+                completedAt = completed ? now.ToUnixTimeMilliseconds() : (long?)null,
+            }, t);
 
     /// <summary>
     /// A reviewer's or supervisor's decision, committed with everything it does: confirm → the stop event (overpaid months

@@ -53,7 +53,16 @@ public static class ReportEvent
             return Problems.Invalid("reporter", "Only for type 'died'.");
         else if (request.Payee is not null)
             return Problems.Invalid("payee", "Only for type 'died'.");
-        var status = await commands.ReportStopAsync(id, http.User.Staff()!, request.Type, date, death, http.RequestAborted);
+        ClaimStatus? status;
+        try
+        {
+            status = await commands.ReportStopAsync(id, http.User.Staff()!, request.Type, date, death, http.RequestAborted);
+        }
+        catch (TransitionRefused e) when (e is { Kind: RefusalKind.Invalid, Field: { } field })
+        {
+            // The stop rule names the field it refuses (an unknown type, a date in the future or before the benefit began).
+            return Problems.Invalid(field, e.Message);
+        }
         if (status is null) return Problems.NotFound($"Application {id}");
         // The stop and its SMS have committed; an orchestration delivers the SMS and archives the closed case.
         await ClaimWorkflows.SignalAsync(durable, id, log, CancellationToken.None);

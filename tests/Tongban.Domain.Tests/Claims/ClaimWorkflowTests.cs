@@ -399,10 +399,11 @@ public class ClaimWorkflowTests
     }
 
     [Fact]
-    public void Stop_dated_in_the_future_is_invalid()
+    public void Stop_dated_in_the_future_is_invalid_and_names_the_date()
     {
-        Assert.Equal(RefusalKind.Invalid,
-            Refusal(() => ClaimWorkflow.ReportStop(Approved(), SanyaReviewer, "reemployed", Today.AddDays(1), Today)));
+        var refused = Assert.Throws<TransitionRefused>(() => ClaimWorkflow.ReportStop(Approved(), SanyaReviewer, "reemployed", Today.AddDays(1), Today));
+
+        Assert.Equal((RefusalKind.Invalid, "date"), (refused.Kind, refused.Field));
     }
 
     [Fact]

@@ -53,7 +53,7 @@ public abstract class CrossCheckSpec(Store store) : IAsyncLifetime
         Assert.Equal((1, 0, 1), (second.GetProperty("matched").GetInt32(), second.GetProperty("suspended").GetInt32(),
             second.GetProperty("alreadyMatched").GetInt32()));
         Assert.Equal(1, await _d.CountAsync("SELECT COUNT(*) FROM cross_check_matches"));
-        Assert.Equal(0, await _d.CountAsync("SELECT COUNT(*) FROM cross_check_lines"));
+        Assert.Equal(2, await _d.CountAsync("SELECT COUNT(*) FROM cross_check_runs WHERE status = 'completed' AND completed_at IS NOT NULL"));
         Assert.Equal("suspended", await _d.StatusAsync(_wang));
         Assert.Single(await _d.HistoryAsync(_wang), t => t == "cross-check-suspended");
         var sms = Assert.Single(await _d.SmsAsync(_wang, "cross-check-held")).GetProperty("body").GetString()!;
@@ -67,6 +67,17 @@ public abstract class CrossCheckSpec(Store store) : IAsyncLifetime
         Assert.Equal("national", match.GetProperty("source").GetString());
         Assert.Equal("王*", match.GetProperty("name").GetString());
         Assert.DoesNotContain(Wang.IdNumber, match.GetProperty("idNumber").GetString());
+        Assert.False(match.GetProperty("nameDiffers").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_line_naming_someone_else_still_matches_by_identity_number_and_the_reviewer_sees_the_name_differ()
+    {
+        var result = await _d.CrossChecksAsync(CrossCheckDriver.Csv($"{Wang.IdNumber},李海,广东省,insured,2026-11-20,"));
+
+        Assert.Equal((1, 0), (result.GetProperty("suspended").GetInt32(), result.GetProperty("rejected").GetArrayLength()));
+        var match = await MatchAsync();
+        Assert.Equal(("李*", true), (match.GetProperty("reportedName").GetString(), match.GetProperty("nameDiffers").GetBoolean()));
     }
 
     [Fact]

@@ -199,10 +199,18 @@ public abstract class ClaimPipelineSpec(Store store) : IAsyncLifetime
         using var danzhou = await _app.StaffAsync("460400-01-r1");
         var today = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd");
 
-        var future = await danzhou.PostJsonAsync($"/api/v1/applications/{applicationId}/events", new { type = "reemployed", date = "2099-01-01" });
-        Assert.Equal(HttpStatusCode.BadRequest, future.StatusCode);
-        var unknown = await danzhou.PostJsonAsync($"/api/v1/applications/{applicationId}/events", new { type = "promoted", date = today });
-        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        foreach (var (body, field) in new (object, string)[]
+                 {
+                     (new { type = "reemployed", date = "2099-01-01" }, "date"),
+                     (new { type = "reemployed", date = "2001-01-01" }, "date"),
+                     (new { type = "promoted", date = today }, "type"),
+                 })
+        {
+            var refused = await danzhou.PostJsonAsync($"/api/v1/applications/{applicationId}/events", body);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            Assert.True((await refused.JsonAsync()).GetProperty("errors").TryGetProperty(field, out _), $"{body} names {field}");
+        }
         var stop = await danzhou.PostJsonAsync($"/api/v1/applications/{applicationId}/events", new { type = "reemployed", date = today });
         Assert.Equal(HttpStatusCode.OK, stop.StatusCode);
         Assert.Equal("terminated", (await stop.JsonAsync()).GetProperty("status").GetString());
