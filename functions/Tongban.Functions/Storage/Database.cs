@@ -33,14 +33,6 @@ public sealed class Database : IAsyncDisposable
         if (provider == DatabaseProvider.Postgres)
         {
             var builder = new NpgsqlDataSourceBuilder(connectionString);
-            // Every statement Tongban sends is one of a few hundred texts, sent thousands of times: prepared once per
-            // connection, each later use skips PostgreSQL's parse and plan. And a pooled connection goes back without a
-            // reset: Tongban leaves no session state behind (its locks and settings are transaction-scoped), and the
-            // reset would cost PostgreSQL a statement at every open. Behind a transaction-mode pooler that cannot
-            // keep prepared statements, set "Max Auto Prepare=0" in the connection string.
-            var settings = builder.ConnectionStringBuilder;
-            if (!HasSetting(connectionString, "Max Auto Prepare")) settings.MaxAutoPrepare = 256;
-            if (!HasSetting(connectionString, "No Reset On Close")) settings.NoResetOnClose = true;
             if (entraTokenScope is not null)
             {
                 // Azure Database for PostgreSQL with Entra authentication: the managed identity's access
@@ -61,10 +53,6 @@ public sealed class Database : IAsyncDisposable
             ConnectionString = builder.ToString();
         }
     }
-
-    /// <summary>Whether the connection string itself sets <paramref name="keyword"/> (any case), so the operator's value stands.</summary>
-    private static bool HasSetting(string connectionString, string keyword) =>
-        new DbConnectionStringBuilder { ConnectionString = connectionString }.ContainsKey(keyword);
 
     public DatabaseProvider Provider { get; }
     public string ConnectionString { get; }
