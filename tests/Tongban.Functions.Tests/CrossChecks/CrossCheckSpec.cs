@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.DurableTask.Client;
 using Tongban.CrossChecks;
 using Tongban.Tests.Infrastructure;
 using Tongban.Tests.Payouts;
@@ -133,6 +134,17 @@ public abstract class CrossCheckSpec(Store store) : IAsyncLifetime
 
         Assert.Equal(0, january.GetProperty("payments").GetInt64());
         Assert.Equal(["2026-10", "2026-11", "2026-12"], await PeriodsAsync());
+
+        // The decision's orchestration lost with its task hub: an administrator starts it again from the workflows page.
+        var instance = CrossCheckWorkflows.InstanceId((await MatchAsync()).GetProperty("matchId").GetString()!);
+        var durable = _d.App.Services.GetRequiredService<DurableTaskClient>();
+        await durable.TerminateInstanceAsync(instance, TestContext.Current.CancellationToken);
+        await durable.WaitForInstanceCompletionAsync(instance, TestContext.Current.CancellationToken);
+        await durable.PurgeInstanceAsync(instance, cancellation: TestContext.Current.CancellationToken);
+        var restarted = await _d.Admin.PostAsync($"/api/v1/admin/workflows/{instance}/restart", null);
+        Assert.Equal(HttpStatusCode.Accepted, restarted.StatusCode);
+        Assert.Equal(OrchestrationRuntimeStatus.Running,
+            (await durable.WaitForInstanceStartAsync(instance, TestContext.Current.CancellationToken)).RuntimeStatus);
     }
 
     [Fact]
