@@ -198,6 +198,8 @@ module functionApp 'modules/functionapp.bicep' = {
       // Working days a cross-check match waits for its decision before it escalates, and the recipient may contest it.
       CrossChecks__DecisionWorkingDays: '10'
       CrossChecks__ContestWorkingDays: '10'
+      // Matches of a comparison file stored and suspended per transaction.
+      CrossChecks__MatchesPerCommit: '250'
       // SMS through Communication Services once a sender number is set (smsFrom); the app signs in with its
       // managed identity (Contributor on the resource, roles.bicep), so no access key. ACS does not deliver to
       // +86 numbers: a mainland deployment plugs a domestic gateway into the same port (ISmsGateway).
@@ -211,10 +213,12 @@ module functionApp 'modules/functionapp.bicep' = {
       Sms__DeliveryReportKey: smsDeliveryReportKey
       // A sent SMS without a delivery report is listed for staff to call the person after this long.
       Sms__UndeliveredAfterMinutes: '60'
-      // Outreach (主动服务): the province's government-service app named in the SMS, the subsidy campaigns, persons per step.
+      // Outreach (主动服务): the province's government-service app named in the SMS, the subsidy campaigns, persons per
+      // step, and whether the timer makes each month's campaign (false: only administrators start them).
       Outreach__ServiceApp: provinceName == 'hebei' ? '冀时办' : '海易办'
       Outreach__IncludeSubsidy: 'false'
       Outreach__ChunkSize: '5000'
+      Outreach__Monthly: 'true'
       // The app folder is read-only on Flex Consumption: under the Functions host relative paths are in the
       // instance's temp folder, where the local SMS sink (without a sender number) writes.
       Sms__OutboxPath: 'tongban/sms-outbox.jsonl'
