@@ -3,7 +3,6 @@ using Dapper;
 using Microsoft.DurableTask.Client;
 using Tongban.CrossChecks;
 using Tongban.Hosting;
-using Tongban.Hosting.Durable;
 using Tongban.Outreach;
 using Tongban.Payouts;
 using Tongban.Security;
@@ -80,7 +79,7 @@ public static class WorkflowEndpoints
             var campaignId = instanceId[OutreachCampaigns.InstancePrefix.Length..];
             if (!await ExistsAsync(database, "SELECT COUNT(*) FROM outreach_campaigns WHERE id = @id", campaignId, ct))
                 return Problems.NotFound($"Workflow {instanceId}");
-            await OrchestrationStarts.StartOnceAsync(durable, OutreachOrchestrator.Name, campaignId, instanceId, ct);
+            await OutreachCampaigns.StartOrchestrationAsync(durable, campaignId, ct);
             return TypedResults.Accepted($"/api/v1/admin/outreach-campaigns/{campaignId}", await WorkflowView.ForAsync(durable, instanceId, ct));
         }
         if (!Guid.TryParse(instanceId, out _)) return Problems.NotFound($"Workflow {instanceId}");

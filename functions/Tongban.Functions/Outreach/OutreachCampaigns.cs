@@ -94,6 +94,10 @@ public sealed class OutreachCampaigns(Database database, PersonalDataProtector p
 
     public static string InstanceId(string campaignId) => InstancePrefix + campaignId;
 
+    /// <summary>Starts the campaign's orchestration unless one is live; it continues from the campaign's state in the database.</summary>
+    public static Task StartOrchestrationAsync(Microsoft.DurableTask.Client.DurableTaskClient durable, string campaignId, CancellationToken ct) =>
+        Hosting.Durable.OrchestrationStarts.StartOnceAsync(durable, OutreachOrchestrator.Name, campaignId, InstanceId(campaignId), ct);
+
     /// <summary>The id of a month's campaign for a service item: the same on every instance, so the timer makes it once.</summary>
     public static string MonthlyId(YearMonth period, string serviceItem) => $"{period}-{serviceItem}";
 

@@ -1,6 +1,5 @@
 using Microsoft.DurableTask.Client;
 using Tongban.Hosting;
-using Tongban.Hosting.Durable;
 using Tongban.Security;
 using Tongban.Storage;
 
@@ -35,7 +34,7 @@ public static class OutreachEndpoints
         if (!options.ServiceItems.Contains(serviceItem))
             return Problems.Invalid("serviceItem", $"One of: {string.Join(", ", options.ServiceItems)} (the subsidy only where Outreach:IncludeSubsidy is set).");
         var (campaign, created) = await campaigns.StartAsync(serviceItem, http.User.Identity!.Name!, http.RequestAborted);
-        await OrchestrationStarts.StartOnceAsync(durable, OutreachOrchestrator.Name, campaign.Id, OutreachCampaigns.InstanceId(campaign.Id), http.RequestAborted);
+        await OutreachCampaigns.StartOrchestrationAsync(durable, campaign.Id, http.RequestAborted);
         var location = $"/api/v1/admin/outreach-campaigns/{campaign.Id}";
         if (created) return TypedResults.Accepted(location, campaign);
         http.Response.Headers.Location = location;

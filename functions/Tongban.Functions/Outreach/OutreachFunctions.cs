@@ -2,7 +2,6 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Tongban.Hosting;
-using Tongban.Hosting.Durable;
 using Tongban.Notifications;
 
 namespace Tongban.Outreach;
@@ -20,7 +19,7 @@ public sealed class OutreachFunctions(OutreachCampaigns campaigns, SmsDelivery s
     public async Task MonthlyOutreach([TimerTrigger("0 0 18 * * *")] TimerInfo timer, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         foreach (var id in await campaigns.RequestMonthlyAsync(ct))
-            await OrchestrationStarts.StartOnceAsync(durable, OutreachOrchestrator.Name, id, OutreachCampaigns.InstanceId(id), ct);
+            await OutreachCampaigns.StartOrchestrationAsync(durable, id, ct);
     }
 
     [Function(OutreachOrchestrator.Name), OrchestratorInput(typeof(string))]
