@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Data;
 using System.Data.Common;
 using System.Text;
 using System.Text.Json;
@@ -19,6 +20,11 @@ namespace Tongban.Applications;
 /// </summary>
 public sealed class ClaimStore(Database database, ProvinceConfig province)
 {
+    private const string ClaimColumns = """
+        id, case_number, service_item, channel, status, accepting_office, insuring_city, assigned_office,
+        first_reviewer, entitlement_months, monthly_fen, start_month, end_month, stopped_on, version, received_at
+        """;
+
     /// <summary>
     /// The claim and when it was received, or null when there is no such application. <paramref name="forUpdate"/>
     /// (PostgreSQL) locks the row until the transaction ends, so two deciders of one claim take turns.
@@ -27,19 +33,21 @@ public sealed class ClaimStore(Database database, ProvinceConfig province)
         bool forUpdate = false)
     {
         var row = await connection.QuerySingleOrDefaultAsync<ClaimRow>(
-            $"""
-            SELECT id, case_number, service_item, channel, status, accepting_office, insuring_city, assigned_office,
-                   first_reviewer, entitlement_months, monthly_fen, start_month, end_month, stopped_on, version, received_at
-            FROM applications WHERE id = @id{(forUpdate ? " FOR UPDATE" : "")}
-            """, new { id }, transaction);
-        if (row is null) return null;
-        var entitlement = row.EntitlementMonths is { } months
-            ? new Entitlement((int)months, row.MonthlyFen!.Value, YearMonth.Parse(row.StartMonth!), YearMonth.Parse(row.EndMonth!))
-            : null;
-        var claim = new Claim(Guid.Parse(row.Id), row.CaseNumber, row.ServiceItem, row.Channel, ClaimStatuses.Parse(row.Status),
-            row.AcceptingOffice, row.InsuringCity, row.AssignedOffice, row.FirstReviewer, entitlement,
-            row.StoppedOn is null ? null : DateOnly.ParseExact(row.StoppedOn, "yyyy-MM-dd", CultureInfo.InvariantCulture), (int)row.Version);
-        return (claim, DateTimeOffset.FromUnixTimeMilliseconds(row.ReceivedAt));
+            $"SELECT {ClaimColumns} FROM applications WHERE id = @id{(forUpdate ? " FOR UPDATE" : "")}", new { id }, transaction);
+        return row is null ? null : (row.ToClaim(), DateTimeOffset.FromUnixTimeMilliseconds(row.ReceivedAt));
+    }
+
+    /// <summary>
+    /// The claims of <paramref name="ids"/> that exist, with when each was received, in one statement; on PostgreSQL
+    /// locked until the transaction ends (in id order, so two batches never wait on each other in a circle).
+    /// </summary>
+    public async Task<IReadOnlyList<(Claim Claim, DateTimeOffset ReceivedAt)>> LoadManyAsync(DbConnection connection, DbTransaction transaction,
+        IReadOnlyCollection<string> ids)
+    {
+        var rows = await connection.QueryAsync<ClaimRow>(
+            $"SELECT {ClaimColumns} FROM applications WHERE {database.In("id", "ids")} ORDER BY id" +
+            (database.Provider == DatabaseProvider.Postgres ? " FOR UPDATE" : ""), new { ids = ids.ToArray() }, transaction);
+        return rows.Select(r => (r.ToClaim(), DateTimeOffset.FromUnixTimeMilliseconds(r.ReceivedAt))).ToList();
     }
 
     /// <summary>
@@ -47,33 +55,84 @@ public sealed class ClaimStore(Database database, ProvinceConfig province)
     /// first. With <paramref name="verified"/> the same UPDATE stores verification's findings and the contribution months
     /// it counted (one row version, not two: every version of an application row costs all its indexes).
     /// </summary>
-    public async Task ApplyAsync(DbConnection connection, DbTransaction transaction, Transition transition,
-        int expectedVersion, DateTimeOffset receivedAt, DateTimeOffset now, VerificationResult? verified = null)
+    public Task ApplyAsync(DbConnection connection, DbTransaction transaction, Transition transition,
+        int expectedVersion, DateTimeOffset receivedAt, DateTimeOffset now, VerificationResult? verified = null) =>
+        ApplyManyAsync(connection, transaction, [new ClaimChange(transition, expectedVersion, receivedAt, verified)], now);
+
+    /// <summary>
+    /// Commits the transitions of many claims in three statements whatever their number: one UPDATE of every claim's
+    /// state, one INSERT of every history event, and the SMS rows. A claim may appear more than once, its transitions in
+    /// order (each expecting the version the one before made): its row is written once, with the last state. Throws
+    /// <see cref="ConcurrentChangeException"/> if someone else moved any of them first; the caller's transaction then
+    /// rolls back all of them.
+    /// </summary>
+    public async Task ApplyManyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<ClaimChange> changes, DateTimeOffset now)
     {
-        const string findings = ", findings_json = @findings, contribution_months = @contributionMonths, carried_over_months = @carriedOver";
-        var c = transition.Claim;
-        var updated = await connection.ExecuteAsync(
-            $"""
-            UPDATE applications SET status = @status, is_open = @isOpen, insuring_city = @insuringCity,
-                assigned_office = @assignedOffice, first_reviewer = @firstReviewer,
-                entitlement_months = @months, monthly_fen = @monthlyFen, start_month = @startMonth, end_month = @endMonth,
-                stopped_on = @stoppedOn, due_at = @dueAt, version = @version, updated_at = @now{(verified is null ? "" : findings)}
-            WHERE id = @id AND version = @expectedVersion
-            """,
-            new
+        if (changes.Count == 0) return;
+        var rows = new List<(ClaimChange Last, int ExpectedVersion)>();
+        var index = new Dictionary<Guid, int>();
+        foreach (var change in changes)
+        {
+            var id = change.Transition.Claim.Id;
+            if (!index.TryGetValue(id, out var i)) { index[id] = rows.Count; rows.Add((change, change.ExpectedVersion)); continue; }
+            if (rows[i].Last.Transition.Claim.Version != change.ExpectedVersion)
+                throw new InvalidOperationException($"Transitions of claim {id} do not follow one another.");
+            rows[i] = (change with { Verified = change.Verified ?? rows[i].Last.Verified }, rows[i].ExpectedVersion);
+        }
+
+        var sql = new StringBuilder("""
+            WITH v (id, expected, status, is_open, insuring_city, assigned_office, first_reviewer, months, monthly_fen,
+                    start_month, end_month, stopped_on, due_at, version, verified, findings, contribution_months, carried_over) AS (VALUES
+
+            """);
+        var args = new DynamicParameters();
+        args.Add("now", now.ToUnixTimeMilliseconds(), DbType.Int64);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var (change, expected) = rows[i];
+            var c = change.Transition.Claim;
+            var verified = change.Verified;
+            sql.Append(i == 0 ? "    (" : ",\n    (");
+            void Add(string name, object? value, DbType type, bool last = false)
             {
-                id = c.Id.ToString(), status = c.Status.Code(), isOpen = c.Status.IsOpen() ? 1 : 0, insuringCity = c.InsuringCity,
-                assignedOffice = c.AssignedOffice, firstReviewer = c.FirstReviewer,
-                months = c.Entitlement?.Months, monthlyFen = c.Entitlement?.MonthlyFen,
-                startMonth = c.Entitlement?.StartMonth.ToString(), endMonth = c.Entitlement?.EndMonth.ToString(),
-                stoppedOn = c.StoppedOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                dueAt = Deadlines.DueAt(c.Status, receivedAt, province)?.ToUnixTimeMilliseconds(),
-                version = c.Version, expectedVersion, now = now.ToUnixTimeMilliseconds(),
-                findings = verified is null ? null : JsonSerializer.Serialize(verified.Findings),
-                contributionMonths = verified?.ContributionMonths, carriedOver = verified?.CarriedOverMonths,
-            }, transaction);
-        if (updated != 1) throw new ConcurrentChangeException();
-        await AppendAsync(connection, transaction, transition, now);
+                var parameter = $"{name}{i}";
+                args.Add(parameter, value, type);
+                sql.Append(type == DbType.Int64 ? $"CAST(@{parameter} AS BIGINT)" : $"CAST(@{parameter} AS TEXT)").Append(last ? ")" : ", ");
+            }
+            Add("id", c.Id.ToString(), DbType.String);
+            Add("expected", (long)expected, DbType.Int64);
+            Add("status", c.Status.Code(), DbType.String);
+            Add("isOpen", c.Status.IsOpen() ? 1L : 0L, DbType.Int64);
+            Add("insuringCity", c.InsuringCity, DbType.String);
+            Add("assignedOffice", c.AssignedOffice, DbType.String);
+            Add("firstReviewer", c.FirstReviewer, DbType.String);
+            Add("months", (long?)c.Entitlement?.Months, DbType.Int64);
+            Add("monthlyFen", c.Entitlement?.MonthlyFen, DbType.Int64);
+            Add("startMonth", c.Entitlement?.StartMonth.ToString(), DbType.String);
+            Add("endMonth", c.Entitlement?.EndMonth.ToString(), DbType.String);
+            Add("stoppedOn", c.StoppedOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), DbType.String);
+            Add("dueAt", Deadlines.DueAt(c.Status, change.ReceivedAt, province)?.ToUnixTimeMilliseconds(), DbType.Int64);
+            Add("version", (long)c.Version, DbType.Int64);
+            Add("verified", verified is null ? 0L : 1L, DbType.Int64);
+            Add("findings", verified is null ? null : JsonSerializer.Serialize(verified.Findings), DbType.String);
+            Add("contributionMonths", (long?)verified?.ContributionMonths, DbType.Int64);
+            Add("carriedOver", (long?)verified?.CarriedOverMonths, DbType.Int64, last: true);
+        }
+        sql.Append("""
+            )
+            UPDATE applications SET status = v.status, is_open = v.is_open, insuring_city = v.insuring_city,
+                assigned_office = v.assigned_office, first_reviewer = v.first_reviewer,
+                entitlement_months = v.months, monthly_fen = v.monthly_fen, start_month = v.start_month, end_month = v.end_month,
+                stopped_on = v.stopped_on, due_at = v.due_at, version = v.version, updated_at = @now,
+                findings_json = CASE WHEN v.verified = 1 THEN v.findings ELSE applications.findings_json END,
+                contribution_months = CASE WHEN v.verified = 1 THEN v.contribution_months ELSE applications.contribution_months END,
+                carried_over_months = CASE WHEN v.verified = 1 THEN v.carried_over ELSE applications.carried_over_months END
+            FROM v
+            WHERE applications.id = v.id AND applications.version = v.expected
+            """);
+        var updated = await connection.ExecuteAsync(sql.ToString(), args, transaction);
+        if (updated != rows.Count) throw new ConcurrentChangeException();
+        await AppendAsync(connection, transaction, changes.Select(c => c.Transition).ToList(), now);
     }
 
     /// <summary>
@@ -103,62 +162,84 @@ public sealed class ClaimStore(Database database, ProvinceConfig province)
         new(status.Code(), Deadlines.RemindAt(status, receivedAt, province), Deadlines.DueAt(status, receivedAt, province));
 
     /// <summary>
-    /// Appends the transition's history events and SMS, as one batch of statements
+    /// Appends the transitions' history events and SMS, as one batch of statements
     /// (one round trip: intake runs this hundreds of times a second).
     /// </summary>
-    public static Task AppendAsync(DbConnection connection, DbTransaction transaction, Transition transition, DateTimeOffset now)
+    public static Task AppendAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Transition> transitions, DateTimeOffset now)
     {
         var sql = new StringBuilder();
         var args = new DynamicParameters();
-        AppendTo(sql, args, transition, now);
-        return connection.ExecuteAsync(sql.ToString(), args, transaction);
+        AppendTo(sql, args, transitions, now);
+        return sql.Length == 0 ? Task.CompletedTask : connection.ExecuteAsync(sql.ToString(), args, transaction);
     }
 
     /// <summary>
-    /// Adds the append statements to a caller's batch — one for the history events, one per SMS; they use the
-    /// parameters @id and @at.
+    /// Adds the append statements to a caller's batch: one INSERT for every history event of every transition (numbered
+    /// on from each claim's last), one per SMS. Its parameters are named <c>ev…</c>, <c>sms…</c> and <c>at</c>.
     /// </summary>
-    public static void AppendTo(StringBuilder sql, DynamicParameters args, Transition transition, DateTimeOffset now)
+    public static void AppendTo(StringBuilder sql, DynamicParameters args, IReadOnlyList<Transition> transitions, DateTimeOffset now)
     {
-        args.Add("id", transition.Claim.Id.ToString());
-        args.Add("at", now.ToUnixTimeMilliseconds());
-        if (transition.Events.Count > 0)
+        args.Add("at", now.ToUnixTimeMilliseconds(), DbType.Int64);
+        var numbered = new Dictionary<Guid, int>();
+        var events = 0;
+        foreach (var transition in transitions)
         {
-            // All the transition's events in one statement, numbered on from the claim's last (column1 of the VALUES).
-            sql.Append("""
-                INSERT INTO application_events (application_id, seq, at, type, actor, office, opinion, data_json)
-                SELECT @id, last.seq + v.column1, @at, v.column2, v.column3, v.column4, v.column5, v.column6
-                FROM (SELECT COALESCE(MAX(seq), 0) AS seq FROM application_events WHERE application_id = @id) last,
-                     (VALUES
-                """);
-            for (var i = 0; i < transition.Events.Count; i++)
+            var claimId = transition.Claim.Id;
+            foreach (var e in transition.Events)
             {
-                var e = transition.Events[i];
-                sql.Append(i == 0 ? "" : ", ").Append($"({i + 1}, @type{i}, @actor{i}, @office{i}, @opinion{i}, @data{i})");
-                args.Add($"type{i}", e.Type);
-                args.Add($"actor{i}", e.Actor);
-                args.Add($"office{i}", e.Office);
-                args.Add($"opinion{i}", e.Opinion);
-                args.Add($"data{i}", e.Data is null ? null : JsonSerializer.Serialize(e.Data));
+                var n = numbered[claimId] = numbered.GetValueOrDefault(claimId) + 1;
+                sql.Append(events == 0
+                    ? "WITH e (application_id, n, type, actor, office, opinion, data_json) AS (VALUES\n    "
+                    : ",\n    ");
+                sql.Append($"(CAST(@evApp{events} AS TEXT), CAST(@evN{events} AS BIGINT), CAST(@evType{events} AS TEXT), " +
+                           $"CAST(@evActor{events} AS TEXT), CAST(@evOffice{events} AS TEXT), CAST(@evOpinion{events} AS TEXT), CAST(@evData{events} AS TEXT))");
+                args.Add($"evApp{events}", claimId.ToString(), DbType.String);
+                args.Add($"evN{events}", (long)n, DbType.Int64);
+                args.Add($"evType{events}", e.Type, DbType.String);
+                args.Add($"evActor{events}", e.Actor, DbType.String);
+                args.Add($"evOffice{events}", e.Office, DbType.String);
+                args.Add($"evOpinion{events}", e.Opinion, DbType.String);
+                args.Add($"evData{events}", e.Data is null ? null : JsonSerializer.Serialize(e.Data), DbType.String);
+                events++;
             }
-            sql.Append(") v;\n");
         }
-        for (var i = 0; i < transition.Sms.Count; i++)
+        if (events > 0)
+            sql.Append("""
+                )
+                INSERT INTO application_events (application_id, seq, at, type, actor, office, opinion, data_json)
+                SELECT e.application_id,
+                       COALESCE((SELECT MAX(x.seq) FROM application_events x WHERE x.application_id = e.application_id), 0) + e.n,
+                       @at, e.type, e.actor, e.office, e.opinion, e.data_json
+                FROM e;
+
+                """);
+        var messages = 0;
+        foreach (var transition in transitions)
         {
-            var sms = transition.Sms[i];
-            // One SMS per event: the key is the claim version that caused it and the template.
-            sql.Append(Notifications.SmsRecipients.InsertSql("id", $"smsKey{i}", $"template{i}", $"body{i}", $"parts{i}", $"family{i}", "at"));
-            var key = $"{transition.Claim.Id}:{transition.Claim.Version}:{sms.Template}";
-            args.Add($"smsKey{i}", key);
-            args.Add($"template{i}", sms.Template);
-            args.Add($"body{i}", sms.Body);
-            args.Add($"parts{i}", sms.Parts);
-            args.Add($"family{i}", sms.ToFamily);
+            foreach (var sms in transition.Sms)
+            {
+                var i = messages++;
+                // One SMS per event: the key is the claim version that caused it and the template.
+                sql.Append(Notifications.SmsRecipients.InsertSql($"smsApp{i}", $"smsKey{i}", $"smsTemplate{i}", $"smsBody{i}", $"smsParts{i}", $"smsFamily{i}", "at"));
+                args.Add($"smsApp{i}", transition.Claim.Id.ToString());
+                args.Add($"smsKey{i}", $"{transition.Claim.Id}:{transition.Claim.Version}:{sms.Template}");
+                args.Add($"smsTemplate{i}", sms.Template);
+                args.Add($"smsBody{i}", sms.Body);
+                args.Add($"smsParts{i}", sms.Parts);
+                args.Add($"smsFamily{i}", sms.ToFamily);
+            }
         }
     }
 
     private sealed class ClaimRow
     {
+        public Claim ToClaim() => new(Guid.Parse(Id), CaseNumber, ServiceItem, Channel, ClaimStatuses.Parse(Status),
+            AcceptingOffice, InsuringCity, AssignedOffice, FirstReviewer,
+            EntitlementMonths is { } months
+                ? new Entitlement((int)months, MonthlyFen!.Value, YearMonth.Parse(StartMonth!), YearMonth.Parse(EndMonth!))
+                : null,
+            StoppedOn is null ? null : DateOnly.ParseExact(StoppedOn, "yyyy-MM-dd", CultureInfo.InvariantCulture), (int)Version);
+
         public string Id { get; init; } = "";
         public string CaseNumber { get; init; } = "";
         public string ServiceItem { get; init; } = "";
@@ -177,6 +258,12 @@ public sealed class ClaimStore(Database database, ProvinceConfig province)
         public long ReceivedAt { get; init; }
     }
 }
+
+/// <summary>
+/// One transition to commit (<see cref="ClaimStore.ApplyManyAsync"/>): the claim version it expects to find (optimistic
+/// concurrency), when the claim was received (its review deadlines count from it) and, for verification, what it found.
+/// </summary>
+public sealed record ClaimChange(Transition Transition, int ExpectedVersion, DateTimeOffset ReceivedAt, VerificationResult? Verified = null);
 
 /// <summary>Another command changed the claim between load and commit; the caller may retry.</summary>
 public sealed class ConcurrentChangeException() : Exception("The application was changed by someone else meanwhile; try again.");

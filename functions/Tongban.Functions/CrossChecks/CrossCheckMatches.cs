@@ -282,7 +282,7 @@ public sealed class CrossCheckMatches(Database database, ClaimStore store, Claim
     private static async Task AppendAsync(DbConnection c, DbTransaction t, string applicationId, ClaimEvent e, DateTimeOffset now)
     {
         var (claim, _) = (await ClaimStore.LoadAsync(c, t, applicationId))!.Value;
-        await ClaimStore.AppendAsync(c, t, new Transition(claim, [e], []), now);
+        await ClaimStore.AppendAsync(c, t, [new Transition(claim, [e], [])], now);
     }
 
     internal sealed class MatchRow

@@ -110,7 +110,7 @@ public static class SubmitApplication
         var claim = transition.Claim;
         var args = new DynamicParameters(new
         {
-            portalId, key, requestHash, json = JsonSerializer.Serialize(response, JsonBody.Options),
+            id = id.ToString(), portalId, key, requestHash, json = JsonSerializer.Serialize(response, JsonBody.Options),
             caseNumber, serviceItem = claim.ServiceItem, channel = claim.Channel, status = claim.Status.Code(), personKey,
             idNumber = protector.Encrypt(applicant.IdNumber), documentKind = applicant.DocumentKind.Code(),
             name = protector.Encrypt(applicant.Name),
@@ -119,7 +119,7 @@ public static class SubmitApplication
             acceptingOffice = claim.AcceptingOffice,
             dueAt = Deadlines.DueAt(claim.Status, now, province)?.ToUnixTimeMilliseconds(), version = claim.Version,
         });
-        ClaimStore.AppendTo(sql, args, transition, now);
+        ClaimStore.AppendTo(sql, args, [transition], now);
         await database.InTransactionAsync((c, t) => c.ExecuteAsync(sql.ToString(), args, t), ct);
         return response;
     }
