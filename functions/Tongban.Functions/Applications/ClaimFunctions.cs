@@ -10,16 +10,18 @@ using Tongban.Verification;
 namespace Tongban.Applications;
 
 /// <summary>The claim orchestration and its activities as functions: each a line handing over to the capability that does it.</summary>
-public sealed class ClaimFunctions(Database database, ClaimStore store, ClaimVerification verification, DeadlineAlerts deadlines,
-    SmsDelivery sms, CaseArchive archive)
+public sealed class ClaimFunctions(Database database, ClaimStore store, ClaimVerification verification, VerificationBatches verifications,
+    DeadlineAlerts deadlines, SmsDelivery sms, CaseArchive archive)
 {
     [Function(ClaimOrchestrator.Name), OrchestratorInput(typeof(ClaimInput))]
     public static Task<string> Orchestrate([OrchestrationTrigger] TaskOrchestrationContext context) => ClaimOrchestrator.RunAsync(context);
 
-    /// <summary>Automatic verification (零材料): rejects with reasons or assigns first review; no-op unless verifying.</summary>
+    /// <summary>
+    /// Automatic verification (零材料): rejects with reasons or assigns first review, and sends the SMS; no-op unless
+    /// verifying. Verified together with the claims arriving at the same moment (<see cref="VerificationBatches"/>).
+    /// </summary>
     [Function(nameof(VerifyClaim))]
-    public Task<ClaimSnapshot> VerifyClaim([ActivityTrigger] string applicationId) =>
-        StepThenDeliverSms(applicationId, (c, t) => verification.VerifyAsync(c, t, applicationId));
+    public Task<ClaimSnapshot> VerifyClaim([ActivityTrigger] string applicationId) => verifications.VerifyAsync(applicationId);
 
     /// <summary>二次审核: an automatic rejection verified again after the person's data changed.</summary>
     [Function(nameof(RecheckClaim))]
@@ -52,8 +54,8 @@ public sealed class ClaimFunctions(Database database, ClaimStore store, ClaimVer
     private async Task<ClaimSnapshot> StepThenDeliverSms(string applicationId, Func<DbConnection, DbTransaction, Task<ClaimSnapshot>> step)
     {
         var (claim, outgoing) = await database.InTransactionAsync(async (c, t) =>
-            (await step(c, t), await sms.ClaimForApplicationAsync(c, t, applicationId)));
-        await sms.SendClaimedAsync(outgoing, CancellationToken.None);
+            (await step(c, t), await sms.ClaimForApplicationsAsync(c, t, [applicationId])));
+        if ((await sms.SendClaimedAsync(outgoing, CancellationToken.None)).Values.FirstOrDefault() is { } failure) throw failure;
         return claim;
     }
 }

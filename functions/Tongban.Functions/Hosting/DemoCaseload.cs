@@ -71,8 +71,8 @@ public static class DemoCaseload
                 await SubmitApplication.StoreAsync(database, protector, province, "demo-portal", $"demo-caseload-{i}",
                     Convert.ToHexString(SHA256.HashData(body)), request, applicant, clock.Now, ct);
             }
-            foreach (var id in await IdsAsync(database, "status = 'verifying'", ct))
-                await database.InTransactionAsync((c, t) => verification.VerifyAsync(c, t, id), ct);
+            foreach (var ids in (await IdsAsync(database, "status = 'verifying'", ct)).Chunk(VerificationBatches.MaxBatch))
+                await database.InTransactionAsync((c, t) => verification.VerifyManyAsync(c, t, ids), ct);
             await FinishAsync(database, sms, archive, ct);
 
             clock.Now = midnight + Afternoon;

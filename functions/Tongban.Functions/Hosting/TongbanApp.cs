@@ -107,6 +107,8 @@ public static class TongbanApp
         services.AddSingleton<DemoSeed>();
         services.AddSingleton<ClaimFactsLoader>();
         services.AddSingleton<ClaimVerification>();
+        services.AddSingleton<VerificationBatches>();
+        services.AddHostedService(sp => sp.GetRequiredService<VerificationBatches>());
         services.AddSingleton<DeadlineAlerts>();
         services.AddSingleton<SmsDelivery>();
         services.AddSingleton<CaseArchive>();

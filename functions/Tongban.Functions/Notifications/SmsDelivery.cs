@@ -108,28 +108,33 @@ public sealed class SmsDelivery(Database database, ISmsGateway gateway, Personal
     }
 
     /// <summary>
-    /// Claims the application's queued messages in the caller's transaction, for a step that queued or found them there:
-    /// <see cref="SendClaimedAsync"/> sends them once it committed. Should the transaction roll back, so does the claim.
+    /// Claims the queued messages of the applications <paramref name="applicationIds"/> in the caller's transaction, for a
+    /// step that queued or found them there: <see cref="SendClaimedAsync"/> sends them once it committed. Should the
+    /// transaction roll back, so does the claim.
     /// </summary>
-    public async Task<ClaimedSms> ClaimForApplicationAsync(DbConnection connection, DbTransaction transaction, string applicationId) =>
-        new(await ClaimAsync(connection, transaction, "application_id = @applicationId", new { applicationId }));
+    public async Task<ClaimedSms> ClaimForApplicationsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<string> applicationIds) =>
+        new(await ClaimAsync(connection, transaction, database.In("application_id", "applicationIds"), new { applicationIds = applicationIds.ToArray() }));
 
     /// <summary>
-    /// Sends messages claimed by <see cref="ClaimForApplicationAsync"/> in the order they were queued, marks them sent and
-    /// hands back to the queue what the gateway refused; throws the first gateway error, if any, or when cancelled.
+    /// Sends messages claimed by <see cref="ClaimForApplicationsAsync"/> in the order they were queued, marks them sent
+    /// and hands back to the queue what the gateway refused. Answers with the first gateway error of each application
+    /// that has a message left unsent (empty when all went out); throws when cancelled.
     /// </summary>
-    public async Task SendClaimedAsync(ClaimedSms claimed, CancellationToken ct)
+    public async Task<IReadOnlyDictionary<string, Exception>> SendClaimedAsync(ClaimedSms claimed, CancellationToken ct)
     {
-        var (_, failure) = await SendClaimedCoreAsync(claimed.Messages, ct);
-        if (failure is not null) throw failure;
+        var (_, failed) = await SendClaimedCoreAsync(claimed.Messages, ct);
+        return failed.GroupBy(f => f.Message.ApplicationId).ToDictionary(g => g.Key, g => g.First().Error);
     }
 
     /// <summary>
     /// Claims the messages <paramref name="where"/> selects that nobody is sending (one UPDATE, its own transaction) and
     /// sends them (<see cref="SendClaimedCoreAsync"/>).
     /// </summary>
-    private async Task<(int Sent, Exception? Failure)> SendAsync(string where, object selection, CancellationToken ct) =>
-        await SendClaimedCoreAsync(await database.InTransactionAsync((c, t) => ClaimAsync(c, t, where, selection), ct), ct);
+    private async Task<(int Sent, Exception? Failure)> SendAsync(string where, object selection, CancellationToken ct)
+    {
+        var (sent, failed) = await SendClaimedCoreAsync(await database.InTransactionAsync((c, t) => ClaimAsync(c, t, where, selection), ct), ct);
+        return (sent, failed.Count == 0 ? null : failed[0].Error);
+    }
 
     /// <summary>
     /// Marks the messages <paramref name="where"/> selects that nobody is sending <c>sending</c>, until
@@ -144,20 +149,20 @@ public sealed class SmsDelivery(Database database, ISmsGateway gateway, Personal
             $"""
             UPDATE notifications SET status = 'sending', sending_until = @until
             WHERE {where} AND (status = 'queued' OR (status = 'sending' AND sending_until < @now))
-            RETURNING id, dedupe_key, to_enc, body, created_at
+            RETURNING id, application_id, dedupe_key, to_enc, body, created_at
             """, args, t)).OrderBy(m => m.Id).ToList();
     }
 
     /// <summary>
     /// Sends claimed messages in the order they were queued, marks the ones the gateway accepted <c>sent</c> (one UPDATE)
-    /// and hands the others back to the queue. Returns how many were sent and the first gateway error, if any; throws
-    /// when cancelled.
+    /// and hands the others back to the queue. Returns how many were sent and the messages the gateway refused, with its
+    /// error; throws when cancelled.
     /// </summary>
-    private async Task<(int Sent, Exception? Failure)> SendClaimedCoreAsync(IReadOnlyList<Message> messages, CancellationToken ct)
+    private async Task<(int Sent, IReadOnlyList<(Message Message, Exception Error)> Failed)> SendClaimedCoreAsync(IReadOnlyList<Message> messages, CancellationToken ct)
     {
-        if (messages.Count == 0) return (0, null);
+        if (messages.Count == 0) return (0, []);
         var sent = new List<(long Id, SmsReceipt Receipt)>(messages.Count);
-        Exception? failure = null;
+        var failed = new List<(Message Message, Exception Error)>();
         foreach (var message in messages)
         {
             if (ct.IsCancellationRequested) break;
@@ -168,7 +173,7 @@ public sealed class SmsDelivery(Database database, ISmsGateway gateway, Personal
             }
             catch (Exception e)
             {
-                failure ??= e;
+                failed.Add((message, e));
             }
         }
         await MarkSentAsync(sent);
@@ -180,7 +185,7 @@ public sealed class SmsDelivery(Database database, ISmsGateway gateway, Personal
                 CancellationToken.None);
         }
         ct.ThrowIfCancellationRequested();
-        return (sent.Count, failure);
+        return (sent.Count, failed);
     }
 
     /// <summary>
@@ -213,7 +218,7 @@ public sealed class SmsDelivery(Database database, ISmsGateway gateway, Personal
             """, args, t), CancellationToken.None);
     }
 
-    /// <summary>Messages a step claimed in its transaction (<see cref="ClaimForApplicationAsync"/>), to send after it commits.</summary>
+    /// <summary>Messages a step claimed in its transaction (<see cref="ClaimForApplicationsAsync"/>), to send after it commits.</summary>
     public sealed class ClaimedSms
     {
         internal ClaimedSms(IReadOnlyList<Message> messages) => Messages = messages;
@@ -224,6 +229,7 @@ public sealed class SmsDelivery(Database database, ISmsGateway gateway, Personal
     internal sealed class Message
     {
         public long Id { get; init; }
+        public string ApplicationId { get; init; } = "";
         public string DedupeKey { get; init; } = "";
         public string ToEnc { get; init; } = "";
         public string Body { get; init; } = "";

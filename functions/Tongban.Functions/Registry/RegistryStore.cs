@@ -8,17 +8,18 @@ namespace Tongban.Registry;
 public sealed class RegistryStore(PersonalDataProtector protector)
 {
     /// <summary>
-    /// A query for the insured person whose key <paramref name="personKeySql"/> (an SQL expression) gives: one
-    /// <see cref="PersonRow"/> per contribution spell, or one with no spell columns for a person without spells, or none
-    /// for a person the registry does not know. A caller batches it with its own queries; <see cref="Read"/> maps it.
+    /// A query for the insured people whose keys <paramref name="personKeysSql"/> (an SQL condition on
+    /// <c>p.person_key</c>) selects: one <see cref="PersonRow"/> per contribution spell, or one with no spell columns for
+    /// a person without spells, and none for a person the registry does not know. A caller batches it with its own
+    /// queries and hands each person's rows to <see cref="Read"/>.
     /// </summary>
-    public static string PersonQuery(string personKeySql) => $"""
-        SELECT p.name_enc, s.employer_code, s.city_code, s.start_month, s.end_month, s.separation_reason
+    public static string PersonsQuery(string personKeysSql) => $"""
+        SELECT p.person_key, p.name_enc, s.employer_code, s.city_code, s.start_month, s.end_month, s.separation_reason
         FROM persons p LEFT JOIN contribution_spells s ON s.person_key = p.person_key
-        WHERE p.person_key = {personKeySql}
+        WHERE {personKeysSql}
         """;
 
-    /// <summary>The person <see cref="PersonQuery"/> found, name decrypted; null when it found no row.</summary>
+    /// <summary>A person from the rows <see cref="PersonsQuery"/> found for them, name decrypted; null when it found no row.</summary>
     public InsuredPerson? Read(IReadOnlyList<PersonRow> rows) => rows.Count == 0 ? null : new InsuredPerson(
         protector.Decrypt(rows[0].NameEnc),
         rows.Where(s => s.StartMonth is not null).Select(s => new ContributionSpell(
@@ -26,9 +27,10 @@ public sealed class RegistryStore(PersonalDataProtector protector)
             s.EndMonth is null ? null : YearMonth.Parse(s.EndMonth),
             s.SeparationReason is not null && SeparationReasons.TryParse(s.SeparationReason, out var r) ? r : null)).ToList());
 
-    /// <summary>A row of <see cref="PersonQuery"/>: the person's encrypted name and one spell (null columns: no spell).</summary>
+    /// <summary>A row of <see cref="PersonsQuery"/>: the person's encrypted name and one spell (null columns: no spell).</summary>
     public sealed class PersonRow
     {
+        public string PersonKey { get; init; } = "";
         public string NameEnc { get; init; } = "";
         public string? EmployerCode { get; init; }
         public string? CityCode { get; init; }

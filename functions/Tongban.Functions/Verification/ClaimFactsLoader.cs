@@ -10,41 +10,50 @@ using Tongban.Domain.Verification;
 using Tongban.PersonalData;
 using Tongban.Registry;
 using Tongban.Routing;
+using Tongban.Storage;
 
 namespace Tongban.Verification;
 
 /// <summary>Gathers what automatic verification decides from: the registry, earlier entitlements, other open claims.</summary>
-public sealed class ClaimFactsLoader(RegistryStore registry, PersonalDataProtector protector, ProvinceConfig province, TimeProvider clock)
+public sealed class ClaimFactsLoader(Database database, RegistryStore registry, PersonalDataProtector protector, ProvinceConfig province, TimeProvider clock)
 {
     /// <summary>
-    /// Everything verification reads, in one round trip: the applicant, what the registry knows of them, their latest
-    /// earlier entitlement and whether they have another open claim for the same service item.
+    /// Everything verification reads about each of <paramref name="claims"/>, in one round trip however many: the
+    /// applicant, what the registry knows of them, their latest earlier entitlement and whether they have another open
+    /// claim for the same service item. Keyed by claim id.
     /// </summary>
-    public async Task<ClaimFacts> LoadAsync(DbConnection c, DbTransaction t, Claim claim, DateTimeOffset now)
+    public async Task<IReadOnlyDictionary<Guid, ClaimFacts>> LoadManyAsync(DbConnection c, DbTransaction t, IReadOnlyList<Claim> claims, DateTimeOffset now)
     {
-        const string personKey = "(SELECT person_key FROM applications WHERE id = @id)";
+        var ids = claims.Select(claim => claim.Id.ToString()).ToArray();
         await using var results = await c.QueryMultipleAsync(
             $"""
-            SELECT id_number_enc, name_enc FROM applications WHERE id = @id;
-            {RegistryStore.PersonQuery(personKey)};
-            SELECT entitlement_months, monthly_fen, start_month, end_month, stopped_on FROM applications
-            WHERE person_key = {personKey} AND service_item = @serviceItem AND id <> @id
-              AND status IN ('terminated', 'completed') AND entitlement_months IS NOT NULL
-            ORDER BY start_month DESC LIMIT 1;
-            SELECT COUNT(*) FROM applications
-            WHERE person_key = {personKey} AND service_item = @serviceItem AND id <> @id AND is_open = 1;
-            """, new { id = claim.Id.ToString(), serviceItem = claim.ServiceItem }, t);
-        var applicant = await results.ReadSingleAsync<ApplicantRow>();
-        var person = registry.Read((await results.ReadAsync<RegistryStore.PersonRow>()).AsList());
-        var prior = await results.ReadSingleOrDefaultAsync<PriorRow>();
-        var otherOpenClaims = await results.ReadSingleAsync<long>();
-        return new ClaimFacts(
-            protector.Decrypt(applicant.NameEnc),
-            person,
-            YearMonth.Of(Deadlines.LocalDate(now)),
-            Prior(prior),
-            otherOpenClaims > 0,
-            Retirement(protector.Decrypt(applicant.IdNumberEnc), province));
+            SELECT id, person_key, id_number_enc, name_enc FROM applications WHERE {database.In("id", "ids")};
+            {RegistryStore.PersonsQuery($"p.person_key IN (SELECT person_key FROM applications WHERE {database.In("id", "ids")})")};
+            SELECT a.id AS application_id, o.entitlement_months, o.monthly_fen, o.start_month, o.end_month, o.stopped_on
+            FROM applications a JOIN applications o ON o.person_key = a.person_key AND o.service_item = a.service_item
+            WHERE {database.In("a.id", "ids")} AND o.id <> a.id AND o.status IN ('terminated', 'completed') AND o.entitlement_months IS NOT NULL
+            ORDER BY a.id, o.start_month DESC;
+            SELECT a.id FROM applications a
+            WHERE {database.In("a.id", "ids")} AND EXISTS (SELECT 1 FROM applications o WHERE o.person_key = a.person_key
+                AND o.service_item = a.service_item AND o.id <> a.id AND o.is_open = 1);
+            """, new { ids }, t);
+        var applicants = (await results.ReadAsync<ApplicantRow>()).ToDictionary(a => a.Id);
+        var people = (await results.ReadAsync<RegistryStore.PersonRow>()).GroupBy(r => r.PersonKey).ToDictionary(g => g.Key, g => g.ToList());
+        var priors = (await results.ReadAsync<PriorRow>()).GroupBy(p => p.ApplicationId).ToDictionary(g => g.Key, g => g.First());
+        var withOtherOpenClaim = (await results.ReadAsync<string>()).ToHashSet();
+        var month = YearMonth.Of(Deadlines.LocalDate(now));
+        return claims.ToDictionary(claim => claim.Id, claim =>
+        {
+            var id = claim.Id.ToString();
+            var applicant = applicants[id];
+            return new ClaimFacts(
+                protector.Decrypt(applicant.NameEnc),
+                registry.Read(people.GetValueOrDefault(applicant.PersonKey) ?? []),
+                month,
+                Prior(priors.GetValueOrDefault(id)),
+                withOtherOpenClaim.Contains(id),
+                Retirement(protector.Decrypt(applicant.IdNumberEnc), province));
+        });
     }
 
     /// <summary>The applicant's statutory retirement: birth date and sex from the identity number, a woman's post from the province.</summary>
@@ -55,12 +64,26 @@ public sealed class ClaimFactsLoader(RegistryStore registry, PersonalDataProtect
     }
 
     /// <summary>
-    /// Where first review happens: the accepting office, or for an online claim an office of the insuring city, chosen by
-    /// today's reviewers on duty (<see cref="OfficeRouter"/>).
+    /// Where first review happens for each claim that passed: the accepting office, or for an online claim an office of
+    /// the insuring city, chosen by today's reviewers on duty (<see cref="OfficeRouter"/>; each city's offices read
+    /// once, the batch spread over them as if the claims came one at a time). Keyed by claim id.
     /// </summary>
-    public async Task<string> FirstReviewOfficeAsync(DbConnection c, DbTransaction t, Claim claim, VerificationResult passed) =>
-        claim.AcceptingOffice
-        ?? (await OfficeRouter.ChooseAsync(c, t, province.FindCity(passed.InsuringCity!)!, Deadlines.LocalDate(clock.GetUtcNow()))).Code;
+    public async Task<IReadOnlyDictionary<Guid, string>> FirstReviewOfficesAsync(DbConnection c, DbTransaction t,
+        IReadOnlyList<(Claim Claim, VerificationResult Passed)> claims)
+    {
+        var today = Deadlines.LocalDate(clock.GetUtcNow());
+        var offices = new Dictionary<Guid, string>();
+        var routings = new Dictionary<string, OfficeRouter.CityRouting>();
+        foreach (var (claim, passed) in claims)
+        {
+            if (claim.AcceptingOffice is { } accepting) { offices[claim.Id] = accepting; continue; }
+            var city = passed.InsuringCity!;
+            if (!routings.TryGetValue(city, out var routing))
+                routings[city] = routing = await OfficeRouter.LoadAsync(c, t, province.FindCity(city)!, today);
+            offices[claim.Id] = routing.Next().Code;
+        }
+        return offices;
+    }
 
     /// <summary>
     /// The person's latest earlier benefit entitlement, stopped (its unused months carry over, 条例 art. 17) or paid out in
@@ -77,12 +100,15 @@ public sealed class ClaimFactsLoader(RegistryStore registry, PersonalDataProtect
 
     private sealed class ApplicantRow
     {
+        public string Id { get; init; } = "";
+        public string PersonKey { get; init; } = "";
         public string IdNumberEnc { get; init; } = "";
         public string NameEnc { get; init; } = "";
     }
 
     private sealed class PriorRow
     {
+        public string ApplicationId { get; init; } = "";
         public long EntitlementMonths { get; init; }
         public long MonthlyFen { get; init; }
         public string StartMonth { get; init; } = "";

@@ -20,18 +20,31 @@ public sealed class ClaimVerification(Database database, ClaimStore store, Claim
     /// <summary>How far back 二次审核 reaches: automatic rejections of the last year (Gaoming, seed 000).</summary>
     public static readonly TimeSpan RecheckWindow = TimeSpan.FromDays(365);
 
-    /// <summary>Verifies a claim that is verifying; answers with the claim as it stands. Throws when there is no such application.</summary>
-    public async Task<ClaimSnapshot> VerifyAsync(DbConnection c, DbTransaction t, string applicationId)
+    /// <summary>
+    /// Verifies those of the claims <paramref name="applicationIds"/> that are verifying, all in a handful of statements
+    /// (<see cref="VerificationBatches"/> gathers them); answers with each claim as it stands, keyed by application id.
+    /// Throws when one of them does not exist.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, ClaimSnapshot>> VerifyManyAsync(DbConnection c, DbTransaction t, IReadOnlyCollection<string> applicationIds)
     {
-        var (claim, receivedAt) = await ClaimStore.LoadAsync(c, t, applicationId, forUpdate: database.Provider == DatabaseProvider.Postgres)
-            ?? throw new InvalidOperationException($"Application {applicationId} does not exist.");
-        if (claim.Status != ClaimStatus.Verifying) return store.Snapshot(claim.Status, receivedAt);
+        var loaded = await store.LoadManyAsync(c, t, applicationIds);
+        if (loaded.Count != applicationIds.Count)
+            throw new InvalidOperationException($"Application {applicationIds.Except(loaded.Select(l => l.Claim.Id.ToString())).First()} does not exist.");
+        var snapshots = loaded.ToDictionary(l => l.Claim.Id.ToString(), l => store.Snapshot(l.Claim.Status, l.ReceivedAt));
+        var verifying = loaded.Where(l => l.Claim.Status == ClaimStatus.Verifying).ToList();
+        if (verifying.Count == 0) return snapshots;
+
         var now = clock.GetUtcNow();
-        var result = Eligibility.Assess(await facts.LoadAsync(c, t, claim, now), province);
-        var office = result.Passed ? await facts.FirstReviewOfficeAsync(c, t, claim, result) : null;
-        var transition = ClaimWorkflow.CompleteVerification(claim, result, office);
-        await store.ApplyAsync(c, t, transition, claim.Version, receivedAt, now, result);
-        return store.Snapshot(transition.Claim.Status, receivedAt);
+        var found = await facts.LoadManyAsync(c, t, verifying.Select(v => v.Claim).ToList(), now);
+        var results = verifying.Select(v => (v.Claim, v.ReceivedAt, Result: Eligibility.Assess(found[v.Claim.Id], province))).ToList();
+        var offices = await facts.FirstReviewOfficesAsync(c, t, results.Where(r => r.Result.Passed).Select(r => (r.Claim, r.Result)).ToList());
+        var changes = results.Select(r => new ClaimChange(
+            ClaimWorkflow.CompleteVerification(r.Claim, r.Result, offices.GetValueOrDefault(r.Claim.Id)),
+            r.Claim.Version, r.ReceivedAt, r.Result)).ToList();
+        await store.ApplyManyAsync(c, t, changes, now);
+        foreach (var change in changes)
+            snapshots[change.Transition.Claim.Id.ToString()] = store.Snapshot(change.Transition.Claim.Status, change.ReceivedAt);
+        return snapshots;
     }
 
     /// <summary>
@@ -46,11 +59,11 @@ public sealed class ClaimVerification(Database database, ClaimStore store, Claim
         {
             var (claim, receivedAt) = found;
             var now = clock.GetUtcNow();
-            var claimFacts = await facts.LoadAsync(c, t, claim, now);
+            var claimFacts = (await facts.LoadManyAsync(c, t, [claim], now))[claim.Id];
             if (!claimFacts.HasOtherOpenClaim)
             {
                 var result = Eligibility.Assess(claimFacts, province);
-                var office = result.Passed ? await facts.FirstReviewOfficeAsync(c, t, claim, result) : null;
+                var office = result.Passed ? (await facts.FirstReviewOfficesAsync(c, t, [(claim, result)]))[claim.Id] : null;
                 if (ClaimWorkflow.Recheck(claim, result, office) is { } transition)
                     await store.ApplyAsync(c, t, transition, claim.Version, receivedAt, now, result);
             }
