@@ -163,6 +163,7 @@ public sealed class OutreachCampaigns(Database database, PersonalDataProtector p
                 WHERE p.person_key > @cursor AND p.person_key <= @last AND p.mobile_enc IS NOT NULL
                   AND (SELECT COUNT(*) FROM contribution_spells o WHERE o.person_key = p.person_key AND o.end_month IS NULL) = 0
                   AND (SELECT COUNT(*) FROM applications a WHERE a.person_key = p.person_key AND a.service_item = @serviceItem) = 0
+                  AND NOT EXISTS (SELECT 1 FROM death_reports d WHERE d.person_key = p.person_key)
                 ORDER BY p.person_key
                 """, new { cursor, last, serviceItem = campaign.ServiceItem }, t);
             var month = YearMonth.Of(Deadlines.LocalDate(now));

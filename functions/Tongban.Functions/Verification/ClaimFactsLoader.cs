@@ -19,8 +19,9 @@ public sealed class ClaimFactsLoader(Database database, RegistryStore registry, 
 {
     /// <summary>
     /// Everything verification reads about each of <paramref name="claims"/>, in one round trip however many: the
-    /// applicant, what the registry knows of them, their latest earlier entitlement and whether they have another open
-    /// claim for the same service item. Keyed by claim id.
+    /// applicant, what the registry knows of them, their latest earlier entitlement, whether they have another open
+    /// claim for the same service item, whether their death was reported, and when they were last reported back in work
+    /// (a <c>reemployed</c> stop of an earlier claim: its <c>stopped_on</c>). Keyed by claim id.
     /// </summary>
     public async Task<IReadOnlyDictionary<Guid, ClaimFacts>> LoadManyAsync(DbConnection c, DbTransaction t, IReadOnlyList<Claim> claims, DateTimeOffset now)
     {
@@ -36,11 +37,22 @@ public sealed class ClaimFactsLoader(Database database, RegistryStore registry, 
             SELECT a.id FROM applications a
             WHERE {database.In("a.id", "ids")} AND EXISTS (SELECT 1 FROM applications o WHERE o.person_key = a.person_key
                 AND o.service_item = a.service_item AND o.id <> a.id AND o.is_open = 1);
+            SELECT a.id FROM applications a
+            WHERE {database.In("a.id", "ids")} AND EXISTS (SELECT 1 FROM death_reports d WHERE d.person_key = a.person_key);
+            SELECT a.id AS application_id, MAX(o.stopped_on) AS stopped_on
+            FROM applications a JOIN applications o ON o.person_key = a.person_key AND o.id <> a.id
+            WHERE {database.In("a.id", "ids")} AND o.stopped_on IS NOT NULL
+              AND EXISTS (SELECT 1 FROM application_events e WHERE e.application_id = o.id AND e.type = 'stopped'
+                          AND e.data_json LIKE '%"event":"reemployed"%')
+            GROUP BY a.id;
             """, new { ids }, t);
         var applicants = (await results.ReadAsync<ApplicantRow>()).ToDictionary(a => a.Id);
         var people = (await results.ReadAsync<RegistryStore.PersonRow>()).GroupBy(r => r.PersonKey).ToDictionary(g => g.Key, g => g.ToList());
         var priors = (await results.ReadAsync<PriorRow>()).GroupBy(p => p.ApplicationId).ToDictionary(g => g.Key, g => g.First());
         var withOtherOpenClaim = (await results.ReadAsync<string>()).ToHashSet();
+        var deathReported = (await results.ReadAsync<string>()).ToHashSet();
+        var reemployed = (await results.ReadAsync<(string ApplicationId, string StoppedOn)>())
+            .ToDictionary(r => r.ApplicationId, r => DateOnly.ParseExact(r.StoppedOn, "yyyy-MM-dd", CultureInfo.InvariantCulture));
         var month = YearMonth.Of(Deadlines.LocalDate(now));
         return claims.ToDictionary(claim => claim.Id, claim =>
         {
@@ -52,7 +64,9 @@ public sealed class ClaimFactsLoader(Database database, RegistryStore registry, 
                 month,
                 Prior(priors.GetValueOrDefault(id)),
                 withOtherOpenClaim.Contains(id),
-                Retirement(protector.Decrypt(applicant.IdNumberEnc), province));
+                Retirement(protector.Decrypt(applicant.IdNumberEnc), province),
+                deathReported.Contains(id),
+                reemployed.TryGetValue(id, out var back) ? back : null);
         });
     }
 

@@ -22,8 +22,10 @@ public class EligibilityTests
     private static readonly StatutoryRetirement Young = RetirementAge.For(new DateOnly(1985, 3, 15), Sex.Male, WomanPost.Worker);
 
     private static VerificationResult Assess(InsuredPerson? person, string claimedName = "王小明",
-        PriorEntitlement? prior = null, bool otherOpenClaim = false, StatutoryRetirement? retirement = null, ProvinceConfig? province = null) =>
-        Eligibility.Assess(new ClaimFacts(claimedName, person, Now, prior, otherOpenClaim, retirement ?? Young), province ?? TestProvince.Hainan());
+        PriorEntitlement? prior = null, bool otherOpenClaim = false, StatutoryRetirement? retirement = null, ProvinceConfig? province = null,
+        bool deathReported = false, DateOnly? reemployedOn = null) =>
+        Eligibility.Assess(new ClaimFacts(claimedName, person, Now, prior, otherOpenClaim, retirement ?? Young, deathReported, reemployedOn),
+            province ?? TestProvince.Hainan());
 
     private static string[] Codes(VerificationResult result) => [.. result.Findings.Select(f => f.Code)];
 
@@ -36,6 +38,28 @@ public class EligibilityTests
         Assert.Empty(result.Findings);
         Assert.Equal(84, result.ContributionMonths);
         Assert.Equal(0, result.CarriedOverMonths);
+    }
+
+    [Fact]
+    public void A_person_whose_death_was_reported_is_refused_whatever_the_registry_says()
+    {
+        var result = Assess(Person(Spell("460100", "2019-09", "2026-08", SeparationReason.ContractExpired)), deathReported: true);
+
+        Assert.Equal(["deceased"], Codes(result));
+    }
+
+    [Theory]
+    [InlineData("2026-09-10", "2026-08", false)] // back in work after the last spell the registry knows ended: still employed
+    [InlineData("2026-08-20", "2026-08", true)]  // the registry shows a job ending in the month of the report: that job ended
+    [InlineData("2026-03-02", "2026-08", true)]  // back in work in March, the new job ended in August
+    public void A_person_reported_back_in_work_qualifies_only_once_the_registry_shows_that_job_ended(string reemployed, string ended, bool passes)
+    {
+        var result = Assess(Person(
+            Spell("460100", "2019-09", "2026-02", SeparationReason.ContractExpired),
+            Spell("460100", "2026-03", ended, SeparationReason.EmployerClosed, OtherEmployer)),
+            reemployedOn: DateOnly.Parse(reemployed, System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal(passes ? [] : ["reemployed"], Codes(result));
     }
 
     [Theory]

@@ -119,6 +119,25 @@ public abstract class OutreachSpec(Store store) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_person_whose_death_was_reported_is_not_told_to_apply()
+    {
+        // The family reported Fu's death on a claim of another service item (the row of the one claim there is, keyed to Fu).
+        var protector = TestApp.Protector();
+        await using (var c = await Database.OpenAsync(TestContext.Current.CancellationToken))
+            await c.ExecuteAsync(
+                """
+                INSERT INTO death_reports (application_id, person_key, died_on, dependants, reporter_name_enc, reporter_relationship,
+                                           reporter_mobile_enc, reported_by, reported_at)
+                SELECT id, @personKey, '2026-11-02', 0, @name, 'child', @mobile, '460100-01-r1', 0 FROM applications
+                """, new { personKey = PersonKey(Fu.IdNumber), name = protector.Encrypt("符丽"), mobile = protector.Encrypt("13912345678") });
+
+        var campaign = await RunCampaignAsync();
+
+        Assert.Equal([.. new[] { Lin, Chen }.Select(p => PersonKey(p.IdNumber)).Order(StringComparer.Ordinal)],
+            await RecipientKeysAsync(campaign.GetProperty("id").GetString()!));
+    }
+
+    [Fact]
     public async Task A_step_replayed_after_a_crash_and_a_second_campaign_send_nothing_twice_within_a_campaign()
     {
         var first = (await RunCampaignAsync()).GetProperty("id").GetString()!;

@@ -126,6 +126,31 @@ public abstract class BenefitRulesSpec(Store store) : IAsyncLifetime
         Assert.DoesNotContain("2027-11", (await _payouts.PaymentsAsync(applicationId)).Select(p => p.GetProperty("period").GetString()));
     }
 
+    [Theory]
+    [InlineData("reemployed", "reemployed")]
+    [InlineData("died", "deceased")]
+    public async Task A_person_reported_back_in_work_or_dead_is_refused_a_new_claim(string stop, string finding)
+    {
+        _payouts = await PayoutDriver.StartAsync(store, new DateTimeOffset(2026, 10, 20, 9, 0, 0, PayoutDriver.China));
+        var id = People.IdNumber(6, birth: "19850315");
+        await _payouts.ImportAsync(People.Spell(id, "韩六", "460100", 6, "2020-01", "2026-08", "contract-expired"));
+        var first = (await SubmitAsync(_payouts.App, id, "韩六")).GetProperty("applicationId").GetString()!;
+        await ApproveAsync(_payouts.App, first);
+
+        await _payouts.TodayAsync(2026, 12, 3);
+        using (var office = await _payouts.App.StaffAsync("460100-01-r1"))
+        {
+            object report = stop == "died"
+                ? new { type = stop, date = "2026-12-02", dependants = 0, reporter = new { name = "韩丽", relationship = "child", mobile = "13912345678" } }
+                : new { type = stop, date = "2026-12-02" };
+            Assert.Equal(HttpStatusCode.OK, (await office.PostJsonAsync($"/api/v1/applications/{first}/events", report)).StatusCode);
+        }
+        var again = await SubmitAsync(_payouts.App, id, "韩六");
+
+        Assert.Equal("rejected", again.GetProperty("status").GetString());
+        Assert.Equal([finding], Findings(again));
+    }
+
     [Fact]
     public async Task Names_outside_the_BMP_and_in_private_use_reach_the_bank_file_unchanged()
     {
