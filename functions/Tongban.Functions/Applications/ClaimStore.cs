@@ -60,8 +60,8 @@ public sealed class ClaimStore(Database database, ProvinceConfig province)
         ApplyManyAsync(connection, transaction, [new ClaimChange(transition, expectedVersion, receivedAt, verified)], now);
 
     /// <summary>
-    /// Commits the transitions of many claims in three statements whatever their number: one UPDATE of every claim's
-    /// state, one INSERT of every history event, and the SMS rows. A claim may appear more than once, its transitions in
+    /// Commits the transitions of many claims in a few statements: one UPDATE of the claims' state and one INSERT of their
+    /// history events for every 500 claims, and the SMS rows. A claim may appear more than once, its transitions in
     /// order (each expecting the version the one before made): its row is written once, with the last state. Throws
     /// <see cref="ConcurrentChangeException"/> if someone else moved any of them first; the caller's transaction then
     /// rolls back all of them.
@@ -80,6 +80,20 @@ public sealed class ClaimStore(Database database, ProvinceConfig province)
             rows[i] = (change with { Verified = change.Verified ?? rows[i].Last.Verified }, rows[i].ExpectedVersion);
         }
 
+        var updated = 0;
+        foreach (var chunk in rows.Chunk(RowsPerStatement)) updated += await UpdateAsync(connection, transaction, chunk, now);
+        if (updated != rows.Count) throw new ConcurrentChangeException();
+        foreach (var chunk in changes.Chunk(RowsPerStatement)) await AppendAsync(connection, transaction, chunk.Select(c => c.Transition).ToList(), now);
+    }
+
+    /// <summary>
+    /// Claims per statement of <see cref="ApplyManyAsync"/>: some 18 parameters each, well under SQLite's 32,766 and
+    /// PostgreSQL's 65,535 parameters a statement.
+    /// </summary>
+    private const int RowsPerStatement = 500;
+
+    private async Task<int> UpdateAsync(DbConnection connection, DbTransaction transaction, (ClaimChange Last, int ExpectedVersion)[] rows, DateTimeOffset now)
+    {
         var sql = new StringBuilder("""
             WITH v (id, expected, status, is_open, insuring_city, assigned_office, first_reviewer, months, monthly_fen,
                     start_month, end_month, stopped_on, due_at, version, verified, findings, contribution_months, carried_over) AS (VALUES
@@ -87,7 +101,7 @@ public sealed class ClaimStore(Database database, ProvinceConfig province)
             """);
         var args = new DynamicParameters();
         args.Add("now", now.ToUnixTimeMilliseconds(), DbType.Int64);
-        for (var i = 0; i < rows.Count; i++)
+        for (var i = 0; i < rows.Length; i++)
         {
             var (change, expected) = rows[i];
             var c = change.Transition.Claim;
@@ -130,9 +144,7 @@ public sealed class ClaimStore(Database database, ProvinceConfig province)
             FROM v
             WHERE applications.id = v.id AND applications.version = v.expected
             """);
-        var updated = await connection.ExecuteAsync(sql.ToString(), args, transaction);
-        if (updated != rows.Count) throw new ConcurrentChangeException();
-        await AppendAsync(connection, transaction, changes.Select(c => c.Transition).ToList(), now);
+        return await connection.ExecuteAsync(sql.ToString(), args, transaction);
     }
 
     /// <summary>

@@ -63,7 +63,8 @@ public sealed class CrossCheckMatches(Database database, ClaimStore store, Claim
 
     /// <summary>
     /// Inside the caller's transaction: suspends the claim of each match just stored (<paramref name="matchIds"/>), one
-    /// transition per match (history line, SMS saying payment is held and how to contest), and sets each claim's
+    /// transition per match (history line, SMS saying payment is held and how to contest), all committed together
+    /// (<see cref="ClaimStore.ApplyManyAsync"/>: a few statements for a chunk of an import), and sets each claim's
     /// <c>suspended_from</c> to the earliest first overlapping month of its open matches. Returns how many it suspended.
     /// </summary>
     internal async Task<int> SuspendNewAsync(DbConnection c, DbTransaction t, IReadOnlyList<string> matchIds, DateTimeOffset now)
@@ -72,17 +73,21 @@ public sealed class CrossCheckMatches(Database database, ClaimStore store, Claim
         var ids = matchIds.ToArray();
         var matches = (await c.QueryAsync<MatchRow>(
             $"{MatchRow.Select} WHERE {database.In("m.id", "ids")} ORDER BY m.application_id, m.since, m.id", new { ids }, t)).ToList();
+        var claims = (await store.LoadManyAsync(c, t, matches.Select(m => m.ApplicationId).Distinct().ToList()))
+            .ToDictionary(l => l.Claim.Id.ToString());
+        var changes = new List<ClaimChange>(matches.Count);
         foreach (var claimMatches in matches.GroupBy(m => m.ApplicationId))
         {
-            var (claim, receivedAt) = await ClaimStore.LoadAsync(c, t, claimMatches.Key, forUpdate: database.Provider == DatabaseProvider.Postgres)
-                                      ?? throw new InvalidOperationException($"Application {claimMatches.Key} does not exist.");
+            var (claim, receivedAt) = claims.TryGetValue(claimMatches.Key, out var loaded) ? loaded
+                : throw new InvalidOperationException($"Application {claimMatches.Key} does not exist.");
             foreach (var match in claimMatches)
             {
                 var transition = ClaimWorkflow.Suspend(claim, match.ToDomain(), Deadlines.LocalDate(match.ContestUntilTime));
-                await store.ApplyAsync(c, t, transition, claim.Version, receivedAt, now);
+                changes.Add(new ClaimChange(transition, claim.Version, receivedAt));
                 claim = transition.Claim;
             }
         }
+        await store.ApplyManyAsync(c, t, changes, now);
         await c.ExecuteAsync(
             $"""
             UPDATE applications SET suspended_from = (SELECT MIN(m.overlap_from) FROM cross_check_matches m

@@ -191,7 +191,7 @@ public abstract class ClaimPipelineSpec(Store store) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Reemployment_reported_at_any_office_stops_benefit_and_a_later_claim_resumes_unused_months()
+    public async Task Reemployment_reported_at_any_office_stops_benefit_and_a_claim_once_that_job_ended_resumes_unused_months()
     {
         var id = People.IdNumber(5);
         await _app.ImportAsync(People.Csv(People.EligibleInSanya(5)));
@@ -217,10 +217,16 @@ public abstract class ClaimPipelineSpec(Store store) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Conflict,
             (await danzhou.PostJsonAsync($"/api/v1/applications/{applicationId}/events", new { type = "reemployed", date = today })).StatusCode);
 
-        // Unemployed again after only a few new months: the 17 unused months carry over (条例 art. 17).
+        // Back in work: a claim is refused until the registry shows the new job ended.
         var again = await _app.Portal.SubmitAsync(People.Application(id));
         Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
         var secondId = (await again.JsonAsync()).GetProperty("applicationId").GetString()!;
+        var backInWork = await _app.Portal.WaitForStatusAsync(secondId, "rejected");
+        Assert.Equal("reemployed", backInWork.GetProperty("verification").GetProperty("findings")[0].GetProperty("code").GetString());
+
+        // The new job, begun this month, ended by its employer: 二次审核 reopens the claim, and the 17 unused months carry
+        // over (条例 art. 17).
+        await _app.ImportAsync(People.Csv(People.EligibleInSanya(5), People.Spell(id, "王小明", "460200", 105, today[..7], today[..7], "employer-closed")));
         await _app.Portal.WaitForStatusAsync(secondId, "first-review");
         using var haikou = await _app.StaffAsync("460100-01-r1");
         await haikou.PostJsonAsync($"/api/v1/applications/{secondId}/first-review", new { decision = "approve" });
