@@ -26,7 +26,11 @@ public sealed class RegistryImport(Database database, PersonalDataProtector prot
 {
     private const int LinesPerTransaction = 2000;
 
-    /// <summary>Reads CSV with the contract's header; a missing column fails the whole file with <see cref="InvalidCsvException"/>.</summary>
+    /// <summary>
+    /// Reads CSV with the contract's header. The header is the format: a column missing, unknown or named twice fails the
+    /// whole file with <see cref="InvalidCsvException"/>, since its lines could not be read as the contract means them. A
+    /// line with more or fewer fields than the header is refused alone (a stray comma in one line shifts only that line).
+    /// </summary>
     public async Task<ImportResult> ImportCsvAsync(Stream stream, CancellationToken ct)
     {
         await using var csv = CsvReader.Create(stream, new CsvReaderOptions { TrackLineNumbers = true, TrimWhitespace = true }, leaveOpen: true);
@@ -40,6 +44,11 @@ public sealed class RegistryImport(Database database, PersonalDataProtector prot
         }
         var missing = RegistryRow.Header.Where(h => !csv.Headers.Contains(h)).ToList();
         if (missing.Count > 0) throw new InvalidCsvException($"The first line must be the header; it lacks: {string.Join(", ", missing)}.");
+        var unknown = csv.Headers.Where(h => !RegistryRow.Header.Contains(h)).Select(h => $"\"{h}\"").ToList();
+        if (unknown.Count > 0)
+            throw new InvalidCsvException($"The header has columns the contract does not: {string.Join(", ", unknown)}; the columns are {string.Join(",", RegistryRow.Header)}.");
+        var repeated = csv.Headers.GroupBy(h => h).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        if (repeated.Count > 0) throw new InvalidCsvException($"The header names a column twice: {string.Join(", ", repeated)}.");
         var rejected = new List<LineReport>();
         var result = await ImportAsync(ReadRowsAsync(csv, rejected, ct), ct);
         return result with { Rejected = rejected.Concat(result.Rejected).OrderBy(r => r.Line).ToList() };
@@ -59,7 +68,12 @@ public sealed class RegistryImport(Database database, PersonalDataProtector prot
                     broken.Add(new LineReport((int)csv.LineNumber, [$"malformed CSV: {e.Message}"]));
                     yield break;
                 }
-                string F(string name) => csv.TryGetFieldIndex(name, out var i) && i < csv.FieldCount ? csv.GetString(i) : "";
+                if (csv.FieldCount != csv.Headers.Count)
+                {
+                    broken.Add(new LineReport((int)csv.LineNumber, [$"{csv.FieldCount} fields, where the header has {csv.Headers.Count}"]));
+                    continue;
+                }
+                string F(string name) => csv.TryGetFieldIndex(name, out var i) ? csv.GetString(i) : "";
                 yield return ((int)csv.LineNumber, new RegistryRow(F("idNumber"), F("name"), F("mobile"), F("bankAccount"), F("cityCode"),
                     F("employerCode"), F("employerName"), F("startMonth"), F("endMonth"), F("separationReason")));
             }
@@ -72,14 +86,22 @@ public sealed class RegistryImport(Database database, PersonalDataProtector prot
         var flagged = new List<LineReport>();
         int imported = 0, updated = 0;
         var today = Deadlines.LocalDate(clock.GetUtcNow());
+        var file = new RegistryFile();
         await foreach (var chunk in rows.Chunk(LinesPerTransaction).WithCancellation(ct))
         {
             var valid = new List<(int Line, Spell Spell)>();
             foreach (var (line, row) in chunk)
             {
                 var (spell, errors, warnings) = Validate(row, today);
-                if (spell is null) rejected.Add(new LineReport(line, errors));
-                else valid.Add((line, spell));
+                if (spell is not null)
+                {
+                    var admission = file.Admit(line, spell.IdNumber, spell.Name, spell.Mobile, spell.BankAccount, spell.EmployerCode,
+                        YearMonth.Parse(spell.StartMonth));
+                    errors.AddRange(admission.Errors);
+                    warnings.AddRange(admission.Warnings);
+                    if (admission.Errors.Count == 0) valid.Add((line, spell with { WritesPerson = admission.FirstLineOfPerson }));
+                }
+                if (errors.Count > 0) rejected.Add(new LineReport(line, errors));
                 if (warnings.Count > 0) flagged.Add(new LineReport(line, warnings));
             }
             var (i, u) = await database.InTransactionAsync((c, t) => UpsertAsync(c, t, valid), ct);
@@ -93,36 +115,36 @@ public sealed class RegistryImport(Database database, PersonalDataProtector prot
     {
         int imported = 0, updated = 0;
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var personsSeen = new Dictionary<string, string?>();
         var spellsChanged = new HashSet<string>();
         var newSpells = new List<CrossChecks.CrossCheckMatches.NewSpell>();
         foreach (var (_, s) in spells)
         {
             var personKey = protector.PersonKey(s.IdNumber);
-            var contactHash = protector.Fingerprint(s.Name, s.Mobile, s.BankAccount);
-            if (!personsSeen.TryGetValue(personKey, out var storedHash))
+            var personChanged = false;
+            // A person's first line in the file writes them; their later lines carry the same name (RegistryFile) and keep its contacts.
+            if (s.WritesPerson)
             {
-                storedHash = await c.QuerySingleOrDefaultAsync<string>(
+                var contactHash = protector.Fingerprint(s.Name, s.Mobile, s.BankAccount);
+                var storedHash = await c.QuerySingleOrDefaultAsync<string>(
                     "SELECT contact_hash FROM persons WHERE person_key = @personKey", new { personKey }, t);
+                if (storedHash != contactHash)
+                {
+                    personChanged = storedHash is not null;
+                    await c.ExecuteAsync(
+                        """
+                        INSERT INTO persons (person_key, id_number_enc, name_enc, mobile_enc, bank_account_enc, contact_hash, updated_at)
+                        VALUES (@personKey, @idNumber, @name, @mobile, @bankAccount, @contactHash, @now)
+                        ON CONFLICT (person_key) DO UPDATE SET name_enc = excluded.name_enc, mobile_enc = excluded.mobile_enc,
+                            bank_account_enc = excluded.bank_account_enc, contact_hash = excluded.contact_hash, updated_at = excluded.updated_at
+                        """,
+                        new
+                        {
+                            personKey, idNumber = protector.Encrypt(s.IdNumber), name = protector.Encrypt(s.Name),
+                            mobile = s.Mobile.Length == 0 ? null : protector.Encrypt(s.Mobile),
+                            bankAccount = s.BankAccount.Length == 0 ? null : protector.Encrypt(s.BankAccount), contactHash, now,
+                        }, t);
+                }
             }
-            var personChanged = storedHash is not null && storedHash != contactHash;
-            if (storedHash != contactHash)
-            {
-                await c.ExecuteAsync(
-                    """
-                    INSERT INTO persons (person_key, id_number_enc, name_enc, mobile_enc, bank_account_enc, contact_hash, updated_at)
-                    VALUES (@personKey, @idNumber, @name, @mobile, @bankAccount, @contactHash, @now)
-                    ON CONFLICT (person_key) DO UPDATE SET name_enc = excluded.name_enc, mobile_enc = excluded.mobile_enc,
-                        bank_account_enc = excluded.bank_account_enc, contact_hash = excluded.contact_hash, updated_at = excluded.updated_at
-                    """,
-                    new
-                    {
-                        personKey, idNumber = protector.Encrypt(s.IdNumber), name = protector.Encrypt(s.Name),
-                        mobile = s.Mobile.Length == 0 ? null : protector.Encrypt(s.Mobile),
-                        bankAccount = s.BankAccount.Length == 0 ? null : protector.Encrypt(s.BankAccount), contactHash, now,
-                    }, t);
-            }
-            personsSeen[personKey] = contactHash;
 
             var existing = await c.QuerySingleOrDefaultAsync<SpellRow>(
                 """
@@ -192,7 +214,7 @@ public sealed class RegistryImport(Database database, PersonalDataProtector prot
         var bank = "";
         if (row.BankAccount.Trim().Length > 0 && !BankAccountNumber.TryNormalize(row.BankAccount, out bank))
             errors.Add("bankAccount: 12 to 30 digits");
-        if (row.CityCode.Length != 6 || !row.CityCode.All(char.IsAsciiDigit)) errors.Add("cityCode: 6 digits");
+        if (CityCode.Validate(row.CityCode) is { } cityError) errors.Add($"cityCode: {cityError}");
         switch (CreditCode.Check(row.EmployerCode))
         {
             case CreditCodeCheck.Malformed: errors.Add("employerCode: not a unified social credit code (18 characters)"); break;
@@ -202,6 +224,7 @@ public sealed class RegistryImport(Database database, PersonalDataProtector prot
         var currentMonth = YearMonth.Of(today);
         if (!YearMonth.TryParse(row.StartMonth, out var start)) errors.Add("startMonth: YYYY-MM");
         else if (start > currentMonth) errors.Add("startMonth: in the future");
+        else if (document is not null && WorkingAge.SpellStartError(document.BirthDate, start) is { } ageError) errors.Add($"startMonth: {ageError}");
         YearMonth? end = null;
         if (row.EndMonth.Length > 0)
         {
@@ -222,7 +245,11 @@ public sealed class RegistryImport(Database database, PersonalDataProtector prot
     }
 
     private sealed record Spell(string IdNumber, string Name, string Mobile, string BankAccount, string CityCode,
-        string EmployerCode, string EmployerName, string StartMonth, string? EndMonth, string? SeparationReason);
+        string EmployerCode, string EmployerName, string StartMonth, string? EndMonth, string? SeparationReason)
+    {
+        /// <summary>The person's first admitted line of the file: it writes their name, mobile and account.</summary>
+        public bool WritesPerson { get; init; } = true;
+    }
 
     private sealed class SpellRow
     {

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using Dapper;
+using Tongban.PersonalData;
+using Tongban.Registry;
 using Tongban.Storage;
 using Tongban.Tests.Infrastructure;
 
@@ -69,6 +72,133 @@ public abstract class RegistryImportSpec(Store store) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_lines_for_one_spell_keep_the_first_and_a_second_import_changes_nothing()
+    {
+        var csv = People.Csv(
+            People.Spell(People.IdNumber(11), "孙十", "460100", 11, "2015-01", "2020-12", "contract-expired"),
+            People.Spell(People.IdNumber(11), "孙十", "460100", 11, "2015-01", "2021-06", "employer-closed"),
+            People.Spell(People.IdNumber(11), "孙十", "460100", 11, "2015-01", "2020-12", "contract-expired"));
+
+        var first = await _app.ImportAsync(csv);
+        var second = await _app.ImportAsync(csv);
+
+        Assert.Equal(1, first.GetProperty("imported").GetInt32());
+        Assert.Equal(0, first.GetProperty("updated").GetInt32());
+        var rejected = Rejected(first);
+        Assert.Equal([3, 4], rejected.Keys.Order());
+        Assert.Contains("line 2", rejected[3]);
+        Assert.Contains("line 2", rejected[4]);
+        Assert.Equal("contract-expired", await ScalarAsync("SELECT separation_reason FROM contribution_spells"));
+        Assert.Equal(0, second.GetProperty("imported").GetInt32());
+        Assert.Equal(0, second.GetProperty("updated").GetInt32());
+        Assert.Equal([3, 4], Rejected(second).Keys.Order());
+    }
+
+    [Fact]
+    public async Task A_city_code_that_is_no_administrative_division_is_refused_and_another_provinces_is_not()
+    {
+        var result = await _app.ImportAsync(People.Csv(
+            People.Spell(People.IdNumber(12), "郑一", "999999", 12, "2015-01", "2020-12", "contract-expired"),
+            People.Spell(People.IdNumber(12), "郑一", "460A00", 13, "2015-01", "2020-12", "contract-expired"),
+            People.Spell(People.IdNumber(12), "郑一", "004600", 14, "2015-01", "2020-12", "contract-expired"),
+            People.Spell(People.IdNumber(12), "郑一", "440300", 15, "2021-01", "2022-12", "contract-expired"),
+            People.Spell(People.IdNumber(12), "郑一", "810000", 16, "2023-01", "2023-12", "contract-expired")));
+
+        var rejected = Rejected(result);
+        Assert.Equal([2, 3, 4], rejected.Keys.Order());
+        Assert.All(rejected.Values, errors => Assert.StartsWith("cityCode: ", errors));
+        Assert.Equal(2, result.GetProperty("imported").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_line_with_more_or_fewer_fields_than_the_header_is_refused_and_the_rest_lands()
+    {
+        var good = People.Spell(People.IdNumber(17), "冯二", "460100", 17, "2015-01", "2020-12", "contract-expired");
+        var result = await _app.ImportAsync(People.Csv(
+            good,
+            People.Spell(People.IdNumber(18), "陈三", "460100", 18, "2015-01", "2020-12", "contract-expired") + ",extra",
+            People.Spell(People.IdNumber(19), "褚四", "460100", 19, "2015-01", "2020-12", "contract-expired") + ",",
+            string.Join(',', good.Split(',')[..9])));
+
+        var rejected = Rejected(result);
+        Assert.Equal([3, 4, 5], rejected.Keys.Order());
+        Assert.Contains("11 fields", rejected[3]);
+        Assert.Contains("11 fields", rejected[4]);
+        Assert.Contains("9 fields", rejected[5]);
+        Assert.Equal(1, result.GetProperty("imported").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_header_with_a_column_the_contract_lacks_is_refused_and_nothing_lands()
+    {
+        using var admin = await _app.StaffAsync("admin");
+        var csv = People.Header + ",gender\n" + People.EligibleInSanya(20) + ",M\n";
+
+        var response = await admin.PostAsync("/api/v1/admin/insured-persons/import", new StringContent(csv, Encoding.UTF8, "text/csv"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("gender", await response.Content.ReadAsStringAsync());
+        Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM contribution_spells"));
+    }
+
+    [Fact]
+    public async Task A_spell_before_the_persons_birth_or_sixteenth_birthday_is_refused_naming_startMonth()
+    {
+        var id = People.IdNumber(21, birth: "20000615");
+        var result = await _app.ImportAsync(People.Csv(
+            People.Spell(id, "卫五", "460100", 21, "1999-12", "2020-12", "contract-expired"),
+            People.Spell(id, "卫五", "460100", 22, "2016-05", "2020-12", "contract-expired"),
+            People.Spell(id, "卫五", "460100", 23, "2016-06", "2020-12", "contract-expired")));
+
+        var rejected = Rejected(result);
+        Assert.Equal([2, 3], rejected.Keys.Order());
+        Assert.StartsWith("startMonth: before the person's birth", rejected[2]);
+        Assert.StartsWith("startMonth: before the person turned 16", rejected[3]);
+        Assert.Equal(1, result.GetProperty("imported").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_second_name_for_one_identity_number_is_refused_naming_name_and_the_first_is_kept()
+    {
+        var csv = People.Csv(
+            People.Spell(People.IdNumber(24), "蒋六", "460100", 24, "2015-01", "2020-12", "contract-expired"),
+            People.Spell(People.IdNumber(24), "沈七", "460100", 25, "2021-01", "", ""),
+            People.Spell(People.IdNumber(24), "蒋六", "460100", 26, "2010-01", "2014-12", "contract-expired"));
+
+        var first = await _app.ImportAsync(csv);
+        var second = await _app.ImportAsync(csv);
+
+        var rejected = Rejected(first);
+        Assert.Equal([3], rejected.Keys);
+        Assert.StartsWith("name: ", rejected[3]);
+        Assert.Contains("line 2", rejected[3]);
+        Assert.Equal(2, first.GetProperty("imported").GetInt32());
+        Assert.Equal("蒋六", await NameAsync(People.IdNumber(24)));
+        Assert.Equal(0, second.GetProperty("imported").GetInt32());
+        Assert.Equal(0, second.GetProperty("updated").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_second_mobile_for_one_person_is_flagged_the_first_kept_and_a_second_import_changes_nothing()
+    {
+        var csv = People.Csv(
+            People.Spell(People.IdNumber(27), "韩八", "460100", 27, "2015-01", "2020-12", "contract-expired", mobile: "13800138000"),
+            People.Spell(People.IdNumber(27), "韩八", "460100", 28, "2021-01", "", "", mobile: "13900139000"));
+
+        var first = await _app.ImportAsync(csv);
+        var second = await _app.ImportAsync(csv);
+
+        Assert.Equal(2, first.GetProperty("imported").GetInt32());
+        Assert.Empty(first.GetProperty("rejected").EnumerateArray());
+        var flagged = first.GetProperty("flagged")[0];
+        Assert.Equal(3, flagged.GetProperty("line").GetInt32());
+        Assert.StartsWith("mobile: ", flagged.GetProperty("errors")[0].GetString());
+        Assert.Equal(0, second.GetProperty("imported").GetInt32());
+        Assert.Equal(0, second.GetProperty("updated").GetInt32());
+    }
+
+    [Fact]
     public async Task A_file_without_the_header_or_sent_by_a_non_administrator_is_refused()
     {
         using var admin = await _app.StaffAsync("admin");
@@ -82,6 +212,19 @@ public abstract class RegistryImportSpec(Store store) : IAsyncLifetime
             new StringContent(People.Csv(People.EligibleInSanya(1)), Encoding.UTF8, "text/csv"));
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM contribution_spells"));
+    }
+
+    private static Dictionary<int, string> Rejected(JsonElement result) =>
+        result.GetProperty("rejected").EnumerateArray().ToDictionary(r => r.GetProperty("line").GetInt32(),
+            r => string.Join(" | ", r.GetProperty("errors").EnumerateArray().Select(e => e.GetString())));
+
+    private async Task<string?> NameAsync(string idNumber)
+    {
+        var store = _app.Services.GetRequiredService<RegistryStore>();
+        var personKey = _app.Services.GetRequiredService<PersonalDataProtector>().PersonKey(idNumber);
+        await using var connection = await _app.Services.GetRequiredService<Database>().OpenAsync();
+        var rows = (await connection.QueryAsync<RegistryStore.PersonRow>(RegistryStore.PersonsQuery("p.person_key = @personKey"), new { personKey })).ToList();
+        return store.Read(rows)?.Name;
     }
 
     private async Task<long> CountAsync(string sql)
