@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.WebUtilities;
 using Tongban.Applications;
 using Tongban.Domain.Claims;
 
@@ -9,7 +10,20 @@ namespace Tongban.Hosting;
 public static class Problems
 {
     public static ProblemHttpResult Of(int status, string title, string detail, IDictionary<string, object?>? extensions = null) =>
-        TypedResults.Problem(detail: detail, statusCode: status, title: title, extensions: extensions);
+        TypedResults.Problem(detail: detail, statusCode: status, title: title, type: TypeOf(status), extensions: extensions);
+
+    /// <summary>
+    /// The <c>type</c> of statuses the framework has no default for (it fills in those of RFC 9110's 4xx and 5xx);
+    /// <c>about:blank</c>, RFC 9457's "nothing beyond the status", for a status no RFC defines.
+    /// </summary>
+    private static string? TypeOf(int status) => status switch
+    {
+        429 => "https://www.rfc-editor.org/rfc/rfc6585#section-4",
+        431 => "https://www.rfc-editor.org/rfc/rfc6585#section-5",
+        414 => "https://tools.ietf.org/html/rfc9110#section-15.5.15",
+        499 => "about:blank",
+        _ => null,
+    };
 
     public static ValidationProblem Invalid(string field, string message) =>
         Invalid(new Dictionary<string, string[]> { [field] = [message] });
@@ -18,6 +32,36 @@ public static class Problems
         TypedResults.ValidationProblem(errors, detail: "The request has invalid fields.", title: "Invalid request");
 
     public static ProblemHttpResult NotFound(string what) => Of(404, "Not found", $"{what} does not exist.");
+
+    /// <summary>
+    /// The body of an error the framework answers without one (the status-code page): authentication's 401, a role
+    /// check's 403, routing's 404 and 405, a body binding's 415. Each gets a <c>detail</c> saying what to do, as the
+    /// contract asks of every error, and the request id (added to every problem by the problem-details service).
+    /// </summary>
+    public static async Task StatusCodePageAsync(StatusCodeContext context)
+    {
+        var http = context.HttpContext;
+        var status = http.Response.StatusCode;
+        var (title, detail) = Describe(status, http.Request);
+        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = { Status = status, Title = title, Detail = detail },
+        });
+    }
+
+    private static (string Title, string Detail) Describe(int status, HttpRequest request) => status switch
+    {
+        401 => ("Unauthorized", request.Headers.Authorization.Count > 0 || request.Headers.ContainsKey("X-Api-Key")
+            ? "The credentials sent are unknown or expired: staff get a new token from POST /api/v1/auth/token; portals check their X-Api-Key."
+            : "Sign in first: staff send Authorization: Bearer <token> (from POST /api/v1/auth/token), portals send X-Api-Key."),
+        403 => ("Forbidden", "Your account's role may not use this endpoint (administrator endpoints are for administrators only)."),
+        404 => ("Not found", $"There is no endpoint at {request.Path}."),
+        405 => ("Method not allowed", $"{request.Method} is not allowed on {request.Path}; the Allow header lists the methods that are."),
+        415 => ("Unsupported media type", "Send the body with the endpoint's Content-Type: application/json, or text/csv for file imports."),
+        _ => (ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } reason ? reason : "Error",
+            $"The request failed with status {status}."),
+    };
 }
 
 /// <summary>Turns exceptions that escape an endpoint into problem responses with the right status.</summary>

@@ -170,8 +170,9 @@ public static class TongbanApp
     private static void UsePipeline(WebApplication app)
     {
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(Problems.StatusCodePageAsync);
         app.UseRequestId();
+        app.UseRequestLimits();
         app.UseStaffConsole();
         app.UseAuthentication();
         app.UseRateLimiter();

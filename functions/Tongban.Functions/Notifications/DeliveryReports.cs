@@ -34,11 +34,26 @@ public sealed record SubscriptionValidationResponse(string ValidationResponse);
 /// answer is <c>503</c> with <c>Retry-After: 10</c> — after the request's other reports are recorded — and Event Grid
 /// delivers the batch again (after 10 s, 30 s, 1 min, …); an older one is counted and ignored, never retried for a day.
 /// A bad body is a 400 naming the field (<c>[0].data.messageId</c>).
+/// <para>
+/// Statuses: ACS documents <c>deliveryStatus</c> as a string, not a closed list; its reports say <c>Delivered</c>, or
+/// <c>Failed</c> / <c>Expired</c> when the carrier gave up. A status outside these (a new one, an intermediate one, a
+/// typo) is recorded as reported — the SMS log shows what the gateway said — but read as neither: the message stays
+/// unconfirmed, as if no report had come, and is listed as undelivered only once <c>Sms:UndeliveredAfterMinutes</c>
+/// passes without a delivery (<see cref="UndeliveredMessages"/>). Rejecting such a report instead would make Event Grid
+/// redeliver or dead-letter a batch over a word we do not know, and listing it at once would have staff call people
+/// whose SMS may well have arrived; recording it loses nothing, and a later Delivered or Failed still settles it.
+/// </para>
 /// </summary>
 public static class DeliveryReports
 {
     public const string ValidationEvent = "Microsoft.EventGrid.SubscriptionValidationEvent";
     public const string DeliveryReportEvent = "Microsoft.Communication.SMSDeliveryReportReceived";
+
+    /// <summary>The recorded status (lower-case) of a message that reached the phone.</summary>
+    public const string Delivered = "delivered";
+
+    /// <summary>The recorded statuses (lower-case) of a message the carrier gave up on: undelivered as soon as reported.</summary>
+    public static readonly IReadOnlyList<string> NotDelivered = ["failed", "expired"];
 
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapPost("/sms/delivery-reports", ReceiveAsync).AllowAnonymous().WithName("ReceiveSmsDeliveryReports")
@@ -102,6 +117,9 @@ public static class DeliveryReports
                     "A report is for a message id not recorded yet: the message may have been accepted by the gateway moments ago. Deliver the events again.",
                     new Dictionary<string, object?> { ["recorded"] = result.Recorded, ["unknown"] = result.Unknown });
             }
+            foreach (var status in reports.Select(r => r.Status).Distinct().Where(s => s != Delivered && !NotDelivered.Contains(s)))
+                logs.CreateLogger(typeof(DeliveryReports).FullName!).LogWarning(
+                    "SMS delivery status {Status} is not one Tongban knows: recorded, the message left unconfirmed", status);
             if (result.Unknown > 0) logs.CreateLogger(typeof(DeliveryReports).FullName!).LogWarning("{Unknown} SMS delivery report(s) for message ids no message was sent with", result.Unknown);
             return TypedResults.Ok(result);
         }

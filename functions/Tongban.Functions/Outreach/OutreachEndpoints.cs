@@ -5,7 +5,11 @@ using Tongban.Storage;
 
 namespace Tongban.Outreach;
 
-/// <summary><c>POST /admin/outreach-campaigns</c>: <c>serviceItem</c> optional, <c>unemployment-benefit</c> by default.</summary>
+/// <summary>
+/// <c>POST /admin/outreach-campaigns</c>: <c>serviceItem</c> optional, <c>unemployment-benefit</c> by default. The
+/// endpoint is Tongban's own (CONTRACT.md does not list it, so it sets no requirement); the answer is the campaign
+/// started, whose <c>serviceItem</c> says which item an empty body chose.
+/// </summary>
 public sealed record StartCampaignRequest(string? ServiceItem);
 
 /// <summary>Outreach campaigns for administrators: start one, list them with their counts, read one.</summary>

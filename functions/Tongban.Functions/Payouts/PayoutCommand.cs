@@ -30,10 +30,15 @@ public static class PayoutCommand
                 Console.Error.WriteLine("--period 须为 YYYY-MM 格式的月份");
                 return 2;
             }
-            if (month > YearMonth.Of(Deadlines.LocalDate(clock.GetUtcNow())))
+            var province = app.Services.GetRequiredService<Domain.Province.ProvinceConfig>();
+            switch (PayoutPeriods.Check(month, province, clock.GetUtcNow()))
             {
-                Console.Error.WriteLine($"{month} 尚未开始，不能发放");
-                return 2;
+                case PeriodRefusal.NotBegun:
+                    Console.Error.WriteLine($"{month} 尚未开始，不能发放");
+                    return 2;
+                case PeriodRefusal.BeforeStandards:
+                    Console.Error.WriteLine($"{month} 早于本省首个失业保险金标准生效月份 {PayoutPeriods.FirstPayable(province)}，不能发放");
+                    return 2;
             }
             var runs = app.Services.GetRequiredService<PayoutRuns>();
             var run = (await runs.RequestAsync(month, $"cli:{Environment.UserName}", ct))!;

@@ -56,13 +56,20 @@ public static class PayoutEndpoints
             .WithSummary("An application's payments: month, amount, status");
     }
 
-    private static async Task<IResult> RequestRunAsync(HttpContext http, PayoutRuns runs, DurableTaskClient durable, TimeProvider clock)
+    private static async Task<IResult> RequestRunAsync(HttpContext http, PayoutRuns runs, DurableTaskClient durable, TimeProvider clock,
+        ProvinceConfig province)
     {
         var (request, problem) = await JsonBody.ReadAsync<PayoutRunRequest>(http.Request);
         if (problem is not null) return problem;
         if (!YearMonth.TryParse(request!.Period, out var period)) return Problems.Invalid("period", "Required, as YYYY-MM.");
-        if (period > YearMonth.Of(Deadlines.LocalDate(clock.GetUtcNow())))
-            return Problems.Invalid("period", "The month has not begun: a month is paid from its first day on.");
+        switch (PayoutPeriods.Check(period, province, clock.GetUtcNow()))
+        {
+            case PeriodRefusal.NotBegun:
+                return Problems.Invalid("period", "The month has not begun: a month is paid from its first day on.");
+            case PeriodRefusal.BeforeStandards:
+                return Problems.Invalid("period",
+                    $"Before {PayoutPeriods.FirstPayable(province)}, the first month with a benefit standard in force: nothing can be paid for it.");
+        }
         var run = (await runs.RequestAsync(period, http.User.Identity!.Name!, http.RequestAborted))!;
         // A run not completed gets its orchestration: a new one, one that failed started again, or the live one left running.
         if (run.Status != RunStatus.Completed) await PayoutRunWorkflows.StartAsync(durable, PayoutRunInput.Of(run), http.RequestAborted);
@@ -147,21 +154,25 @@ public static class PayoutEndpoints
     private static async Task<IResult> ReissueAsync(string paymentId, HttpContext http, Database database, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
+        var exists = false;
         var reissued = await database.InTransactionAsync(async (c, t) =>
         {
-            var row = await c.QuerySingleOrDefaultAsync<(string ApplicationId, string Period, string Kind, long Attempt)>(
-                "SELECT application_id, period, kind, attempt FROM payments WHERE id = @paymentId AND flagged AND status = 'returned'",
+            var row = await c.QuerySingleOrDefaultAsync<(string ApplicationId, string Period, string Kind, long Attempt, bool Waiting)>(
+                "SELECT application_id, period, kind, attempt, CASE WHEN flagged AND status = 'returned' THEN TRUE ELSE FALSE END FROM payments WHERE id = @paymentId",
                 new { paymentId }, t);
-            if (row.ApplicationId is null) return null;
-            var newId = BankReturns.ReissueId(row.ApplicationId, row.Period, row.Kind, row.Attempt);
+            exists = row.ApplicationId is not null;
+            if (!exists || !row.Waiting) return null;
+            var newId = BankReturns.ReissueId(row.ApplicationId!, row.Period, row.Kind, row.Attempt);
             await c.ExecuteAsync(BankReturns.ReissueSql, new { id = paymentId, newId, at = now.ToUnixTimeMilliseconds() }, t);
             await c.ExecuteAsync("UPDATE payments SET flagged = FALSE, updated_at = @at WHERE id = @paymentId",
                 new { paymentId, at = now.ToUnixTimeMilliseconds() }, t);
             return newId;
         }, http.RequestAborted);
-        return reissued is null
-            ? Problems.Of(409, "Not waiting for staff", $"Payment {paymentId} does not exist or is not a flagged returned payment.")
-            : TypedResults.Accepted($"/api/v1/admin/payments/{reissued}", new ReissueAccepted(reissued));
+        if (reissued is null)
+            return exists
+                ? Problems.Of(409, "Not waiting for staff", $"Payment {paymentId} is not a flagged returned payment (already reissued, or never returned twice).")
+                : Problems.NotFound($"Payment {paymentId}");
+        return TypedResults.Accepted($"/api/v1/admin/payments/{reissued}", new ReissueAccepted(reissued));
     }
 
     private static async Task<IResult> RecoveryCasesAsync(string? applicationId, string? status, HttpContext http, Database database)

@@ -156,6 +156,30 @@ public abstract class DeliveryReportSpec(Store store) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_status_outside_acs_list_is_recorded_but_leaves_the_message_unconfirmed_not_undelivered()
+    {
+        var weird = await PostAsync(new[] { Report(_messageId, "Weird", DateTimeOffset.UtcNow.AddMinutes(1)) });
+        Assert.Equal(1, (await weird.JsonAsync()).GetProperty("recorded").GetInt32());
+        Assert.Equal("weird", (await ReceivedSmsAsync()).GetProperty("deliveryStatus").GetString());
+        Assert.Empty(await UndeliveredAsync("460100-01-r1"));
+
+        var expired = await PostAsync(new[] { Report(_messageId, "Expired", DateTimeOffset.UtcNow.AddMinutes(2)) });
+        Assert.Equal(1, (await expired.JsonAsync()).GetProperty("recorded").GetInt32());
+        Assert.Equal("expired", Assert.Single(await UndeliveredAsync("460100-01-r1")).GetProperty("deliveryStatus").GetString());
+    }
+
+    [Fact]
+    public async Task A_message_with_only_an_unknown_status_is_listed_once_the_configured_time_passes_unconfirmed()
+    {
+        await PostAsync(new[] { Report(_messageId, "Weird", DateTimeOffset.UtcNow.AddMinutes(1)) });
+        Assert.Empty(await UndeliveredAsync("460100-01-r1"));
+
+        await _d.TodayAsync(2026, 11, 11);
+        var listed = Assert.Single(await UndeliveredAsync("460100-01-r1"), n => n.GetProperty("template").GetString() == "received");
+        Assert.Equal("weird", listed.GetProperty("deliveryStatus").GetString());
+    }
+
+    [Fact]
     public async Task A_sent_message_without_a_report_is_listed_after_the_configured_time()
     {
         await Database.InTransactionAsync((c, t) => c.ExecuteAsync(

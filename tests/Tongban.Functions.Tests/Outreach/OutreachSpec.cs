@@ -66,6 +66,21 @@ public abstract class OutreachSpec(Store store) : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task An_empty_body_starts_the_benefit_campaign_and_the_answer_says_so()
+    {
+        await SettledCampaignsAsync();
+        var response = await _d.Admin.PostAsync("/api/v1/admin/outreach-campaigns",
+            new StringContent("{}", System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var started = await response.JsonAsync();
+        Assert.Equal("unemployment-benefit", started.GetProperty("serviceItem").GetString());
+        Assert.Equal(JsonValueKind.Null, started.GetProperty("period").ValueKind);
+        Assert.Equal("admin", started.GetProperty("requestedBy").GetString());
+        Assert.Equal($"/api/v1/admin/outreach-campaigns/{started.GetProperty("id").GetString()}", response.Headers.Location?.OriginalString);
+    }
+
     private async Task<JsonElement> RunCampaignAsync()
     {
         await SettledCampaignsAsync();

@@ -99,6 +99,15 @@ public abstract class BankReturnSpec(Store store) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reissuing_a_payment_that_does_not_exist_is_a_404_problem_not_a_conflict()
+    {
+        var response = await _d.Admin.PostAsync("/api/v1/admin/payments/no-such-payment/reissue", null);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("no-such-payment", (await response.JsonAsync()).GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task A_returned_payment_is_reissued_in_the_next_run_and_a_second_return_goes_to_staff()
     {
         var li = await _d.ApproveAsync(Li);

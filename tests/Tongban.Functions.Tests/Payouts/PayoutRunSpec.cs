@@ -148,6 +148,22 @@ public abstract class PayoutRunSpec(Store store) : IAsyncLifetime
         Assert.True((await response.JsonAsync()).GetProperty("errors").TryGetProperty("period", out _));
     }
 
+    [Theory]
+    [InlineData("1999-01")]
+    [InlineData("2023-12")]
+    public async Task A_month_before_the_provinces_first_benefit_standard_is_refused_and_leaves_no_run(string period)
+    {
+        await _d.TodayAsync(2026, 11, 1);
+
+        var response = await _d.Admin.PostJsonAsync("/api/v1/admin/payout-runs", new { period });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.JsonAsync()).GetProperty("errors");
+        Assert.Contains("2024-01", errors.GetProperty("period")[0].GetString());
+        var runs = await _d.Admin.GetJsonAsync("/api/v1/admin/payout-runs");
+        Assert.DoesNotContain(runs.EnumerateArray(), r => r.GetProperty("period").GetString() == period);
+    }
+
     [Fact]
     public async Task Only_administrators_start_runs_and_a_broken_body_is_a_400()
     {

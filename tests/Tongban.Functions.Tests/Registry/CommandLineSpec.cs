@@ -38,6 +38,38 @@ public sealed class CommandLineSpec : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_missing_file_is_a_one_line_error_and_a_non_zero_exit_not_a_stack_trace()
+    {
+        var missing = Path.Combine(_store.Folder, "badimp.csv");
+        var error = new StringWriter();
+        var original = Console.Error;
+        Console.SetError(error);
+        int code;
+        try
+        {
+            code = await Cli.RunAsync(["import-registry", missing, .. TestApp.Settings(_store)]);
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
+        Assert.Equal(1, code);
+        Assert.Contains($"找不到文件 / file not found: {missing}", error.ToString());
+        Assert.DoesNotContain("   at ", error.ToString());
+    }
+
+    [Fact]
+    public void A_relative_path_resolves_against_the_folder_the_command_was_run_from_not_the_projects()
+    {
+        var shell = _store.Folder;
+        Assert.Equal(Path.Combine(shell, "badimp.csv"), Cli.ResolvePath("badimp.csv", shell));
+        Assert.Equal(Path.Combine(shell, "in", "people.csv"), Cli.ResolvePath("in/people.csv", shell));
+        Assert.Equal("/tmp/people.csv", Cli.ResolvePath("/tmp/people.csv", shell));
+        // No shell folder (or not one that exists): the process's current folder.
+        Assert.Equal(Path.Combine(Directory.GetCurrentDirectory(), "people.csv"), Cli.ResolvePath("people.csv", "relative/nonsense"));
+    }
+
+    [Fact]
     public async Task A_file_with_bad_lines_imports_the_good_ones_and_exits_non_zero()
     {
         var file = Path.Combine(_store.Folder, "people.csv");
