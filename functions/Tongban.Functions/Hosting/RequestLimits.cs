@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Options;
 
 namespace Tongban.Hosting;
 
@@ -15,19 +14,17 @@ public static class RequestLimits
     public const int MaxHeaderCount = 100;
     public const int MaxRequestTargetBytes = 8 * 1024;
 
-    /// <summary>
-    /// Raises Kestrel's ceilings (its options are read when the server starts, after the pipeline is built) and checks
-    /// ours first thing in the pipeline.
-    /// </summary>
+    /// <summary>Raises Kestrel's own ceilings above ours, so that ours answer first (<see cref="UseRequestLimits"/>).</summary>
+    public static void RaiseCeilings(KestrelServerLimits kestrel)
+    {
+        kestrel.MaxRequestHeadersTotalSize = Math.Max(kestrel.MaxRequestHeadersTotalSize, 8 * MaxHeadersTotalBytes);
+        kestrel.MaxRequestHeaderCount = Math.Max(kestrel.MaxRequestHeaderCount, 10 * MaxHeaderCount);
+        kestrel.MaxRequestLineSize = Math.Max(kestrel.MaxRequestLineSize, 8 * MaxRequestTargetBytes);
+    }
+
+    /// <summary>Checks our limits first thing in the pipeline (Kestrel's ceilings raised by <see cref="RaiseCeilings"/>).</summary>
     public static IApplicationBuilder UseRequestLimits(this WebApplication app)
     {
-        var kestrel = app.Services.GetService<IOptions<KestrelServerOptions>>()?.Value.Limits;
-        if (kestrel is not null)
-        {
-            kestrel.MaxRequestHeadersTotalSize = Math.Max(kestrel.MaxRequestHeadersTotalSize, 8 * MaxHeadersTotalBytes);
-            kestrel.MaxRequestHeaderCount = Math.Max(kestrel.MaxRequestHeaderCount, 10 * MaxHeaderCount);
-            kestrel.MaxRequestLineSize = Math.Max(kestrel.MaxRequestLineSize, 8 * MaxRequestTargetBytes);
-        }
         return app.Use(async (context, next) =>
         {
             if (Refuse(context.Request) is { } problem) await problem.ExecuteAsync(context);

@@ -41,7 +41,11 @@ public static class TongbanApp
         var builder = WebApplication.CreateBuilder(WithoutConfigReload(args));
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
             builder.WebHost.UseUrls(DefaultUrl);
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = 1024 * 1024;
+            RequestLimits.RaiseCeilings(k.Limits);
+        });
         AddStandaloneServices(builder);
         configure?.Invoke(builder);
 
