@@ -1,8 +1,8 @@
 using System.Globalization;
-using System.Data;
 using System.Data.Common;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Dapper;
 using Tongban.Domain;
 using Tongban.Domain.Claims;
@@ -60,8 +60,8 @@ public sealed class ClaimStore(Database database, ProvinceConfig province)
         ApplyManyAsync(connection, transaction, [new ClaimChange(transition, expectedVersion, receivedAt, verified)], now);
 
     /// <summary>
-    /// Commits the transitions of many claims in a few statements: one UPDATE of the claims' state and one INSERT of their
-    /// history events for every 500 claims, and the SMS rows. A claim may appear more than once, its transitions in
+    /// Commits the transitions of many claims in three statements whatever their number: one UPDATE of every claim's
+    /// state, one INSERT of every history event, one of every SMS (their rows handed over as JSON, <see cref="JsonRows"/>). A claim may appear more than once, its transitions in
     /// order (each expecting the version the one before made): its row is written once, with the last state. Throws
     /// <see cref="ConcurrentChangeException"/> if someone else moved any of them first; the caller's transaction then
     /// rolls back all of them.
@@ -80,71 +80,34 @@ public sealed class ClaimStore(Database database, ProvinceConfig province)
             rows[i] = (change with { Verified = change.Verified ?? rows[i].Last.Verified }, rows[i].ExpectedVersion);
         }
 
-        var updated = 0;
-        foreach (var chunk in rows.Chunk(RowsPerStatement)) updated += await UpdateAsync(connection, transaction, chunk, now);
-        if (updated != rows.Count) throw new ConcurrentChangeException();
-        foreach (var chunk in changes.Chunk(RowsPerStatement)) await AppendAsync(connection, transaction, chunk.Select(c => c.Transition).ToList(), now);
-    }
-
-    /// <summary>
-    /// Claims per statement of <see cref="ApplyManyAsync"/>: some 18 parameters each, well under SQLite's 32,766 and
-    /// PostgreSQL's 65,535 parameters a statement.
-    /// </summary>
-    private const int RowsPerStatement = 500;
-
-    private async Task<int> UpdateAsync(DbConnection connection, DbTransaction transaction, (ClaimChange Last, int ExpectedVersion)[] rows, DateTimeOffset now)
-    {
-        var sql = new StringBuilder("""
-            WITH v (id, expected, status, is_open, insuring_city, assigned_office, first_reviewer, months, monthly_fen,
-                    start_month, end_month, stopped_on, due_at, version, verified, findings, contribution_months, carried_over) AS (VALUES
-
-            """);
-        var args = new DynamicParameters();
-        args.Add("now", now.ToUnixTimeMilliseconds(), DbType.Int64);
-        for (var i = 0; i < rows.Length; i++)
+        var state = rows.Select(r =>
         {
-            var (change, expected) = rows[i];
+            var (change, expected) = r;
             var c = change.Transition.Claim;
             var verified = change.Verified;
-            sql.Append(i == 0 ? "    (" : ",\n    (");
-            void Add(string name, object? value, DbType type, bool last = false)
-            {
-                var parameter = $"{name}{i}";
-                args.Add(parameter, value, type);
-                sql.Append(type == DbType.Int64 ? $"CAST(@{parameter} AS BIGINT)" : $"CAST(@{parameter} AS TEXT)").Append(last ? ")" : ", ");
-            }
-            Add("id", c.Id.ToString(), DbType.String);
-            Add("expected", (long)expected, DbType.Int64);
-            Add("status", c.Status.Code(), DbType.String);
-            Add("isOpen", c.Status.IsOpen() ? 1L : 0L, DbType.Int64);
-            Add("insuringCity", c.InsuringCity, DbType.String);
-            Add("assignedOffice", c.AssignedOffice, DbType.String);
-            Add("firstReviewer", c.FirstReviewer, DbType.String);
-            Add("months", (long?)c.Entitlement?.Months, DbType.Int64);
-            Add("monthlyFen", c.Entitlement?.MonthlyFen, DbType.Int64);
-            Add("startMonth", c.Entitlement?.StartMonth.ToString(), DbType.String);
-            Add("endMonth", c.Entitlement?.EndMonth.ToString(), DbType.String);
-            Add("stoppedOn", c.StoppedOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), DbType.String);
-            Add("dueAt", Deadlines.DueAt(c.Status, change.ReceivedAt, province)?.ToUnixTimeMilliseconds(), DbType.Int64);
-            Add("version", (long)c.Version, DbType.Int64);
-            Add("verified", verified is null ? 0L : 1L, DbType.Int64);
-            Add("findings", verified is null ? null : JsonSerializer.Serialize(verified.Findings), DbType.String);
-            Add("contributionMonths", (long?)verified?.ContributionMonths, DbType.Int64);
-            Add("carriedOver", (long?)verified?.CarriedOverMonths, DbType.Int64, last: true);
-        }
-        sql.Append("""
-            )
+            return new StateRow(c.Id.ToString(), expected, c.Status.Code(), c.Status.IsOpen() ? 1 : 0, c.InsuringCity, c.AssignedOffice,
+                c.FirstReviewer, c.Entitlement?.Months, c.Entitlement?.MonthlyFen, c.Entitlement?.StartMonth.ToString(),
+                c.Entitlement?.EndMonth.ToString(), c.StoppedOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                Deadlines.DueAt(c.Status, change.ReceivedAt, province)?.ToUnixTimeMilliseconds(), c.Version, verified is not null,
+                verified is null ? null : JsonSerializer.Serialize(verified.Findings), verified?.ContributionMonths, verified?.CarriedOverMonths);
+        });
+        var updated = await connection.ExecuteAsync(
+            $"""
             UPDATE applications SET status = v.status, is_open = v.is_open, insuring_city = v.insuring_city,
                 assigned_office = v.assigned_office, first_reviewer = v.first_reviewer,
                 entitlement_months = v.months, monthly_fen = v.monthly_fen, start_month = v.start_month, end_month = v.end_month,
                 stopped_on = v.stopped_on, due_at = v.due_at, version = v.version, updated_at = @now,
-                findings_json = CASE WHEN v.verified = 1 THEN v.findings ELSE applications.findings_json END,
-                contribution_months = CASE WHEN v.verified = 1 THEN v.contribution_months ELSE applications.contribution_months END,
-                carried_over_months = CASE WHEN v.verified = 1 THEN v.carried_over ELSE applications.carried_over_months END
-            FROM v
+                findings_json = CASE WHEN v.verified THEN v.findings ELSE applications.findings_json END,
+                contribution_months = CASE WHEN v.verified THEN v.contribution_months ELSE applications.contribution_months END,
+                carried_over_months = CASE WHEN v.verified THEN v.carried_over ELSE applications.carried_over_months END
+            FROM {JsonRows.Table(connection.Provider(), "rows", "v", ("id", "text"), ("expected", "bigint"), ("status", "text"),
+                ("is_open", "bigint"), ("insuring_city", "text"), ("assigned_office", "text"), ("first_reviewer", "text"), ("months", "bigint"),
+                ("monthly_fen", "bigint"), ("start_month", "text"), ("end_month", "text"), ("stopped_on", "text"), ("due_at", "bigint"),
+                ("version", "bigint"), ("verified", "boolean"), ("findings", "text"), ("contribution_months", "bigint"), ("carried_over", "bigint"))}
             WHERE applications.id = v.id AND applications.version = v.expected
-            """);
-        return await connection.ExecuteAsync(sql.ToString(), args, transaction);
+            """, new { rows = JsonRows.Of(state), now = now.ToUnixTimeMilliseconds() }, transaction);
+        if (updated != rows.Count) throw new ConcurrentChangeException();
+        await AppendAsync(connection, transaction, changes.Select(c => c.Transition).ToList(), now);
     }
 
     /// <summary>
@@ -181,67 +144,77 @@ public sealed class ClaimStore(Database database, ProvinceConfig province)
     {
         var sql = new StringBuilder();
         var args = new DynamicParameters();
-        AppendTo(sql, args, transitions, now);
+        AppendTo(sql, args, connection.Provider(), transitions, now);
         return sql.Length == 0 ? Task.CompletedTask : connection.ExecuteAsync(sql.ToString(), args, transaction);
     }
 
     /// <summary>
     /// Adds the append statements to a caller's batch: one INSERT for every history event of every transition (numbered
-    /// on from each claim's last), one per SMS. Its parameters are named <c>ev…</c>, <c>sms…</c> and <c>at</c>.
+    /// on from each claim's last), one for every SMS. Its parameters are <c>events</c>, <c>sms</c> and <c>at</c>.
     /// </summary>
-    public static void AppendTo(StringBuilder sql, DynamicParameters args, IReadOnlyList<Transition> transitions, DateTimeOffset now)
+    public static void AppendTo(StringBuilder sql, DynamicParameters args, DatabaseProvider provider, IReadOnlyList<Transition> transitions,
+        DateTimeOffset now)
     {
-        args.Add("at", now.ToUnixTimeMilliseconds(), DbType.Int64);
-        var numbered = new Dictionary<Guid, int>();
-        var events = 0;
-        foreach (var transition in transitions)
+        args.Add("at", now.ToUnixTimeMilliseconds());
+        var events = transitions.SelectMany(t => t.Events.Select(e => (t.Claim.Id, Event: e)))
+            .GroupBy(e => e.Id)
+            .SelectMany(claim => claim.Select((e, n) => new EventRow(e.Id.ToString(), n + 1, e.Event.Type, e.Event.Actor, e.Event.Office,
+                e.Event.Opinion, e.Event.Data is null ? null : JsonSerializer.Serialize(e.Event.Data))))
+            .ToList();
+        if (events.Count > 0)
         {
-            var claimId = transition.Claim.Id;
-            foreach (var e in transition.Events)
-            {
-                var n = numbered[claimId] = numbered.GetValueOrDefault(claimId) + 1;
-                sql.Append(events == 0
-                    ? "WITH e (application_id, n, type, actor, office, opinion, data_json) AS (VALUES\n    "
-                    : ",\n    ");
-                sql.Append($"(CAST(@evApp{events} AS TEXT), CAST(@evN{events} AS BIGINT), CAST(@evType{events} AS TEXT), " +
-                           $"CAST(@evActor{events} AS TEXT), CAST(@evOffice{events} AS TEXT), CAST(@evOpinion{events} AS TEXT), CAST(@evData{events} AS TEXT))");
-                args.Add($"evApp{events}", claimId.ToString(), DbType.String);
-                args.Add($"evN{events}", (long)n, DbType.Int64);
-                args.Add($"evType{events}", e.Type, DbType.String);
-                args.Add($"evActor{events}", e.Actor, DbType.String);
-                args.Add($"evOffice{events}", e.Office, DbType.String);
-                args.Add($"evOpinion{events}", e.Opinion, DbType.String);
-                args.Add($"evData{events}", e.Data is null ? null : JsonSerializer.Serialize(e.Data), DbType.String);
-                events++;
-            }
-        }
-        if (events > 0)
-            sql.Append("""
-                )
+            // Numbered on from each claim's last event (n counts the claim's events in this batch from 1).
+            sql.Append($"""
                 INSERT INTO application_events (application_id, seq, at, type, actor, office, opinion, data_json)
                 SELECT e.application_id,
                        COALESCE((SELECT MAX(x.seq) FROM application_events x WHERE x.application_id = e.application_id), 0) + e.n,
                        @at, e.type, e.actor, e.office, e.opinion, e.data_json
-                FROM e;
+                FROM {JsonRows.Table(provider, "events", "e", ("application_id", "text"), ("n", "bigint"), ("type", "text"), ("actor", "text"),
+                    ("office", "text"), ("opinion", "text"), ("data_json", "text"))};
 
                 """);
-        var messages = 0;
-        foreach (var transition in transitions)
+            args.Add("events", JsonRows.Of(events));
+        }
+        // One SMS per event: the key is the claim version that caused it and the template.
+        var sms = transitions.SelectMany(t => t.Sms.Select(m =>
+            new Notifications.SmsRecipients.Queued(t.Claim.Id.ToString(), $"{t.Claim.Id}:{t.Claim.Version}:{m.Template}", m))).ToList();
+        if (sms.Count > 0)
         {
-            foreach (var sms in transition.Sms)
-            {
-                var i = messages++;
-                // One SMS per event: the key is the claim version that caused it and the template.
-                sql.Append(Notifications.SmsRecipients.InsertSql($"smsApp{i}", $"smsKey{i}", $"smsTemplate{i}", $"smsBody{i}", $"smsParts{i}", $"smsFamily{i}", "at"));
-                args.Add($"smsApp{i}", transition.Claim.Id.ToString());
-                args.Add($"smsKey{i}", $"{transition.Claim.Id}:{transition.Claim.Version}:{sms.Template}");
-                args.Add($"smsTemplate{i}", sms.Template);
-                args.Add($"smsBody{i}", sms.Body);
-                args.Add($"smsParts{i}", sms.Parts);
-                args.Add($"smsFamily{i}", sms.ToFamily);
-            }
+            sql.Append(Notifications.SmsRecipients.InsertSql(provider, "sms", "at"));
+            args.Add("sms", JsonRows.Of(sms));
         }
     }
+
+    /// <summary>A claim's new state as <see cref="ApplyManyAsync"/> hands it to its UPDATE (<see cref="JsonRows"/>).</summary>
+    private sealed record StateRow(
+        [property: JsonPropertyName("id")] string Id,
+        [property: JsonPropertyName("expected")] int Expected,
+        [property: JsonPropertyName("status")] string Status,
+        [property: JsonPropertyName("is_open")] int IsOpen,
+        [property: JsonPropertyName("insuring_city")] string? InsuringCity,
+        [property: JsonPropertyName("assigned_office")] string? AssignedOffice,
+        [property: JsonPropertyName("first_reviewer")] string? FirstReviewer,
+        [property: JsonPropertyName("months")] int? Months,
+        [property: JsonPropertyName("monthly_fen")] long? MonthlyFen,
+        [property: JsonPropertyName("start_month")] string? StartMonth,
+        [property: JsonPropertyName("end_month")] string? EndMonth,
+        [property: JsonPropertyName("stopped_on")] string? StoppedOn,
+        [property: JsonPropertyName("due_at")] long? DueAt,
+        [property: JsonPropertyName("version")] int Version,
+        [property: JsonPropertyName("verified")] bool Verified,
+        [property: JsonPropertyName("findings")] string? Findings,
+        [property: JsonPropertyName("contribution_months")] int? ContributionMonths,
+        [property: JsonPropertyName("carried_over")] int? CarriedOver);
+
+    /// <summary>A history event as <see cref="AppendTo"/> hands it to its INSERT: <c>n</c> numbers the claim's events in the batch from 1.</summary>
+    private sealed record EventRow(
+        [property: JsonPropertyName("application_id")] string ApplicationId,
+        [property: JsonPropertyName("n")] int N,
+        [property: JsonPropertyName("type")] string Type,
+        [property: JsonPropertyName("actor")] string Actor,
+        [property: JsonPropertyName("office")] string? Office,
+        [property: JsonPropertyName("opinion")] string? Opinion,
+        [property: JsonPropertyName("data_json")] string? DataJson);
 
     private sealed class ClaimRow
     {

@@ -119,7 +119,7 @@ public static class SubmitApplication
             acceptingOffice = claim.AcceptingOffice,
             dueAt = Deadlines.DueAt(claim.Status, now, province)?.ToUnixTimeMilliseconds(), version = claim.Version,
         });
-        ClaimStore.AppendTo(sql, args, [transition], now);
+        ClaimStore.AppendTo(sql, args, database.Provider, [transition], now);
         await database.InTransactionAsync((c, t) => c.ExecuteAsync(sql.ToString(), args, t), ct);
         return response;
     }

@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using Tongban.Storage;
+
 namespace Tongban.Notifications;
 
 /// <summary>
@@ -10,19 +13,38 @@ namespace Tongban.Notifications;
 public static class SmsRecipients
 {
     /// <summary>
-    /// One INSERT into the outbox, its values from the named parameters (without @); the dedupe key makes it once-only.
-    /// <paramref name="family"/> names a boolean parameter: whether the message is worded to the family.
+    /// One INSERT into the outbox of every message in the JSON parameter <paramref name="parameter"/> (without @; an array
+    /// of <see cref="Queued"/>, <see cref="JsonRows"/>), queued at the epoch-ms parameter <paramref name="at"/>; each
+    /// message's dedupe key makes it once-only.
     /// </summary>
-    public static string InsertSql(string application, string key, string template, string body, string parts, string family, string at) => $"""
+    public static string InsertSql(DatabaseProvider provider, string parameter, string at) => $"""
         INSERT INTO notifications (application_id, dedupe_key, template, to_enc, body, parts, status, created_at)
-        SELECT a.id, @{key}, @{template},
-               CASE WHEN @{family} THEN (SELECT d.reporter_mobile_enc FROM death_reports d WHERE d.person_key = a.person_key
-                                          ORDER BY d.reported_at, d.application_id LIMIT 1)
+        SELECT a.id, s.dedupe_key, s.template,
+               CASE WHEN s.family THEN (SELECT d.reporter_mobile_enc FROM death_reports d WHERE d.person_key = a.person_key
+                                         ORDER BY d.reported_at, d.application_id LIMIT 1)
                     ELSE a.mobile_enc END,
-               @{body}, @{parts}, 'queued', @{at}
-        FROM applications a
-        WHERE a.id = @{application} AND @{family} = EXISTS (SELECT 1 FROM death_reports d WHERE d.person_key = a.person_key)
+               s.body, s.parts, 'queued', @{at}
+        FROM {JsonRows.Table(provider, parameter, "s", ("application_id", "text"), ("dedupe_key", "text"), ("template", "text"),
+            ("body", "text"), ("parts", "bigint"), ("family", "boolean"))}
+        JOIN applications a ON a.id = s.application_id
+        WHERE s.family = EXISTS (SELECT 1 FROM death_reports d WHERE d.person_key = a.person_key)
         ON CONFLICT (dedupe_key) DO NOTHING;
 
         """;
+
+    /// <summary>
+    /// A message to queue for an application: its once-only key, template, text, billed parts and whether it is worded to
+    /// the family (<see cref="InsertSql"/>).
+    /// </summary>
+    public sealed record Queued(
+        [property: JsonPropertyName("application_id")] string ApplicationId,
+        [property: JsonPropertyName("dedupe_key")] string DedupeKey,
+        [property: JsonPropertyName("template")] string Template,
+        [property: JsonPropertyName("body")] string Body,
+        [property: JsonPropertyName("parts")] int Parts,
+        [property: JsonPropertyName("family")] bool Family)
+    {
+        public Queued(string applicationId, string dedupeKey, Domain.Notifications.SmsMessage message)
+            : this(applicationId, dedupeKey, message.Template, message.Body, message.Parts, message.ToFamily) { }
+    }
 }

@@ -1,7 +1,7 @@
 using System.Data.Common;
-using System.Text;
 using Dapper;
 using Tongban.Domain.Notifications;
+using Tongban.Storage;
 
 namespace Tongban.Payouts;
 
@@ -14,27 +14,12 @@ public sealed record PaymentSms(string ApplicationId, string Key, SmsMessage Mes
 /// <summary>Queues payment SMS in the same outbox as the claim's own; <see cref="Notifications.SmsDelivery"/> sends them.</summary>
 public static class PaymentNotifications
 {
-    private const int PerCommand = 200;
-
-    public static async Task AddAsync(DbConnection c, DbTransaction t, IReadOnlyList<PaymentSms> messages, DateTimeOffset now)
-    {
-        foreach (var batch in messages.Chunk(PerCommand))
-        {
-            var sql = new StringBuilder();
-            var args = new DynamicParameters();
-            args.Add("at", now.ToUnixTimeMilliseconds());
-            for (var i = 0; i < batch.Length; i++)
+    public static Task AddAsync(DbConnection c, DbTransaction t, IReadOnlyList<PaymentSms> messages, DateTimeOffset now) =>
+        messages.Count == 0 ? Task.CompletedTask : c.ExecuteAsync(
+            Notifications.SmsRecipients.InsertSql(c.Provider(), "messages", "at"),
+            new
             {
-                var m = batch[i];
-                sql.Append(Notifications.SmsRecipients.InsertSql($"app{i}", $"key{i}", $"template{i}", $"body{i}", $"parts{i}", $"family{i}", "at"));
-                args.Add($"app{i}", m.ApplicationId);
-                args.Add($"key{i}", m.Key);
-                args.Add($"template{i}", m.Message.Template);
-                args.Add($"body{i}", m.Message.Body);
-                args.Add($"parts{i}", m.Message.Parts);
-                args.Add($"family{i}", m.Message.ToFamily);
-            }
-            await c.ExecuteAsync(sql.ToString(), args, t);
-        }
-    }
+                messages = JsonRows.Of(messages.Select(m => new Notifications.SmsRecipients.Queued(m.ApplicationId, m.Key, m.Message))),
+                at = now.ToUnixTimeMilliseconds(),
+            }, t);
 }

@@ -20,7 +20,7 @@ namespace Tongban.Verification;
 public sealed class VerificationBatches(Database database, ClaimVerification verification, SmsDelivery sms, ILogger<VerificationBatches> log)
     : BackgroundService
 {
-    /// <summary>At most this many claims a batch: a few thousand statement parameters, well under either store's limit.</summary>
+    /// <summary>At most this many claims a batch: one transaction stays short, and the next batch gathers meanwhile.</summary>
     public const int MaxBatch = 100;
 
     private readonly Channel<Waiting> _waiting = Channel.CreateUnbounded<Waiting>(new UnboundedChannelOptions { SingleReader = true });

@@ -131,6 +131,10 @@ public sealed class ClaimWorkflowSpec : IAsyncLifetime
         await ActivatorUtilities.CreateInstance<WorkflowFunctions>(_app.Services).ReconcileWorkflows(new(), Durable, CancellationToken.None);
         var ended = await WaitForWorkflowAsync(first, w => Step(w, "terminated"));
 
+        // The new job ended too (verification refuses a person back in work until the registry shows that).
+        var thisMonth = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM");
+        await _app.ImportAsync(People.Csv(People.EligibleInSanya(54),
+            People.Spell(People.IdNumber(54), "王小明", "460200", 154, thisMonth, thisMonth, "employer-closed")));
         var second = await SubmitAsync(54);
         var again = await WaitForWorkflowAsync(second, w => Step(w, "first-review"));
 
