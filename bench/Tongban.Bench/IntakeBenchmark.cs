@@ -41,6 +41,8 @@ public static class IntakeBenchmark
             "--Demo:Enabled=true", "--Demo:People=0", "--Demo:Password=bench", "--Demo:PortalKey=bench-key",
             "--RateLimit:PortalPerSecond=100000", $"--Sms:OutboxPath={Path.Combine(folder, "sms.jsonl")}",
             "--urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning",
+            // No outreach campaign texting the imported people in the middle of the measurement.
+            "--Outreach:Monthly=false",
             $"--Durable:Backend={durable}", $"--Durable:TaskHub=bench{Guid.NewGuid():N}"[..30],
             $"--Durable:StorageConnection={Environment.GetEnvironmentVariable("TONGBAN_BENCH_AZURITE")}",
             .. Environment.GetEnvironmentVariable("TONGBAN_BENCH_ACTIVITIES") is { Length: > 0 } concurrency

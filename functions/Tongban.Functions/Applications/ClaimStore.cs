@@ -91,6 +91,8 @@ public sealed class ClaimStore(Database database, ProvinceConfig province)
                 Deadlines.DueAt(c.Status, change.ReceivedAt, province)?.ToUnixTimeMilliseconds(), c.Version, verified is not null,
                 verified is null ? null : JsonSerializer.Serialize(verified.Findings), verified?.ContributionMonths, verified?.CarriedOverMonths);
         });
+        // The id list pins the rows to the primary key, whatever a cached generic plan guesses of the JSON's row count
+        // and the table's size (PostgreSQL with automatic preparation).
         var updated = await connection.ExecuteAsync(
             $"""
             UPDATE applications SET status = v.status, is_open = v.is_open, insuring_city = v.insuring_city,
@@ -104,8 +106,9 @@ public sealed class ClaimStore(Database database, ProvinceConfig province)
                 ("is_open", "bigint"), ("insuring_city", "text"), ("assigned_office", "text"), ("first_reviewer", "text"), ("months", "bigint"),
                 ("monthly_fen", "bigint"), ("start_month", "text"), ("end_month", "text"), ("stopped_on", "text"), ("due_at", "bigint"),
                 ("version", "bigint"), ("verified", "boolean"), ("findings", "text"), ("contribution_months", "bigint"), ("carried_over", "bigint"))}
-            WHERE applications.id = v.id AND applications.version = v.expected
-            """, new { rows = JsonRows.Of(state), now = now.ToUnixTimeMilliseconds() }, transaction);
+            WHERE applications.id = v.id AND applications.version = v.expected AND {database.In("applications.id", "ids")}
+            """, new { rows = JsonRows.Of(state), ids = rows.Select(r => r.Last.Transition.Claim.Id.ToString()).ToArray(), now = now.ToUnixTimeMilliseconds() },
+            transaction);
         if (updated != rows.Count) throw new ConcurrentChangeException();
         await AppendAsync(connection, transaction, changes.Select(c => c.Transition).ToList(), now);
     }
@@ -150,7 +153,7 @@ public sealed class ClaimStore(Database database, ProvinceConfig province)
 
     /// <summary>
     /// Adds the append statements to a caller's batch: one INSERT for every history event of every transition (numbered
-    /// on from each claim's last), one for every SMS. Its parameters are <c>events</c>, <c>sms</c> and <c>at</c>.
+    /// on from each claim's last), one for every SMS. Its parameters are <c>events</c>, <c>sms</c>, <c>smsApplications</c> and <c>at</c>.
     /// </summary>
     public static void AppendTo(StringBuilder sql, DynamicParameters args, DatabaseProvider provider, IReadOnlyList<Transition> transitions,
         DateTimeOffset now)
@@ -180,8 +183,9 @@ public sealed class ClaimStore(Database database, ProvinceConfig province)
             new Notifications.SmsRecipients.Queued(t.Claim.Id.ToString(), $"{t.Claim.Id}:{t.Claim.Version}:{m.Template}", m))).ToList();
         if (sms.Count > 0)
         {
-            sql.Append(Notifications.SmsRecipients.InsertSql(provider, "sms", "at"));
-            args.Add("sms", JsonRows.Of(sms));
+            sql.Append(Notifications.SmsRecipients.InsertSql(provider, "sms", "smsApplications", "at"));
+            args.Add("sms", Notifications.SmsRecipients.Numbered(sms));
+            args.Add("smsApplications", sms.Select(m => m.ApplicationId).Distinct().ToArray());
         }
     }
 

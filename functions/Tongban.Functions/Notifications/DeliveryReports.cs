@@ -62,10 +62,10 @@ public static class DeliveryReports
 
     private sealed record Report(string MessageId, string Status, string? Detail, long At);
 
-    private static async Task<IResult> ReceiveAsync(HttpContext http, Database database, IConfiguration configuration, TimeProvider clock,
+    private static async Task<IResult> ReceiveAsync(HttpContext http, Database database, SmsOptions options, TimeProvider clock,
         ILoggerFactory logs)
     {
-        if (!Authorized(configuration["Sms:DeliveryReportKey"], http.Request.Query["key"].ToString()))
+        if (!Authorized(options.DeliveryReportKey, http.Request.Query["key"].ToString()))
             return Problems.Of(401, "Unauthorized", "The delivery-report endpoint needs the key configured as Sms:DeliveryReportKey, in the key query parameter.");
         JsonDocument document;
         try
@@ -108,8 +108,7 @@ public static class DeliveryReports
                 reports.Add(new Report(messageId, status.ToLowerInvariant(), detail is { Length: > 500 } ? detail[..500] : detail, at.ToUnixTimeMilliseconds()));
             }
             var (result, unknownSince) = await RecordAsync(database, reports, http.RequestAborted);
-            var overtaken = clock.GetUtcNow().ToUnixTimeMilliseconds()
-                            - 2 * 1000L * configuration.GetValue("Sms:RetryAfterSeconds", 120);
+            var overtaken = clock.GetUtcNow().Add(-2 * options.RetryAfter).ToUnixTimeMilliseconds();
             if (unknownSince is { } youngest && youngest > overtaken)
             {
                 http.Response.Headers.RetryAfter = "10";

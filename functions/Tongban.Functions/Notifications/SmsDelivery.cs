@@ -16,10 +16,8 @@ namespace Tongban.Notifications;
 /// message id is stored when a message is marked sent: delivery reports find the message by it (<see cref="DeliveryReports"/>).
 /// </summary>
 public sealed class SmsDelivery(Database database, ISmsGateway gateway, PersonalDataProtector protector, TimeProvider clock,
-    IConfiguration configuration, ILogger<SmsDelivery> log)
+    SmsOptions options, ILogger<SmsDelivery> log)
 {
-    private readonly TimeSpan _retryAfter = TimeSpan.FromSeconds(configuration.GetValue("Sms:RetryAfterSeconds", 120));
-
     /// <summary>Sends the application's queued messages in the order they were queued; returns how many this call sent.</summary>
     public async Task<int> DeliverForApplicationAsync(string applicationId, CancellationToken ct)
     {
@@ -144,7 +142,7 @@ public sealed class SmsDelivery(Database database, ISmsGateway gateway, Personal
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var args = new DynamicParameters(selection);
-        args.AddDynamicParams(new { now, until = now + (long)_retryAfter.TotalMilliseconds });
+        args.AddDynamicParams(new { now, until = now + (long)options.RetryAfter.TotalMilliseconds });
         return (await c.QueryAsync<Message>(
             $"""
             UPDATE notifications SET status = 'sending', sending_until = @until

@@ -4,6 +4,24 @@ using Tongban.Hosting;
 
 namespace Tongban.Notifications;
 
+/// <summary>
+/// How SMS delivery behaves, read once from configuration: <see cref="RetryAfter"/> (<c>Sms:RetryAfterSeconds</c>, 120:
+/// longer than a gateway call may take) is how long a message claimed for sending stays claimed before another deliverer
+/// sends it again, and twice it how long a delivery report may overtake its message's id; <see cref="UndeliveredAfter"/>
+/// (<c>Sms:UndeliveredAfterMinutes</c>, 60) is how long a sent message waits for its delivery report before staff see it
+/// as undelivered; <see cref="DeliveryReportKey"/> (<c>Sms:DeliveryReportKey</c>) is the delivery-report webhook's shared
+/// secret, none: the endpoint refuses every call.
+/// </summary>
+public sealed record SmsOptions(TimeSpan RetryAfter, TimeSpan UndeliveredAfter, string? DeliveryReportKey)
+{
+    public static SmsOptions From(IConfiguration configuration) => new(
+        TimeSpan.FromSeconds(configuration.GetValue("Sms:RetryAfterSeconds", 120) is var retry and >= 1 ? retry
+            : throw new InvalidOperationException("Sms:RetryAfterSeconds must be at least 1.")),
+        TimeSpan.FromMinutes(configuration.GetValue("Sms:UndeliveredAfterMinutes", 60) is var undelivered and >= 1 ? undelivered
+            : throw new InvalidOperationException("Sms:UndeliveredAfterMinutes must be at least 1.")),
+        configuration["Sms:DeliveryReportKey"] is { Length: > 0 } key ? key : null);
+}
+
 public static class SmsRegistration
 {
     /// <summary>
@@ -15,6 +33,7 @@ public static class SmsRegistration
     {
         // Settings are checked here, not at the first SMS: a misconfigured gateway stops start-up instead of
         // dead-lettering every notification hours later.
+        services.AddSingleton(SmsOptions.From(configuration));
         var provider = (configuration["Sms:Provider"] is { Length: > 0 } name ? name : "local").ToLowerInvariant();
         switch (provider)
         {

@@ -31,11 +31,11 @@ public static class UndeliveredMessages
         api.MapGet("/notifications/undelivered", ListAsync).RequireAuthorization(Principals.StaffPolicy).WithName("ListUndeliveredSms")
             .WithSummary("SMS to people with an open case that were not delivered (failed, or unconfirmed), in the caller's office or city, masked");
 
-    private static async Task<IResult> ListAsync(HttpContext http, Database database, PersonalDataProtector protector, IConfiguration configuration,
+    private static async Task<IResult> ListAsync(HttpContext http, Database database, PersonalDataProtector protector, SmsOptions options,
         TimeProvider clock)
     {
         var staff = http.User.Staff()!;
-        var before = clock.GetUtcNow().AddMinutes(-configuration.GetValue("Sms:UndeliveredAfterMinutes", 60)).ToUnixTimeMilliseconds();
+        var before = clock.GetUtcNow().Add(-options.UndeliveredAfter).ToUnixTimeMilliseconds();
         var scope = staff.Role switch
         {
             StaffRole.Reviewer => "AND (a.accepting_office = @office OR a.assigned_office = @office)",

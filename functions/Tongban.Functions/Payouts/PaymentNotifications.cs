@@ -16,10 +16,11 @@ public static class PaymentNotifications
 {
     public static Task AddAsync(DbConnection c, DbTransaction t, IReadOnlyList<PaymentSms> messages, DateTimeOffset now) =>
         messages.Count == 0 ? Task.CompletedTask : c.ExecuteAsync(
-            Notifications.SmsRecipients.InsertSql(c.Provider(), "messages", "at"),
+            Notifications.SmsRecipients.InsertSql(c.Provider(), "messages", "applications", "at"),
             new
             {
-                messages = JsonRows.Of(messages.Select(m => new Notifications.SmsRecipients.Queued(m.ApplicationId, m.Key, m.Message))),
+                applications = messages.Select(m => m.ApplicationId).Distinct().ToArray(),
+                messages = Notifications.SmsRecipients.Numbered(messages.Select(m => new Notifications.SmsRecipients.Queued(m.ApplicationId, m.Key, m.Message))),
                 at = now.ToUnixTimeMilliseconds(),
             }, t);
 }

@@ -26,33 +26,27 @@ public sealed class ClaimFactsLoader(Database database, RegistryStore registry, 
     public async Task<IReadOnlyDictionary<Guid, ClaimFacts>> LoadManyAsync(DbConnection c, DbTransaction t, IReadOnlyList<Claim> claims, DateTimeOffset now)
     {
         var ids = claims.Select(claim => claim.Id.ToString()).ToArray();
+        // Per-claim lookups are scalar subqueries, which every plan runs row by row on their indexes: as joins or EXISTS,
+        // a cached generic plan (PostgreSQL with automatic preparation) may hash the whole table instead.
         await using var results = await c.QueryMultipleAsync(
             $"""
-            SELECT id, person_key, id_number_enc, name_enc FROM applications WHERE {database.In("id", "ids")};
+            SELECT a.id, a.person_key, a.id_number_enc, a.name_enc,
+                   (SELECT COUNT(*) FROM applications o WHERE o.person_key = a.person_key AND o.service_item = a.service_item
+                      AND o.id <> a.id AND o.is_open = 1) AS other_open_claims,
+                   (SELECT COUNT(*) FROM death_reports d WHERE d.person_key = a.person_key) AS death_reports,
+                   (SELECT MAX(o.stopped_on) FROM applications o WHERE o.person_key = a.person_key AND o.id <> a.id AND o.stopped_on IS NOT NULL
+                      AND EXISTS (SELECT 1 FROM application_events e WHERE e.application_id = o.id AND e.type = 'stopped'
+                                  AND e.data_json LIKE '%"event":"reemployed"%')) AS reemployed_on
+            FROM applications a WHERE {database.In("a.id", "ids")};
             {RegistryStore.PersonsQuery($"p.person_key IN (SELECT person_key FROM applications WHERE {database.In("id", "ids")})")};
             SELECT a.id AS application_id, o.entitlement_months, o.monthly_fen, o.start_month, o.end_month, o.stopped_on
             FROM applications a JOIN applications o ON o.person_key = a.person_key AND o.service_item = a.service_item
             WHERE {database.In("a.id", "ids")} AND o.id <> a.id AND o.status IN ('terminated', 'completed') AND o.entitlement_months IS NOT NULL
             ORDER BY a.id, o.start_month DESC;
-            SELECT a.id FROM applications a
-            WHERE {database.In("a.id", "ids")} AND EXISTS (SELECT 1 FROM applications o WHERE o.person_key = a.person_key
-                AND o.service_item = a.service_item AND o.id <> a.id AND o.is_open = 1);
-            SELECT a.id FROM applications a
-            WHERE {database.In("a.id", "ids")} AND EXISTS (SELECT 1 FROM death_reports d WHERE d.person_key = a.person_key);
-            SELECT a.id AS application_id, MAX(o.stopped_on) AS stopped_on
-            FROM applications a JOIN applications o ON o.person_key = a.person_key AND o.id <> a.id
-            WHERE {database.In("a.id", "ids")} AND o.stopped_on IS NOT NULL
-              AND EXISTS (SELECT 1 FROM application_events e WHERE e.application_id = o.id AND e.type = 'stopped'
-                          AND e.data_json LIKE '%"event":"reemployed"%')
-            GROUP BY a.id;
             """, new { ids }, t);
         var applicants = (await results.ReadAsync<ApplicantRow>()).ToDictionary(a => a.Id);
         var people = (await results.ReadAsync<RegistryStore.PersonRow>()).GroupBy(r => r.PersonKey).ToDictionary(g => g.Key, g => g.ToList());
         var priors = (await results.ReadAsync<PriorRow>()).GroupBy(p => p.ApplicationId).ToDictionary(g => g.Key, g => g.First());
-        var withOtherOpenClaim = (await results.ReadAsync<string>()).ToHashSet();
-        var deathReported = (await results.ReadAsync<string>()).ToHashSet();
-        var reemployed = (await results.ReadAsync<(string ApplicationId, string StoppedOn)>())
-            .ToDictionary(r => r.ApplicationId, r => DateOnly.ParseExact(r.StoppedOn, "yyyy-MM-dd", CultureInfo.InvariantCulture));
         var month = YearMonth.Of(Deadlines.LocalDate(now));
         return claims.ToDictionary(claim => claim.Id, claim =>
         {
@@ -63,10 +57,10 @@ public sealed class ClaimFactsLoader(Database database, RegistryStore registry, 
                 registry.Read(people.GetValueOrDefault(applicant.PersonKey) ?? []),
                 month,
                 Prior(priors.GetValueOrDefault(id)),
-                withOtherOpenClaim.Contains(id),
+                applicant.OtherOpenClaims > 0,
                 Retirement(protector.Decrypt(applicant.IdNumberEnc), province),
-                deathReported.Contains(id),
-                reemployed.TryGetValue(id, out var back) ? back : null);
+                applicant.DeathReports > 0,
+                applicant.ReemployedOn is { } back ? DateOnly.ParseExact(back, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null);
         });
     }
 
@@ -116,6 +110,9 @@ public sealed class ClaimFactsLoader(Database database, RegistryStore registry, 
     {
         public string Id { get; init; } = "";
         public string PersonKey { get; init; } = "";
+        public long OtherOpenClaims { get; init; }
+        public long DeathReports { get; init; }
+        public string? ReemployedOn { get; init; }
         public string IdNumberEnc { get; init; } = "";
         public string NameEnc { get; init; } = "";
     }

@@ -34,9 +34,10 @@ public static class StandaloneDurable
         if (!backend.Equals(InMemory, StringComparison.OrdinalIgnoreCase) && !backend.Equals(AzureStorage, StringComparison.OrdinalIgnoreCase))
             throw new InvalidOperationException($"Durable:Backend '{backend}' is not {InMemory} or {AzureStorage}.");
         var concurrency = configuration.GetValue("Durable:MaxConcurrentWorkItems", 256);
-        // Activities do the database work: a few at a time keep the store busy without starving the HTTP requests
-        // (intake, review decisions) that share its connections, SQLite's single writer and the cores.
-        var activities = configuration.GetValue("Durable:MaxConcurrentActivities", 4 * Environment.ProcessorCount);
+        // Activities do the database work. Verification gathers the VerifyClaim activities running at one moment into one
+        // batch (VerificationBatches), so enough of them run at once for batches to form: 64 measured best on 2 cores
+        // (8: 555 claims/s on SQLite and 398/s on PostgreSQL; 64: 660/s and 516/s).
+        var activities = configuration.GetValue("Durable:MaxConcurrentActivities", 64);
         var socket = Path.Combine(Path.GetTempPath(), $"{DurableSidecar.SocketPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}.sock");
 
         services.AddSingleton<IOrchestrationService>(sp => backend.Equals(InMemory, StringComparison.OrdinalIgnoreCase)
