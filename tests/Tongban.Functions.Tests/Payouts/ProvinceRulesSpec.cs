@@ -123,7 +123,8 @@ public abstract class ProvinceRulesSpec(Store store) : IAsyncLifetime
         Assert.Equal("2026-11", recovery.GetProperty("period").GetString());
         Assert.Equal(PayoutDriver.Yuan(d.Amounts("130100", "2026-11").BenefitFen), recovery.GetProperty("amount").GetDecimal());
 
-        // Only October was used: November comes back with the rest on the next claim.
+        // Only October was used: November comes back with the rest on the next claim, once the new job ended.
+        await d.ImportAsync(zhang.Spell(), zhang.Spell(start: "2026-11", end: "2026-11", reason: "employer-closed"));
         var again = await d.ApproveAsync(zhang);
         Assert.Equal(months - 1, (await d.EntitlementAsync(again)).GetProperty("months").GetInt32());
     }

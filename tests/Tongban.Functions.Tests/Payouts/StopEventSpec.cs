@@ -131,6 +131,8 @@ public abstract class StopEventSpec(Store store) : IAsyncLifetime
     {
         await ReportAsync("reemployed", "2026-11-20");
         var months = (await _d.EntitlementAsync(_wang)).GetProperty("months").GetInt32();
+        // The new job ended within days (verification refuses a person back in work until the registry shows that).
+        await _d.ImportAsync(Wang.Spell(), Wang.Spell(start: "2026-11", end: "2026-11", reason: "employer-closed"));
 
         var again = await _d.ApproveAsync(Wang);
 

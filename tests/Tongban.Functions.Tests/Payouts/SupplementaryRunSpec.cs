@@ -123,18 +123,6 @@ public abstract class SupplementaryRunSpec(Store store) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_month_long_past_is_accepted_and_its_run_pays_nobody()
-    {
-        var response = await StartAsync("1990-01");
-
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var run = await _d.WaitForRunAsync((await response.JsonAsync()).GetProperty("runId").GetString()!);
-        Assert.Equal("monthly", run.GetProperty("kind").GetString());
-        Assert.Equal(0, run.GetProperty("payments").GetInt64());
-        Assert.Equal(HttpStatusCode.OK, (await StartAsync("1990-01")).StatusCode);
-    }
-
-    [Fact]
     public async Task A_stop_reported_as_the_supplementary_run_pays_leaves_the_month_unpaid_or_overpaid_never_lost()
     {
         var wang = await _d.ApproveAsync(Wang);
