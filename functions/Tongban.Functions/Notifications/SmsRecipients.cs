@@ -30,7 +30,7 @@ public static class SmsRecipients
         FROM {JsonRows.Table(provider, parameter, "s", ("application_id", "text"), ("dedupe_key", "text"), ("template", "text"),
             ("body", "text"), ("parts", "bigint"), ("family", "boolean"), ("n", "bigint"))}
         JOIN applications a ON a.id = s.application_id
-        WHERE {(provider == DatabaseProvider.Postgres ? $"a.id = ANY(@{applications})" : $"a.id IN @{applications}")}
+        WHERE {SqlLists.In(provider, "a.id", applications)}
           AND s.family = EXISTS (SELECT 1 FROM death_reports d WHERE d.person_key = a.person_key)
         ORDER BY s.n
         ON CONFLICT (dedupe_key) DO NOTHING;

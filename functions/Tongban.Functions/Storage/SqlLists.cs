@@ -6,6 +6,8 @@ namespace Tongban.Storage;
 /// </summary>
 public static class SqlLists
 {
-    public static string In(this Database database, string column, string parameter) =>
-        database.Provider == DatabaseProvider.Postgres ? $"{column} = ANY(@{parameter})" : $"{column} IN @{parameter}";
+    public static string In(this Database database, string column, string parameter) => In(database.Provider, column, parameter);
+
+    public static string In(DatabaseProvider provider, string column, string parameter) =>
+        provider == DatabaseProvider.Postgres ? $"{column} = ANY(@{parameter})" : $"{column} IN @{parameter}";
 }

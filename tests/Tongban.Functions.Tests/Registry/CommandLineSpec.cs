@@ -64,7 +64,9 @@ public sealed class CommandLineSpec : IAsyncLifetime
         var shell = _store.Folder;
         Assert.Equal(Path.Combine(shell, "badimp.csv"), Cli.ResolvePath("badimp.csv", shell));
         Assert.Equal(Path.Combine(shell, "in", "people.csv"), Cli.ResolvePath("in/people.csv", shell));
-        Assert.Equal("/tmp/people.csv", Cli.ResolvePath("/tmp/people.csv", shell));
+        // An absolute path stays as it is (one elsewhere than the shell's folder).
+        var absolute = Path.Combine(Path.GetTempPath(), "elsewhere", "people.csv");
+        Assert.Equal(absolute, Cli.ResolvePath(absolute, shell));
         // No shell folder (or not one that exists): the process's current folder.
         Assert.Equal(Path.Combine(Directory.GetCurrentDirectory(), "people.csv"), Cli.ResolvePath("people.csv", "relative/nonsense"));
     }
