@@ -8,11 +8,16 @@ namespace Tongban.Hosting;
 /// Standalone, the timer-triggered functions run in process on their own CRON schedules (UTC, six fields, as the
 /// Functions host reads them, parsed by NCrontab as the host does), and each runs once at start-up: the jobs catch up
 /// what is due (a month missed while everything was down), and each does its work once however often it runs.
+/// A function is switched off as the Functions host switches it off: the setting
+/// <c>AzureWebJobs.&lt;FunctionName&gt;.Disabled=true</c>.
 /// </summary>
-public sealed class StandaloneTimers(IServiceProvider services, TimeProvider clock, ILogger<StandaloneTimers> log) : BackgroundService
+public sealed class StandaloneTimers(IServiceProvider services, IConfiguration configuration, TimeProvider clock,
+    ILogger<StandaloneTimers> log) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(FunctionCatalog.With<TimerTriggerAttribute>().Select(f => RunAsync(f, stoppingToken)));
+        Task.WhenAll(FunctionCatalog.With<TimerTriggerAttribute>()
+            .Where(f => !configuration.GetValue<bool>($"AzureWebJobs.{f.Name}.Disabled"))
+            .Select(f => RunAsync(f, stoppingToken)));
 
     private async Task RunAsync(FunctionCatalog.Function function, CancellationToken ct)
     {
