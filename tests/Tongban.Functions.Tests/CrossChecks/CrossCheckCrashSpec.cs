@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -47,7 +46,7 @@ public abstract class CrossCheckCrashSpec(Store kind) : IAsyncLifetime
         var csv = ComparisonFile(start);
 
         var importing = PostAsync(_app.Address, csv);
-        while (await CountAsync("SELECT COUNT(*) FROM cross_check_matches") == 0)
+        while (await _store.CountAsync("SELECT COUNT(*) FROM cross_check_matches") == 0)
         {
             if (importing.IsCompleted) Assert.Fail("The import ended before any of its commits was seen: " + await Outcome(importing));
             await Task.Delay(5);
@@ -62,12 +61,12 @@ public abstract class CrossCheckCrashSpec(Store kind) : IAsyncLifetime
         }
         Assert.Null(await Outcome(importing));
 
-        var committed = await CountAsync("SELECT COUNT(*) FROM cross_check_matches");
+        var committed = await _store.CountAsync("SELECT COUNT(*) FROM cross_check_matches");
         Assert.InRange(committed, 1, Recipients - 1);
         var died = await RunsAsync();
         Assert.Equal(RunStatus.Importing, Assert.Single(died).Status);
         Assert.Equal(committed, Assert.Single(died).Matched);
-        Assert.Equal(committed, await CountAsync("SELECT COUNT(*) FROM applications WHERE status = 'suspended'"));
+        Assert.Equal(committed, await _store.CountAsync("SELECT COUNT(*) FROM applications WHERE status = 'suspended'"));
 
         _app = await AppProcess.StartAsync(_store, port, settings);
         var response = await PostAsync(_app.Address, csv);
@@ -75,20 +74,20 @@ public abstract class CrossCheckCrashSpec(Store kind) : IAsyncLifetime
         var again = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal((Recipients, Recipients - (int)committed, (int)committed, 0), (again.GetProperty("matched").GetInt32(),
             again.GetProperty("suspended").GetInt32(), again.GetProperty("alreadyMatched").GetInt32(), again.GetProperty("rejected").GetArrayLength()));
-        await WaitUntilAsync(() => CountAsync("SELECT COUNT(*) FROM notifications WHERE template = 'cross-check-held' AND status = 'sent'"), Recipients);
+        await CrossCheckDriver.WaitUntilAsync(() => _store.CountAsync("SELECT COUNT(*) FROM notifications WHERE template = 'cross-check-held' AND status = 'sent'"), Recipients);
         await _app.DisposeAsync();
 
         var runs = await RunsAsync();
         Assert.Equal([RunStatus.Completed, RunStatus.Importing], runs.Select(r => r.Status).Order());
-        Assert.Equal(Recipients, await CountAsync("SELECT COUNT(*) FROM cross_check_matches"));
-        Assert.Equal(Recipients, await CountAsync("SELECT COUNT(*) FROM applications WHERE status = 'suspended'"));
-        Assert.Equal(Recipients, await CountAsync("SELECT COUNT(*) FROM application_events WHERE type = 'cross-check-suspended'"));
-        Assert.Equal(0, await CountAsync(
+        Assert.Equal(Recipients, await _store.CountAsync("SELECT COUNT(*) FROM cross_check_matches"));
+        Assert.Equal(Recipients, await _store.CountAsync("SELECT COUNT(*) FROM applications WHERE status = 'suspended'"));
+        Assert.Equal(Recipients, await _store.CountAsync("SELECT COUNT(*) FROM application_events WHERE type = 'cross-check-suspended'"));
+        Assert.Equal(0, await _store.CountAsync(
             "SELECT COUNT(*) FROM (SELECT application_id FROM notifications WHERE template = 'cross-check-held' GROUP BY application_id HAVING COUNT(*) > 1) doubled"));
         var sent = (await File.ReadAllLinesAsync(Path.Combine(_store.Folder, "sms-outbox.jsonl")))
             .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("key").GetString()).ToList();
         Assert.Equal(sent.Count, sent.Distinct().Count());
-        Assert.Equal(Recipients, await CountAsync("SELECT COUNT(*) FROM notifications WHERE template = 'cross-check-held'"));
+        Assert.Equal(Recipients, await _store.CountAsync("SELECT COUNT(*) FROM notifications WHERE template = 'cross-check-held'"));
     }
 
     /// <summary>
@@ -148,40 +147,13 @@ public abstract class CrossCheckCrashSpec(Store kind) : IAsyncLifetime
 
     private static async Task<HttpResponseMessage> PostAsync(Uri address, string csv)
     {
-        using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(5) };
-        var token = await client.PostAsJsonAsync("/api/v1/auth/token", new { username = "admin", password = TestApp.Password });
-        token.EnsureSuccessStatusCode();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            (await token.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString());
+        using var client = await CrossCheckDriver.SignInAsync(address, "admin");
         return await client.PostAsync("/api/v1/admin/cross-checks", new StringContent(csv, Encoding.UTF8, "text/csv"));
     }
 
     private sealed record Run(string Status, long Matched);
 
-    private async Task<List<Run>> RunsAsync()
-    {
-        await using var database = _store.Open();
-        await using var c = await database.OpenAsync();
-        return (await c.QueryAsync<Run>("SELECT status, matched FROM cross_check_runs WHERE source = 'national'")).ToList();
-    }
-
-    private async Task<long> CountAsync(string sql)
-    {
-        await using var database = _store.Open();
-        await using var connection = await database.OpenAsync();
-        return await connection.ExecuteScalarAsync<long>(sql);
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<long>> count, long expected)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        long last;
-        while ((last = await count()) != expected)
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"Still {last}, expected {expected}, after 120 s.");
-            await Task.Delay(200);
-        }
-    }
+    private Task<List<Run>> RunsAsync() => _store.QueryAsync<Run>("SELECT status, matched FROM cross_check_runs WHERE source = 'national'");
 }
 
 public sealed class CrossCheckCrashOnSqlite() : CrossCheckCrashSpec(Store.Sqlite);

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Dapper;
@@ -8,7 +10,10 @@ using Tongban.Tests.Payouts;
 
 namespace Tongban.Tests.CrossChecks;
 
-/// <summary>The cross-check side of a payout driver: comparison files, the city's matches, decisions, and a look at the rows.</summary>
+/// <summary>
+/// The cross-check side of a payout driver: comparison files, the city's matches, decisions, and a look at the rows; and for
+/// the app run as its own process, a signed-in client and a look at its store.
+/// </summary>
 public static class CrossCheckDriver
 {
     public const string Header = "idNumber,name,province,kind,since,until";
@@ -52,4 +57,44 @@ public static class CrossCheckDriver
     public static async Task<List<string>> HistoryAsync(this PayoutDriver d, string applicationId) =>
         (await d.App.Portal.GetJsonAsync($"/api/v1/applications/{applicationId}")).GetProperty("history").EnumerateArray()
         .Select(h => h.GetProperty("type").GetString()!).ToList();
+
+    /// <summary>A client of the app at <paramref name="address"/> (in process or its own process) signed in as <paramref name="username"/>.</summary>
+    public static async Task<HttpClient> SignInAsync(Uri address, string username)
+    {
+        // An import of a large file takes minutes.
+        var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(5) };
+        var token = await client.PostAsJsonAsync("/api/v1/auth/token", new { username, password = TestApp.Password });
+        token.EnsureSuccessStatusCode();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            (await token.JsonAsync()).GetProperty("accessToken").GetString());
+        return client;
+    }
+
+    /// <summary>A count read straight from the store, also while the app is down.</summary>
+    public static async Task<long> CountAsync(this TestStore store, string sql, object? args = null)
+    {
+        await using var database = store.Open();
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<long>(sql, args);
+    }
+
+    /// <summary>Rows read straight from the store, also while the app is down.</summary>
+    public static async Task<List<T>> QueryAsync<T>(this TestStore store, string sql, object? args = null)
+    {
+        await using var database = store.Open();
+        await using var connection = await database.OpenAsync();
+        return (await connection.QueryAsync<T>(sql, args)).ToList();
+    }
+
+    /// <summary>Polls <paramref name="count"/> until it reads <paramref name="expected"/>; fails after two minutes.</summary>
+    public static async Task WaitUntilAsync(Func<Task<long>> count, long expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        long last;
+        while ((last = await count()) != expected)
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"Still {last}, expected {expected}, after 120 s.");
+            await Task.Delay(200);
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -64,37 +65,58 @@ public sealed class PayoutDriver(TestApp app, ManualClock clock, HttpClient admi
     }
 
     /// <summary>Submitted at a counter of the insuring city, first and final review there: approved.</summary>
-    public async Task<string> ApproveAsync(Person person)
+    public async Task<string> ApproveAsync(Person person) => (await ApproveAsync([person]))[0];
+
+    /// <summary>Many people approved side by side; each reviewer signs in once (sign-ins are rate-limited).</summary>
+    public async Task<string[]> ApproveAsync(IReadOnlyList<Person> people)
     {
-        var office = person.City + "-01";
-        var response = await app.Portal.SubmitAsync(new
+        var reviewers = new ConcurrentDictionary<string, Lazy<Task<HttpClient>>>();
+        Task<HttpClient> Reviewer(string username) => reviewers.GetOrAdd(username, u => new Lazy<Task<HttpClient>>(() => app.StaffAsync(u))).Value;
+        try
         {
-            serviceItem = "unemployment-benefit", channel = "counter", acceptingOffice = office,
-            applicant = new { idNumber = person.IdNumber, name = person.Name, mobile = person.Mobile },
-        });
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var id = (await response.JsonAsync()).GetProperty("applicationId").GetString()!;
-        await app.Portal.WaitForStatusAsync(id, "first-review");
-        using var first = await app.StaffAsync($"{office}-r1");
-        Assert.Equal(HttpStatusCode.OK, (await first.PostJsonAsync($"/api/v1/applications/{id}/first-review", new { decision = "approve" })).StatusCode);
-        var assigned = (await first.GetJsonAsync($"/api/v1/applications/{id}")).GetProperty("assignedOffice").GetString();
-        using var final = await app.StaffAsync($"{assigned}-r2");
-        Assert.Equal(HttpStatusCode.OK, (await final.PostJsonAsync($"/api/v1/applications/{id}/final-review", new { decision = "approve" })).StatusCode);
-        return id;
+            return await Task.WhenAll(people.Select(async person =>
+            {
+                var office = person.City + "-01";
+                var response = await app.Portal.SubmitAsync(new
+                {
+                    serviceItem = "unemployment-benefit", channel = "counter", acceptingOffice = office,
+                    applicant = new { idNumber = person.IdNumber, name = person.Name, mobile = person.Mobile },
+                });
+                Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+                var id = (await response.JsonAsync()).GetProperty("applicationId").GetString()!;
+                await app.Portal.WaitForStatusAsync(id, "first-review");
+                var first = await Reviewer($"{office}-r1");
+                Assert.Equal(HttpStatusCode.OK, (await first.PostJsonAsync($"/api/v1/applications/{id}/first-review", new { decision = "approve" })).StatusCode);
+                var assigned = (await first.GetJsonAsync($"/api/v1/applications/{id}")).GetProperty("assignedOffice").GetString();
+                var final = await Reviewer($"{assigned}-r2");
+                Assert.Equal(HttpStatusCode.OK, (await final.PostJsonAsync($"/api/v1/applications/{id}/final-review", new { decision = "approve" })).StatusCode);
+                return id;
+            }));
+        }
+        finally
+        {
+            foreach (var reviewer in reviewers.Values.Where(r => r.IsValueCreated && r.Value.IsCompletedSuccessfully)) reviewer.Value.Result.Dispose();
+        }
     }
 
     public async Task<JsonElement> EntitlementAsync(string applicationId) =>
         (await app.Portal.GetJsonAsync($"/api/v1/applications/{applicationId}")).GetProperty("entitlement");
 
     /// <summary>Starts the month's run (or finds it) and waits until it has completed.</summary>
-    public async Task<JsonElement> RunAsync(string period)
+    public Task<JsonElement> RunAsync(string period) => RunAsync(admin, period);
+
+    public Task<JsonElement> WaitForRunAsync(string runId) => WaitForRunAsync(admin, runId);
+
+    /// <summary>The same through an administrator's client of any app, also one running as its own process.</summary>
+    public static async Task<JsonElement> RunAsync(HttpClient admin, string period)
     {
         var response = await admin.PostJsonAsync("/api/v1/admin/payout-runs", new { period });
         Assert.True(response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        return await WaitForRunAsync((await response.JsonAsync()).GetProperty("runId").GetString()!);
+        return await WaitForRunAsync(admin, (await response.JsonAsync()).GetProperty("runId").GetString()!);
     }
 
-    public async Task<JsonElement> WaitForRunAsync(string runId)
+    /// <summary>Waits until the run has completed; fails after a minute.</summary>
+    public static async Task<JsonElement> WaitForRunAsync(HttpClient admin, string runId)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
