@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 
 namespace Tongban.Hosting;
@@ -10,7 +11,11 @@ namespace Tongban.Hosting;
 /// </summary>
 public static partial class JsonBody
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+    /// <summary>
+    /// camelCase, names matched ignoring case; numbers only as JSON numbers (the contract's money is "yuan as JSON
+    /// numbers"), where the web defaults would also read <c>"100.00"</c>.
+    /// </summary>
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { NumberHandling = JsonNumberHandling.Strict };
 
     public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request) where T : class
     {
