@@ -10,6 +10,33 @@ describe('registry import', () => {
     ])
   })
 
+  it('says what kind of problem a whole line has where the API names no column', () => {
+    // The messages as Registry/RegistryImport.cs and Domain/Registry/RegistryFile.cs word them.
+    const rows = lineProblems([
+      {
+        line: 4,
+        errors: ["duplicate: the same idNumber, employerCode and startMonth as line 2, one line per contribution spell (line 2's is kept)"],
+      },
+      { line: 5, errors: ['9 fields, where the header has 10'] },
+      { line: 6, errors: ["malformed CSV: Unclosed quote in field 2 starting on line 6."] },
+    ])
+    expect(rows).toEqual([
+      {
+        line: 4,
+        column: '整行：重复的缴费记录',
+        message: "the same idNumber, employerCode and startMonth as line 2, one line per contribution spell (line 2's is kept)",
+      },
+      { line: 5, column: '整行：字段个数与列名行不符', message: '9 fields, where the header has 10' },
+      { line: 6, column: '整行：CSV 格式错误（其后的行未读取）', message: 'Unclosed quote in field 2 starting on line 6.' },
+    ])
+  })
+
+  it('names the column of a second name given for one identity number', () => {
+    expect(lineProblems([{ line: 5, errors: ["name: differs from line 2, which gives this idNumber another name (line 2's is kept)"] }])).toEqual([
+      { line: 5, column: '姓名（name）', message: "differs from line 2, which gives this idNumber another name (line 2's is kept)" },
+    ])
+  })
+
   it('keeps a message without a known column whole', () => {
     expect(lineProblems([{ line: 2, errors: ['Expected 10 columns'] }])).toEqual([{ line: 2, column: '—', message: 'Expected 10 columns' }])
   })

@@ -455,10 +455,17 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
             return suspended;
         }, ct);
 
-    /// <summary>A CSV record's fields as read (empty when missing), or the reason the file cannot be read further.</summary>
-    private sealed record Record(int Line, string IdNumber, string Name, string Province, string Kind, string Since, string Until, string? Malformed = null);
+    /// <summary>
+    /// A CSV record's fields as read; or a record refused whole, with <paramref name="Refused"/> when it has more or fewer
+    /// fields than the header, or with <paramref name="Malformed"/>, the reason the file cannot be read further.
+    /// </summary>
+    private sealed record Record(int Line, string IdNumber, string Name, string Province, string Kind, string Since, string Until,
+        string? Malformed = null, LineReport? Refused = null);
 
-    /// <summary>The file's records, in order; a broken record ends the file there, reported as the last one.</summary>
+    /// <summary>
+    /// The file's records, in order. A record with more or fewer fields than the header is refused alone (a stray comma in
+    /// one line shifts only that line's fields); a broken record ends the file there, reported as the last one.
+    /// </summary>
     private static async IAsyncEnumerable<Record> RecordsAsync(CsvReader csv, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         var hasUntil = csv.TryGetFieldIndex("until", out var untilIndex);
@@ -467,6 +474,7 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
         csv.TryGetFieldIndex("kind", out var kindIndex);
         csv.TryGetFieldIndex("since", out var sinceIndex);
         csv.TryGetFieldIndex("name", out var nameIndex);
+        var headerFields = csv.Headers.Count;
         while (true)
         {
             string? malformed = null;
@@ -483,9 +491,14 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
                 yield return new Record((int)csv.LineNumber, "", "", "", "", "", "", malformed);
                 yield break;
             }
-            string F(int i) => i < csv.FieldCount ? csv.GetString(i) : "";
-            yield return new Record((int)csv.LineNumber, F(idIndex), F(nameIndex), F(provinceIndex), F(kindIndex), F(sinceIndex),
-                hasUntil ? F(untilIndex) : "");
+            var line = (int)csv.LineNumber;
+            if (csv.FieldCount != headerFields)
+            {
+                yield return new Record(line, "", "", "", "", "", "", Refused: LineReport.FieldCount(line, csv.FieldCount, headerFields));
+                continue;
+            }
+            yield return new Record(line, csv.GetString(idIndex), csv.GetString(nameIndex), csv.GetString(provinceIndex), csv.GetString(kindIndex),
+                csv.GetString(sinceIndex), hasUntil ? csv.GetString(untilIndex) : "");
         }
     }
 
@@ -552,6 +565,12 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
                 yield break;
             }
             read++;
+            if (record.Refused is not null)
+            {
+                rejected.Add(record.Refused);
+                yield return (read, null);
+                continue;
+            }
             var errors = new List<string>();
             if (IdentityNumber.Validate(record.IdNumber, today, out var document) is { } idError) errors.Add($"idNumber: {idError}");
             var province = record.Province;

@@ -12,7 +12,16 @@ using Tongban.Verification;
 
 namespace Tongban.Registry;
 
-public sealed record LineReport(int Line, IReadOnlyList<string> Errors);
+/// <summary>A line of an imported file, refused or flagged, with each reason (<c>column: message</c> where a column is at fault).</summary>
+public sealed record LineReport(int Line, IReadOnlyList<string> Errors)
+{
+    /// <summary>
+    /// A line with more or fewer fields than the header: refused alone, since its fields cannot be told apart (a stray
+    /// comma in one line shifts only that line).
+    /// </summary>
+    public static LineReport FieldCount(int line, int fields, int headerFields) =>
+        new(line, [$"{fields} fields, where the header has {headerFields}"]);
+}
 
 public sealed record ImportResult(int Imported, int Updated, IReadOnlyList<LineReport> Rejected, IReadOnlyList<LineReport> Flagged);
 
@@ -70,7 +79,7 @@ public sealed class RegistryImport(Database database, PersonalDataProtector prot
                 }
                 if (csv.FieldCount != csv.Headers.Count)
                 {
-                    broken.Add(new LineReport((int)csv.LineNumber, [$"{csv.FieldCount} fields, where the header has {csv.Headers.Count}"]));
+                    broken.Add(LineReport.FieldCount((int)csv.LineNumber, csv.FieldCount, csv.Headers.Count));
                     continue;
                 }
                 string F(string name) => csv.TryGetFieldIndex(name, out var i) ? csv.GetString(i) : "";

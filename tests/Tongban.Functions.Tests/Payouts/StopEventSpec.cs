@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using Tongban.Domain.Ledger;
 using Tongban.Tests.Infrastructure;
@@ -100,6 +101,31 @@ public abstract class StopEventSpec(Store store) : IAsyncLifetime
         Assert.Equal(0m, fund[Accounts.ReceivableFromRecipients].Balance);
         using var reviewer = await _d.App.StaffAsync("460200-01-r1");
         Assert.Equal(HttpStatusCode.Forbidden, (await reviewer.PostJsonAsync(path + "/repayments", new { amount = 1m, reference = "r" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_repayment_amount_or_instalments_written_as_a_string_is_a_400_naming_the_field_and_nothing_is_recorded()
+    {
+        await ReportAsync("reemployed", "2026-11-20");
+        var caseId = (await CaseAsync()).GetProperty("caseId").GetString()!;
+
+        foreach (var (endpoint, body, field) in new[]
+                 {
+                     ("repayments", """{"amount": "100.00", "reference": "HK-2026-0009"}""", "amount"),
+                     ("instalments", """{"instalments": "3"}""", "instalments"),
+                 })
+        {
+            var response = await _d.Admin.PostAsync($"/api/v1/admin/recovery-cases/{caseId}/{endpoint}",
+                new StringContent(body, Encoding.UTF8, "application/json"));
+
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("Must be a number.", (await response.JsonAsync()).GetProperty("errors").GetProperty(field)[0].GetString());
+        }
+        var recovery = await CaseAsync();
+        Assert.Equal(("repayment", 0m, 0), (recovery.GetProperty("method").GetString(), recovery.GetProperty("recovered").GetDecimal(),
+            recovery.GetProperty("recoveries").GetArrayLength()));
+        Assert.Equal(0m, (await _d.FundAsync("460200"))[Accounts.BankRecoveries].Balance);
     }
 
     [Fact]
