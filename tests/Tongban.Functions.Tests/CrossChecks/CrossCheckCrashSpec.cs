@@ -147,7 +147,7 @@ public abstract class CrossCheckCrashSpec(Store kind) : IAsyncLifetime
 
     private static async Task<HttpResponseMessage> PostAsync(Uri address, string csv)
     {
-        using var client = await CrossCheckDriver.SignInAsync(address, "admin");
+        using var client = await TestApp.StaffAsync(address, "admin");
         return await client.PostAsync("/api/v1/admin/cross-checks", new StringContent(csv, Encoding.UTF8, "text/csv"));
     }
 

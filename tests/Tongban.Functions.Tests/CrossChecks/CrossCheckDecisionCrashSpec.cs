@@ -63,8 +63,8 @@ public abstract class CrossCheckDecisionCrashSpec(Store kind) : IAsyncLifetime
         var port = AppProcess.FreePort();
         _app = await AppProcess.StartAsync(_store, port, Settings);
         List<Decision> decisions;
-        using (var admin = await CrossCheckDriver.SignInAsync(_app.Address, "admin"))
-        using (var reviewer = await CrossCheckDriver.SignInAsync(_app.Address, Deciders[0]))
+        using (var admin = await TestApp.StaffAsync(_app.Address, "admin"))
+        using (var reviewer = await TestApp.StaffAsync(_app.Address, Deciders[0]))
         {
             var file = CrossCheckDriver.Csv(Insured.Select(p => CrossCheckDriver.Line(p, "广东省", "insured", $"{since:yyyy-MM-dd}")).ToArray());
             var imported = await admin.PostAsync("/api/v1/admin/cross-checks", new StringContent(file, Encoding.UTF8, "text/csv"));
@@ -109,7 +109,7 @@ public abstract class CrossCheckDecisionCrashSpec(Store kind) : IAsyncLifetime
         foreach (var decider in deciders.Values) decider.Dispose();
         // Committed before the kill with its answer lost: a 409 now. Every other one lands now.
         Assert.Equal(resent.Keys.ToDictionary(id => id, id => decidedAtKill.Contains(id) ? HttpStatusCode.Conflict : HttpStatusCode.OK), resent);
-        using (var admin = await CrossCheckDriver.SignInAsync(_app.Address, "admin"))
+        using (var admin = await TestApp.StaffAsync(_app.Address, "admin"))
         {
             var supplementary = await PayoutDriver.RunAsync(admin, month.ToString());
             Assert.Equal(("supplementary", Recipients / 2L), (supplementary.GetProperty("kind").GetString(), supplementary.GetProperty("payments").GetInt64()));
@@ -170,7 +170,7 @@ public abstract class CrossCheckDecisionCrashSpec(Store kind) : IAsyncLifetime
     private static async Task<Dictionary<string, HttpClient>> SignInAsync(Uri address)
     {
         var deciders = new Dictionary<string, HttpClient>();
-        foreach (var decider in Deciders) deciders[decider] = await CrossCheckDriver.SignInAsync(address, decider);
+        foreach (var decider in Deciders) deciders[decider] = await TestApp.StaffAsync(address, decider);
         return deciders;
     }
 

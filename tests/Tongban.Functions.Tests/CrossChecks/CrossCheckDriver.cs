@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -57,18 +56,6 @@ public static class CrossCheckDriver
     public static async Task<List<string>> HistoryAsync(this PayoutDriver d, string applicationId) =>
         (await d.App.Portal.GetJsonAsync($"/api/v1/applications/{applicationId}")).GetProperty("history").EnumerateArray()
         .Select(h => h.GetProperty("type").GetString()!).ToList();
-
-    /// <summary>A client of the app at <paramref name="address"/> (in process or its own process) signed in as <paramref name="username"/>.</summary>
-    public static async Task<HttpClient> SignInAsync(Uri address, string username)
-    {
-        // An import of a large file takes minutes.
-        var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(5) };
-        var token = await client.PostAsJsonAsync("/api/v1/auth/token", new { username, password = TestApp.Password });
-        token.EnsureSuccessStatusCode();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            (await token.JsonAsync()).GetProperty("accessToken").GetString());
-        return client;
-    }
 
     /// <summary>A count read straight from the store, also while the app is down.</summary>
     public static async Task<long> CountAsync(this TestStore store, string sql, object? args = null)

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Dapper;
 using Tongban.Domain;
@@ -112,7 +111,7 @@ public abstract class PayoutCrashSpec(Store kind, Backend backend) : IAsyncLifet
 
         async Task RequestAsync(IEnumerable<YearMonth> periods)
         {
-            using var admin = await AdminAsync(_app!.Address);
+            using var admin = await TestApp.StaffAsync(_app!.Address, "admin");
             foreach (var month in periods)
             {
                 (await admin.PostAsJsonAsync("/api/v1/admin/payout-runs", new { period = month.ToString() })).EnsureSuccessStatusCode();
@@ -218,14 +217,6 @@ public abstract class PayoutCrashSpec(Store kind, Backend backend) : IAsyncLifet
 
     private Task<long> RunsAsync() => CountAsync("SELECT COUNT(*) FROM payout_runs");
 
-    private static async Task<HttpClient> AdminAsync(Uri address)
-    {
-        var client = new HttpClient { BaseAddress = address };
-        var response = await client.PostAsJsonAsync("/api/v1/auth/token", new { username = "admin", password = TestApp.Password });
-        response.EnsureSuccessStatusCode();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await response.JsonAsync()).GetProperty("accessToken").GetString());
-        return client;
-    }
 
     private async Task<long> CountAsync(string sql)
     {

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -65,7 +64,7 @@ public abstract class CrashRecoverySpec(Store kind, Backend backend, bool twoIns
         var csv = People.Csv(people.Select(n => n % 5 == 0
             ? People.Spell(People.IdNumber(n), "孙七", "460200", n, "2018-01", "2026-08", "resigned")
             : People.EligibleInSanya(n, "孙七")).ToArray());
-        using (var admin = await TokenClientAsync(app.Address, "admin"))
+        using (var admin = await TestApp.StaffAsync(app.Address, "admin"))
             (await admin.PostAsync("/api/v1/admin/insured-persons/import", new StringContent(csv, Encoding.UTF8, "text/csv"))).EnsureSuccessStatusCode();
 
         // Phase 1: submit, and kill the app half-way through the submissions.
@@ -162,7 +161,7 @@ public abstract class CrashRecoverySpec(Store kind, Backend backend, bool twoIns
                     var application = await portal.GetJsonAsync($"/api/v1/applications/{id}");
                     if (application.GetProperty("status").GetString() != "first-review") { approved[id] = true; return; }
                     var office = application.GetProperty("assignedOffice").GetString()!;
-                    var reviewer = clients.GetOrAdd(office, o => TokenClientAsync(address, $"{o}-r1").GetAwaiter().GetResult());
+                    var reviewer = clients.GetOrAdd(office, o => TestApp.StaffAsync(address, $"{o}-r1").GetAwaiter().GetResult());
                     var response = await reviewer.PostAsJsonAsync($"/api/v1/applications/{id}/first-review", new { decision = "approve" });
                     if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict) approved[id] = true;
                 }
@@ -176,15 +175,6 @@ public abstract class CrashRecoverySpec(Store kind, Backend backend, bool twoIns
         }
     }
 
-    private static async Task<HttpClient> TokenClientAsync(Uri address, string username)
-    {
-        var client = new HttpClient { BaseAddress = address };
-        var response = await client.PostAsJsonAsync("/api/v1/auth/token", new { username, password = TestApp.Password });
-        response.EnsureSuccessStatusCode();
-        var token = (await response.JsonAsync()).GetProperty("accessToken").GetString();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
 
     private async Task<long> CountAsync(string sql)
     {
