@@ -573,8 +573,8 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
             }
             var errors = new List<string>();
             if (IdentityNumber.Validate(record.IdNumber, today, out var document) is { } idError) errors.Add($"idNumber: {idError}");
-            var province = record.Province;
-            if (province.Length is 0 or > 50) errors.Add("province: required, at most 50 characters");
+            var province = ProvinceNames.Canonical(record.Province);
+            if (province is null) errors.Add("province: not a province-level division of China (广东省 or 广东)");
             var kind = record.Kind;
             if (!CrossCheckKinds.Descriptions.ContainsKey(kind))
                 errors.Add($"kind: one of {string.Join(", ", CrossCheckKinds.Descriptions.Keys)}");
@@ -600,7 +600,7 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
             // Duplicates: the same person, province, kind and since (the date, validated, is its YYYY-MM-DD text).
             person.CopyTo(duplicateKey, 0);
             var length = 32;
-            length += Encoding.UTF8.GetBytes(province, 0, province.Length, duplicateKey, length);
+            length += Encoding.UTF8.GetBytes(province!, 0, province!.Length, duplicateKey, length);
             duplicateKey[length++] = 0x1f;
             length += Encoding.UTF8.GetBytes(kind, 0, kind.Length, duplicateKey, length);
             duplicateKey[length++] = 0x1f;

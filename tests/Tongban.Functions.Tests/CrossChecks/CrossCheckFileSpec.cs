@@ -6,7 +6,7 @@ namespace Tongban.Tests.CrossChecks;
 
 /// <summary>
 /// The comparison file line by line, as the registry import reads its file: a line with more or fewer fields than the
-/// header is refused alone, by its number, and the rest of the file lands. Wang, insured in Sanya, is approved on
+/// header, or naming no real province, is refused alone, by its number, and the rest of the file lands. Wang, insured in Sanya, is approved on
 /// 20 October 2026 (24 months from October), so a period elsewhere since 1 October overlaps.
 /// </summary>
 public abstract class CrossCheckFileSpec(Store store) : IAsyncLifetime
@@ -56,6 +56,25 @@ public abstract class CrossCheckFileSpec(Store store) : IAsyncLifetime
         Assert.Equal(1, await _d.CountAsync("SELECT COUNT(*) FROM cross_check_matches"));
         Assert.Single(await _d.HistoryAsync(_wang), t => t == "cross-check-suspended");
         Assert.Equal(2, await _d.CountAsync("SELECT COUNT(*) FROM cross_check_runs WHERE status = 'completed' AND rejected = 3"));
+    }
+
+    [Fact]
+    public async Task A_province_that_does_not_exist_is_refused_and_a_short_name_is_the_same_province_as_its_full_name()
+    {
+        var csv = CrossCheckDriver.Csv(
+            CrossCheckDriver.Line(Wang, "广东省", "insured", "2026-10-01"),
+            CrossCheckDriver.Line(Wang, "火星省", "insured", "2026-10-01"),
+            CrossCheckDriver.Line(Wang, "广东", "insured", "2026-10-01"));
+
+        var result = await _d.CrossChecksAsync(csv);
+
+        var rejected = Rejected(result);
+        Assert.Equal([3, 4], rejected.Keys.Order());
+        Assert.StartsWith("province: not a province-level division", rejected[3]);
+        Assert.StartsWith("duplicate:", rejected[4]);
+        Assert.Equal((1, 1), (result.GetProperty("matched").GetInt32(), result.GetProperty("suspended").GetInt32()));
+        Assert.Equal(1, await _d.CountAsync("SELECT COUNT(*) FROM cross_check_matches"));
+        Assert.Equal(1, await _d.CountAsync("SELECT COUNT(*) FROM cross_check_matches WHERE province = '广东省'"));
     }
 
     [Fact]
