@@ -128,9 +128,16 @@ public sealed class PayoutRuns(Database database, ProvinceConfig province, Payme
 
     /// <summary>
     /// Something up to the month @period is outstanding: a payment no run has taken yet (back pay of an approval, a
-    /// reissue, a death benefit, one staff released). A supplementary run pays exactly these.
+    /// reissue, a death benefit, one staff released), nor will: no run of its month or later is still to adopt what is
+    /// outstanding (it does so as its paying step ends), else a second run would start, find it taken and pay nothing.
+    /// A supplementary run pays exactly these.
     /// </summary>
-    public const string IsDueSql = $"EXISTS (SELECT 1 FROM payments WHERE run_id IS NULL AND status = 'scheduled' AND period <= @period AND {NotHeldSql})";
+    public const string IsDueSql =
+        $"""
+         EXISTS (SELECT 1 FROM payments WHERE run_id IS NULL AND status = 'scheduled' AND period <= @period AND {NotHeldSql}
+                   AND NOT EXISTS (SELECT 1 FROM payout_runs adopting WHERE adopting.status IN ('{RunStatus.Requested}', '{RunStatus.Paying}')
+                                     AND adopting.period >= payments.period))
+         """;
 
     /// <summary>
     /// The payment (<c>payments</c>) is not of a month a cross-check match holds: its claim is not suspended from that

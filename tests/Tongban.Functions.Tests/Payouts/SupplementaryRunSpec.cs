@@ -123,6 +123,27 @@ public abstract class SupplementaryRunSpec(Store store) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_timer_makes_no_empty_run_for_this_month_while_a_run_of_an_earlier_month_has_yet_to_take_what_is_due()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await _d.ApproveAsync(Wang);
+        var november = (await _d.RunAsync("2026-11")).GetProperty("runId").GetString()!;
+        await _d.TodayAsync(2026, 12, 1);
+        var december = (await _d.RunAsync("2026-12")).GetProperty("runId").GetString()!;
+        // The bank returns Wang's November: its reissue is due, and an administrator asks for November's next run.
+        var reference = (await _d.BankFileAsync(november, "460200"))[1][0];
+        await _d.ReturnsAsync(november, $"reference,status,reason\n{reference},returned,账户冻结\n");
+        var runs = _d.App.Services.GetRequiredService<PayoutRuns>();
+        Assert.True((await runs.RequestAsync(YearMonth.Parse("2026-11"), "admin", ct))!.Created);
+
+        // Before that run takes the reissue, the daily timer asks for December's: the reissue is that run's, not due here.
+        var timer = await runs.RequestAsync(YearMonth.Parse("2026-12"), "system", ct, supplementaryOnly: true);
+
+        Assert.Equal((december, false), (timer!.RunId, timer.Created));
+        Assert.Equal(2, await RunsAsync("supplementary"));
+    }
+
+    [Fact]
     public async Task A_stop_reported_as_the_supplementary_run_pays_leaves_the_month_unpaid_or_overpaid_never_lost()
     {
         var wang = await _d.ApproveAsync(Wang);
