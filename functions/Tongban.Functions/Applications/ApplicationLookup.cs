@@ -47,7 +47,9 @@ public static class ApplicationLookup
         if (problem is not null) return problem;
         var caseNumber = string.IsNullOrWhiteSpace(request!.CaseNumber) ? null : request.CaseNumber.Trim();
         var idGiven = !string.IsNullOrWhiteSpace(request.IdNumber);
-        if ((caseNumber is null) == !idGiven)
+        if (caseNumber is null && !idGiven)
+            return Problems.Invalid("$", "Give a case number (caseNumber) or an identity number (idNumber).");
+        if (caseNumber is not null && idGiven)
             return Problems.Invalid("caseNumber", "Give either a case number or an identity number (idNumber), not both.");
         if (caseNumber is { Length: > 64 }) return Problems.Invalid("caseNumber", "At most 64 characters.");
         string? personKey = null;

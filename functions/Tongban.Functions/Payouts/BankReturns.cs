@@ -58,9 +58,14 @@ public sealed class BankReturns(Database database, ClaimStore store, PersonalDat
                 rejected.Add(new LineReport((int)csv.LineNumber, [$"malformed CSV: {e.Message}"]));
                 more = false;
             }
-            if (more)
+            if (more && csv.FieldCount != csv.Headers.Count)
             {
-                string F(string name) => csv.TryGetFieldIndex(name, out var i) && i < csv.FieldCount ? csv.GetString(i) : "";
+                // A stray or missing comma shifts this line's fields: refuse it alone rather than guess which is the status.
+                rejected.Add(LineReport.FieldCount((int)csv.LineNumber, csv.FieldCount, csv.Headers.Count));
+            }
+            else if (more)
+            {
+                string F(string name) => csv.TryGetFieldIndex(name, out var i) ? csv.GetString(i) : "";
                 batch.Add(new ReturnLine((int)csv.LineNumber, F("reference"), F("status"), F("reason")));
             }
             if (batch.Count == LinesPerTransaction || (!more && batch.Count > 0))

@@ -81,6 +81,38 @@ public abstract class BankReturnSpec(Store store) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_line_with_more_or_fewer_fields_than_the_header_is_refused_alone_and_the_rest_lands()
+    {
+        var wang = await _d.ApproveAsync(Wang);
+        var li = await _d.ApproveAsync(Li);
+        await _d.TodayAsync(2026, 11, 1);
+        var runId = (await _d.RunAsync("2026-11")).GetProperty("runId").GetString()!;
+        var (w, l) = (await _d.PaymentsAsync(wang), await _d.PaymentsAsync(li));
+        // Lines 2 and 3 are what the README's awk writes: three fields, an empty reason on the paid one.
+        var file = $"""
+            reference,status,reason
+            {Ref(w, "2026-10")},returned,账户已销户
+            {Ref(w, "2026-11")},paid,
+            {Ref(l, "2026-10")},returned,账户,已冻结,多余
+            {Ref(l, "2026-11")},paid
+
+            """;
+
+        var result = await _d.ReturnsAsync(runId, file);
+
+        Assert.Equal(1, result.GetProperty("paid").GetInt32());
+        Assert.Equal(1, result.GetProperty("returned").GetInt32());
+        var rejected = result.GetProperty("rejected").EnumerateArray().ToList();
+        Assert.Equal([4, 5], rejected.Select(r => r.GetProperty("line").GetInt32()));
+        Assert.Equal("5 fields, where the header has 3", rejected[0].GetProperty("errors")[0].GetString());
+        Assert.Equal("2 fields, where the header has 3", rejected[1].GetProperty("errors")[0].GetString());
+        (w, l) = (await _d.PaymentsAsync(wang), await _d.PaymentsAsync(li));
+        Assert.Equal("returned", Status(w, "2026-10"));
+        Assert.Equal("paid", Status(w, "2026-11"));
+        Assert.Equal(["sent", "sent"], l.Select(p => p.GetProperty("status").GetString()));
+    }
+
+    [Fact]
     public async Task A_paid_payment_sends_an_SMS_with_the_month_the_amount_and_only_the_last_four_digits_of_the_account()
     {
         var wang = await _d.ApproveAsync(Wang);

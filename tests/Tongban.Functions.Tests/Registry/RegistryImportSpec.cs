@@ -199,6 +199,37 @@ public abstract class RegistryImportSpec(Store store) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_file_that_is_not_UTF_8_is_refused_as_a_whole_and_nothing_lands()
+    {
+        using var admin = await _app.StaffAsync("admin");
+        var gbk = CodePagesEncodingProvider.Instance.GetEncoding("GBK")!;
+        var bytes = gbk.GetBytes(People.Csv(People.EligibleInSanya(1), People.EligibleInSanya(2, name: "海南椰风")));
+
+        var declared = new ByteArrayContent(bytes);
+        declared.Headers.ContentType = new("text/csv") { CharSet = "gbk" };
+        var refused = await admin.PostAsync("/api/v1/admin/insured-persons/import", declared);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("UTF-8", (await refused.JsonAsync()).GetProperty("detail").GetString());
+
+        var undeclared = new ByteArrayContent(bytes);
+        undeclared.Headers.ContentType = new("text/csv");
+        var invalid = await admin.PostAsync("/api/v1/admin/insured-persons/import", undeclared);
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Equal("application/problem+json", invalid.Content.Headers.ContentType!.MediaType);
+        var error = (await invalid.JsonAsync()).GetProperty("errors").EnumerateObject().Single();
+        Assert.Equal("$", error.Name);
+        Assert.Contains("UTF-8", error.Value[0].GetString());
+        Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM contribution_spells"));
+
+        // UTF-8 saved with a byte order mark (as Excel does) is still UTF-8.
+        var withBom = new ByteArrayContent([.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(People.Csv(People.EligibleInSanya(3)))]);
+        withBom.Headers.ContentType = new("text/csv");
+        var landed = await admin.PostAsync("/api/v1/admin/insured-persons/import", withBom);
+        Assert.Equal(1, (await landed.JsonAsync()).GetProperty("imported").GetInt32());
+    }
+
+    [Fact]
     public async Task A_file_without_the_header_or_sent_by_a_non_administrator_is_refused()
     {
         using var admin = await _app.StaffAsync("admin");

@@ -33,6 +33,12 @@ public abstract class SupervisionSpec(Store store) : IAsyncLifetime
     private static async Task<string?> ErrorFieldAsync(HttpResponseMessage response) =>
         (await response.JsonAsync()).GetProperty("errors").EnumerateObject().Single().Name;
 
+    private static async Task<(string Field, string? Message)> ErrorAsync(HttpResponseMessage response)
+    {
+        var error = (await response.JsonAsync()).GetProperty("errors").EnumerateObject().Single();
+        return (error.Name, error.Value[0].GetString());
+    }
+
     [Fact]
     public async Task The_supervisor_moves_a_case_to_another_office_of_the_city_whose_queue_then_holds_it()
     {
@@ -218,7 +224,15 @@ public abstract class SupervisionSpec(Store store) : IAsyncLifetime
             found.GetProperty("applicant").GetProperty("name").GetString()));
         Assert.DoesNotContain(idNumber, byCase.GetRawText() + byId.GetRawText());
         var both = await faraway.PostJsonAsync("/api/v1/applications/lookup", new { caseNumber, idNumber });
-        Assert.Equal((HttpStatusCode.BadRequest, "caseNumber"), (both.StatusCode, await ErrorFieldAsync(both)));
+        Assert.Equal((HttpStatusCode.BadRequest, ("caseNumber", "Give either a case number or an identity number (idNumber), not both.")),
+            (both.StatusCode, await ErrorAsync(both)));
+        // Neither given (blank counts as not given) is told apart from both given.
+        foreach (var neither in new object[] { new { }, new { caseNumber = " ", idNumber = "" } })
+        {
+            var response = await faraway.PostJsonAsync("/api/v1/applications/lookup", neither);
+            Assert.Equal((HttpStatusCode.BadRequest, ("$", "Give a case number (caseNumber) or an identity number (idNumber).")),
+                (response.StatusCode, await ErrorAsync(response)));
+        }
         var wrongCheck = idNumber[..17] + (idNumber[17] == '0' ? '1' : '0');
         var bad = await faraway.PostJsonAsync("/api/v1/applications/lookup", new { idNumber = wrongCheck });
         Assert.Equal((HttpStatusCode.BadRequest, "idNumber"), (bad.StatusCode, await ErrorFieldAsync(bad)));
