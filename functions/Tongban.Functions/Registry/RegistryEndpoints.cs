@@ -31,7 +31,7 @@ public static class RegistryEndpoints
         if (!(http.Request.ContentType ?? "").StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
             return Problems.Of(415, "Unsupported media type", "Send the file as text/csv.");
         if (MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var mediaType) && mediaType.Charset.HasValue
-            && !mediaType.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
+            && !mediaType.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !mediaType.Charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
             return Problems.Of(415, "Unsupported media type", $"The file must be UTF-8 (text/csv; charset=utf-8), not {mediaType.Charset}: save it as UTF-8 and send it again.");
         try
         {
