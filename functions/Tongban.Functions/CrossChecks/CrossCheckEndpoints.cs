@@ -70,8 +70,7 @@ public static class CrossCheckEndpoints
     private static async Task<IResult> ImportAsync(HttpContext http, CrossCheckImport import, CrossCheckReconciler reconciler, DurableTaskClient durable,
         ILogger<CrossCheckImport> log)
     {
-        if (!(http.Request.ContentType ?? "").StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
-            return Problems.Of(415, "Unsupported media type", "Send the file as text/csv.");
+        if (CsvUploads.Unsupported(http.Request) is { } unsupported) return unsupported;
         CrossCheckImportResult result;
         try
         {

@@ -11,10 +11,11 @@ using Microsoft.Data.Sqlite;
 using Npgsql;
 using NpgsqlTypes;
 using SQLitePCL;
-using Tongban.Domain;
 using Tongban.Domain.Claims;
 using Tongban.Domain.CrossChecks;
 using Tongban.Domain.Identifiers;
+using Tongban.Domain;
+using Tongban.Hosting;
 using Tongban.PersonalData;
 using Tongban.Registry;
 using Tongban.Storage;
@@ -86,15 +87,7 @@ public sealed class CrossCheckImport(Database database, PersonalDataProtector pr
     /// <exception cref="InvalidCsvException">The header cannot be read or lacks a column: nothing is imported.</exception>
     public async Task<CrossCheckImportResult> ImportCsvAsync(Stream stream, string actor, CancellationToken ct)
     {
-        await using var csv = CsvReader.Create(stream, new CsvReaderOptions { TrackLineNumbers = true, TrimWhitespace = true }, leaveOpen: true);
-        try
-        {
-            await csv.ReadHeaderAsync(ct);
-        }
-        catch (CsvFormatException e)
-        {
-            throw new InvalidCsvException($"The header cannot be read: {e.Message}");
-        }
+        await using var csv = await CsvUploads.OpenAsync(stream, ct);
         var missing = Header.Where(h => !csv.Headers.Contains(h)).ToList();
         if (missing.Count > 0) throw new InvalidCsvException($"The first line must be the header; it lacks: {string.Join(", ", missing)}.");
 

@@ -2,11 +2,12 @@ using System.Data.Common;
 using CsvHelper;
 using Dapper;
 using Tongban.Applications;
-using Tongban.Domain;
 using Tongban.Domain.Claims;
 using Tongban.Domain.Ledger;
 using Tongban.Domain.Notifications;
 using Tongban.Domain.Payouts;
+using Tongban.Domain;
+using Tongban.Hosting;
 using Tongban.Ledger;
 using Tongban.PersonalData;
 using Tongban.Registry;
@@ -29,15 +30,7 @@ public sealed class BankReturns(Database database, ClaimStore store, PersonalDat
 
     public async Task<ReturnImportResult> ImportCsvAsync(string runId, Stream stream, string actor, CancellationToken ct)
     {
-        await using var csv = CsvReader.Create(stream, new CsvReaderOptions { TrackLineNumbers = true, TrimWhitespace = true }, leaveOpen: true);
-        try
-        {
-            await csv.ReadHeaderAsync(ct);
-        }
-        catch (CsvFormatException e)
-        {
-            throw new InvalidCsvException($"The header cannot be read: {e.Message}");
-        }
+        await using var csv = await CsvUploads.OpenAsync(stream, ct);
         var missing = Header[..2].Where(h => !csv.Headers.Contains(h)).ToList();
         if (missing.Count > 0) throw new InvalidCsvException($"The first line must be the header reference,status,reason; it lacks: {string.Join(", ", missing)}.");
 

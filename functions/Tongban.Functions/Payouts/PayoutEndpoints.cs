@@ -115,8 +115,7 @@ public static class PayoutEndpoints
     private static async Task<IResult> ImportReturnsAsync(string runId, HttpContext http, Database database, BankReturns returns,
         DurableTaskClient durable, ILogger<BankReturns> log)
     {
-        if (!(http.Request.ContentType ?? "").StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
-            return Problems.Of(415, "Unsupported media type", "Send the return file as text/csv.");
+        if (CsvUploads.Unsupported(http.Request) is { } unsupported) return unsupported;
         RunRow? run;
         await using (var c = await database.OpenAsync(http.RequestAborted))
             if ((run = await PayoutRuns.FindAsync(c, runId)) is null) return Problems.NotFound($"Payout run {runId}");

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.DurableTask.Client;
-using Microsoft.Net.Http.Headers;
 using Tongban.Applications;
 using Tongban.Hosting;
 using Tongban.Security;
@@ -28,11 +27,7 @@ public static class RegistryEndpoints
     private static async Task<IResult> ImportAsync(HttpContext http, RegistryImport import, WorkflowReconciler reconciler, DurableTaskClient durable,
         CrossChecks.CrossCheckReconciler matches, ILogger<RegistryImport> log)
     {
-        if (!(http.Request.ContentType ?? "").StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
-            return Problems.Of(415, "Unsupported media type", "Send the file as text/csv.");
-        if (MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var mediaType) && mediaType.Charset.HasValue
-            && !mediaType.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !mediaType.Charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
-            return Problems.Of(415, "Unsupported media type", $"The file must be UTF-8 (text/csv; charset=utf-8), not {mediaType.Charset}: save it as UTF-8 and send it again.");
+        if (CsvUploads.Unsupported(http.Request) is { } unsupported) return unsupported;
         try
         {
             var result = await import.ImportCsvAsync(http.Request.Body, http.RequestAborted);

@@ -1,12 +1,12 @@
 using System.Data.Common;
 using System.Globalization;
-using System.Text;
 using CsvHelper;
 using Dapper;
-using Tongban.Domain;
 using Tongban.Domain.Claims;
 using Tongban.Domain.Identifiers;
 using Tongban.Domain.Registry;
+using Tongban.Domain;
+using Tongban.Hosting;
 using Tongban.PersonalData;
 using Tongban.Storage;
 using Tongban.Verification;
@@ -35,42 +35,17 @@ public sealed record ImportResult(int Imported, int Updated, IReadOnlyList<LineR
 public sealed class RegistryImport(Database database, PersonalDataProtector protector, CrossChecks.CrossCheckMatches matches, TimeProvider clock)
 {
     private const int LinesPerTransaction = 2000;
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: true, throwOnInvalidBytes: true);
 
     /// <summary>
     /// Reads CSV with the contract's header. The header is the format: a column missing, unknown or named twice fails the
     /// whole file with <see cref="InvalidCsvException"/>, since its lines could not be read as the contract means them. A
     /// line with more or fewer fields than the header is refused alone (a stray comma in one line shifts only that line).
-    /// The file must be UTF-8: bytes that are not stop the import with <see cref="InvalidCsvException"/> rather than land
-    /// as garbled names. The file is read as it streams in, so lines in transactions committed before those bytes stay
-    /// (a whole file of another encoding fails on its first line with Chinese text, before anything is committed).
+    /// The file must be UTF-8 (<see cref="CsvUploads"/>): bytes that are not stop the import with
+    /// <see cref="InvalidCsvException"/> rather than land as garbled names.
     /// </summary>
     public async Task<ImportResult> ImportCsvAsync(Stream stream, CancellationToken ct)
     {
-        try
-        {
-            return await ImportUtf8CsvAsync(stream, ct);
-        }
-        catch (DecoderFallbackException e)
-        {
-            throw new InvalidCsvException($"The file must be UTF-8, and it has bytes that are not (0x{Convert.ToHexString(e.BytesUnknown ?? [])}): "
-                + "save it as UTF-8 and import it again.");
-        }
-    }
-
-    private async Task<ImportResult> ImportUtf8CsvAsync(Stream stream, CancellationToken ct)
-    {
-        // StrictUtf8's preamble is the byte order mark, so the reader skips one; no other encoding is guessed from the bytes.
-        using var text = new StreamReader(stream, StrictUtf8, detectEncodingFromByteOrderMarks: false, leaveOpen: true);
-        await using var csv = CsvReader.Create(text, new CsvReaderOptions { TrackLineNumbers = true, TrimWhitespace = true }, leaveOpen: true);
-        try
-        {
-            await csv.ReadHeaderAsync(ct);
-        }
-        catch (CsvFormatException e)
-        {
-            throw new InvalidCsvException($"The header cannot be read: {e.Message}");
-        }
+        await using var csv = await CsvUploads.OpenAsync(stream, ct);
         var missing = RegistryRow.Header.Where(h => !csv.Headers.Contains(h)).ToList();
         if (missing.Count > 0) throw new InvalidCsvException($"The first line must be the header; it lacks: {string.Join(", ", missing)}.");
         var unknown = csv.Headers.Where(h => !RegistryRow.Header.Contains(h)).Select(h => $"\"{h}\"").ToList();

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text;
 using System.Text.Json;
 using Tongban.Tests.Infrastructure;
 using Tongban.Tests.Payouts;
@@ -75,6 +77,28 @@ public abstract class CrossCheckFileSpec(Store store) : IAsyncLifetime
         Assert.Equal((1, 1), (result.GetProperty("matched").GetInt32(), result.GetProperty("suspended").GetInt32()));
         Assert.Equal(1, await _d.CountAsync("SELECT COUNT(*) FROM cross_check_matches"));
         Assert.Equal(1, await _d.CountAsync("SELECT COUNT(*) FROM cross_check_matches WHERE province = '广东省'"));
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_UTF_8_is_refused_and_suspends_nobody()
+    {
+        var bytes = CodePagesEncodingProvider.Instance.GetEncoding("GBK")!.GetBytes(
+            CrossCheckDriver.Csv(CrossCheckDriver.Line(Wang, "广东省", "insured", "2026-10-01")));
+        var declared = new ByteArrayContent(bytes);
+        declared.Headers.ContentType = new("text/csv") { CharSet = "gbk" };
+        var undeclared = new ByteArrayContent(bytes);
+        undeclared.Headers.ContentType = new("text/csv");
+
+        var refused = await _d.Admin.PostAsync("/api/v1/admin/cross-checks", declared);
+        var invalid = await _d.Admin.PostAsync("/api/v1/admin/cross-checks", undeclared);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        var error = (await invalid.JsonAsync()).GetProperty("errors").EnumerateObject().Single();
+        Assert.Equal("$", error.Name);
+        Assert.Contains("UTF-8", error.Value[0].GetString());
+        Assert.Equal(0, await _d.CountAsync("SELECT COUNT(*) FROM cross_check_matches"));
+        Assert.DoesNotContain("cross-check-suspended", await _d.HistoryAsync(_wang));
     }
 
     [Fact]

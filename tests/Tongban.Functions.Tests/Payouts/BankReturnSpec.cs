@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using Tongban.Domain.Ledger;
 using Tongban.Tests.Infrastructure;
@@ -110,6 +111,31 @@ public abstract class BankReturnSpec(Store store) : IAsyncLifetime
         Assert.Equal("returned", Status(w, "2026-10"));
         Assert.Equal("paid", Status(w, "2026-11"));
         Assert.Equal(["sent", "sent"], l.Select(p => p.GetProperty("status").GetString()));
+    }
+
+    [Fact]
+    public async Task A_return_file_that_is_not_UTF_8_is_refused_and_settles_nothing()
+    {
+        var wang = await _d.ApproveAsync(Wang);
+        await _d.TodayAsync(2026, 11, 1);
+        var runId = (await _d.RunAsync("2026-11")).GetProperty("runId").GetString()!;
+        var w = await _d.PaymentsAsync(wang);
+        var bytes = CodePagesEncodingProvider.Instance.GetEncoding("GBK")!.GetBytes(
+            $"reference,status,reason\n{Ref(w, "2026-10")},returned,账户已销户\n");
+        var declared = new ByteArrayContent(bytes);
+        declared.Headers.ContentType = new("text/csv") { CharSet = "gbk" };
+        var undeclared = new ByteArrayContent(bytes);
+        undeclared.Headers.ContentType = new("text/csv");
+
+        var refused = await _d.Admin.PostAsync($"/api/v1/admin/payout-runs/{runId}/returns", declared);
+        var invalid = await _d.Admin.PostAsync($"/api/v1/admin/payout-runs/{runId}/returns", undeclared);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        var error = (await invalid.JsonAsync()).GetProperty("errors").EnumerateObject().Single();
+        Assert.Equal("$", error.Name);
+        Assert.Contains("UTF-8", error.Value[0].GetString());
+        Assert.Equal("sent", Status(await _d.PaymentsAsync(wang), "2026-10"));
     }
 
     [Fact]
