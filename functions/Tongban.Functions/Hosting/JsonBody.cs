@@ -26,13 +26,23 @@ public static partial class JsonBody
     /// </summary>
     public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request) where T : class
     {
-        if (!request.HasJsonContentType())
-            return (null, Problems.Of(415, "Unsupported media type", "Send the body as application/json."));
+        if (!request.HasJsonContentType()) return (null, NotJson());
         // Read whole, so that a body the serializer refuses can be read again: bodies are small (the request size limit,
         // 1 MB standalone), and held in memory, never in a temporary file, as they carry personal data.
-        var ct = request.HttpContext.RequestAborted;
         using var body = new MemoryStream();
-        await request.Body.CopyToAsync(body, ct);
+        await request.Body.CopyToAsync(body, request.HttpContext.RequestAborted);
+        return await ParseAsync<T>(body, request.HttpContext.RequestAborted);
+    }
+
+    /// <summary>The same for a body the caller has read already (intake hashes it first).</summary>
+    public static Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, MemoryStream body) where T : class =>
+        request.HasJsonContentType() ? ParseAsync<T>(body, request.HttpContext.RequestAborted) : Task.FromResult<(T?, IResult?)>((null, NotJson()));
+
+    /// <summary>A new result each time: the request's id is written into its problem details.</summary>
+    private static IResult NotJson() => Problems.Of(415, "Unsupported media type", "Send the body as application/json.");
+
+    private static async Task<(T? Value, IResult? Problem)> ParseAsync<T>(MemoryStream body, CancellationToken ct) where T : class
+    {
         body.Position = 0;
         try
         {

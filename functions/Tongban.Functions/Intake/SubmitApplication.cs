@@ -59,9 +59,7 @@ public static class SubmitApplication
         await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
         var requestHash = Convert.ToHexString(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
 
-        buffer.Position = 0;
-        http.Request.Body = buffer;
-        var (request, problem) = await JsonBody.ReadAsync<SubmitApplicationRequest>(http.Request);
+        var (request, problem) = await JsonBody.ReadAsync<SubmitApplicationRequest>(http.Request, buffer);
         if (problem is not null) return problem;
         var now = clock.GetUtcNow();
         var errors = Validate(request!, province, Deadlines.LocalDate(now), out var applicant);
