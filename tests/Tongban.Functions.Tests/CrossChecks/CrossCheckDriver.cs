@@ -17,6 +17,18 @@ public static class CrossCheckDriver
 {
     public const string Header = "idNumber,name,province,kind,since,until";
 
+    /// <summary>
+    /// An app on 20 October 2026 whose October run has paid, with <paramref name="recipient"/> approved then (24 months
+    /// from October). Decisions wait 2000 working days, so no durable timer escalates a match behind a test's back.
+    /// </summary>
+    public static async Task<(PayoutDriver Driver, string ApplicationId)> StartWithRecipientAsync(Store store, Person recipient)
+    {
+        var d = await PayoutDriver.StartAsync(store, new DateTimeOffset(2026, 10, 20, 9, 0, 0, PayoutDriver.China), "--CrossChecks:DecisionWorkingDays=2000");
+        await d.ScheduledRunAsync("2026-10");
+        await d.ImportAsync(recipient.Spell());
+        return (d, await d.ApproveAsync(recipient));
+    }
+
     public static string Csv(params string[] lines) => new StringBuilder(Header).Append('\n').AppendJoin('\n', lines).Append('\n').ToString();
 
     public static string Line(Person person, string province, string kind, string since, string until = "") =>

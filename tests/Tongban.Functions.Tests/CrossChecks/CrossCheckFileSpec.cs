@@ -17,13 +17,7 @@ public abstract class CrossCheckFileSpec(Store store) : IAsyncLifetime
     private PayoutDriver _d = null!;
     private string _wang = "";
 
-    public async ValueTask InitializeAsync()
-    {
-        _d = await PayoutDriver.StartAsync(store, new DateTimeOffset(2026, 10, 20, 9, 0, 0, PayoutDriver.China), "--CrossChecks:DecisionWorkingDays=2000");
-        await _d.ScheduledRunAsync("2026-10");
-        await _d.ImportAsync(Wang.Spell());
-        _wang = await _d.ApproveAsync(Wang);
-    }
+    public async ValueTask InitializeAsync() => (_d, _wang) = await CrossCheckDriver.StartWithRecipientAsync(store, Wang);
 
     public async ValueTask DisposeAsync() => await _d.DisposeAsync();
 

@@ -22,10 +22,7 @@ public abstract class CrossCheckSpec(Store store) : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _d = await PayoutDriver.StartAsync(store, new DateTimeOffset(2026, 10, 20, 9, 0, 0, PayoutDriver.China), "--CrossChecks:DecisionWorkingDays=2000");
-        await _d.ScheduledRunAsync("2026-10");
-        await _d.ImportAsync(Wang.Spell());
-        _wang = await _d.ApproveAsync(Wang);
+        (_d, _wang) = await CrossCheckDriver.StartWithRecipientAsync(store, Wang);
         await _d.TodayAsync(2026, 11, 1);
         await _d.AllPaidAsync(await _d.RunAsync("2026-11"));
         await _d.TodayAsync(2026, 12, 1);
