@@ -140,8 +140,7 @@ public sealed class ClaimStore(Database database, ProvinceConfig province)
         new(status.Code(), Deadlines.RemindAt(status, receivedAt, province), Deadlines.DueAt(status, receivedAt, province));
 
     /// <summary>
-    /// Appends the transitions' history events and SMS, as one batch of statements
-    /// (one round trip: intake runs this hundreds of times a second).
+    /// Appends the transitions' history events and SMS, as one batch of statements (one round trip).
     /// </summary>
     public static Task AppendAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Transition> transitions, DateTimeOffset now)
     {
@@ -178,9 +177,8 @@ public sealed class ClaimStore(Database database, ProvinceConfig province)
                 """);
             args.Add("events", JsonRows.Of(events));
         }
-        // One SMS per event: the key is the claim version that caused it and the template.
         var sms = transitions.SelectMany(t => t.Sms.Select(m =>
-            new Notifications.SmsRecipients.Queued(t.Claim.Id.ToString(), $"{t.Claim.Id}:{t.Claim.Version}:{m.Template}", m))).ToList();
+            new Notifications.SmsRecipients.Queued(t.Claim.Id.ToString(), SmsKey(t.Claim, m), m))).ToList();
         if (sms.Count > 0)
         {
             sql.Append(Notifications.SmsRecipients.InsertSql(provider, "sms", "smsApplications", "at"));
@@ -188,6 +186,49 @@ public sealed class ClaimStore(Database database, ProvinceConfig province)
             args.Add("smsApplications", sms.Select(m => m.ApplicationId).Distinct().ToArray());
         }
     }
+
+    /// <summary>
+    /// Adds a new claim's history events and SMS to intake's batch as plain VALUES: the events numbered from 1, each
+    /// message to the mobile the applicant gave unless the person has been reported dead. It is what <see cref="AppendTo"/>
+    /// does for any claim, without its join to the claim's row, so PostgreSQL plans these statements once, not at every
+    /// call. Uses the batch's parameters <c>id</c> (the application), <c>mobile</c> (encrypted), <c>personKey</c> and
+    /// <c>at</c>. Throws <see cref="ArgumentException"/> for a transition of an existing claim or a message to the family.
+    /// </summary>
+    public static void AppendSubmittedTo(StringBuilder sql, DynamicParameters args, Transition submitted)
+    {
+        if (submitted.Claim.Version != 1 || submitted.Sms.Any(m => m.ToFamily))
+            throw new ArgumentException("Only a new claim's transition, whose messages go to the applicant.", nameof(submitted));
+        sql.Append("INSERT INTO application_events (application_id, seq, at, type, actor, office, opinion, data_json) VALUES ");
+        for (var i = 0; i < submitted.Events.Count; i++)
+        {
+            var e = submitted.Events[i];
+            sql.Append(i == 0 ? "" : ", ").Append($"(@id, {i + 1}, @at, @eventType{i}, @eventActor{i}, @eventOffice{i}, @eventOpinion{i}, @eventData{i})");
+            args.Add($"eventType{i}", e.Type);
+            args.Add($"eventActor{i}", e.Actor);
+            args.Add($"eventOffice{i}", e.Office);
+            args.Add($"eventOpinion{i}", e.Opinion);
+            args.Add($"eventData{i}", e.Data is null ? null : JsonSerializer.Serialize(e.Data));
+        }
+        sql.Append(";\n");
+        for (var i = 0; i < submitted.Sms.Count; i++)
+        {
+            var m = submitted.Sms[i];
+            sql.Append($"""
+                INSERT INTO notifications (application_id, dedupe_key, template, to_enc, body, parts, status, created_at)
+                SELECT @id, @smsKey{i}, @smsTemplate{i}, @mobile, @smsBody{i}, @smsParts{i}, 'queued', @at
+                WHERE NOT EXISTS (SELECT 1 FROM death_reports d WHERE d.person_key = @personKey)
+                ON CONFLICT (dedupe_key) DO NOTHING;
+
+                """);
+            args.Add($"smsKey{i}", SmsKey(submitted.Claim, m));
+            args.Add($"smsTemplate{i}", m.Template);
+            args.Add($"smsBody{i}", m.Body);
+            args.Add($"smsParts{i}", m.Parts);
+        }
+    }
+
+    /// <summary>An SMS's once-only key: the claim version whose transition caused it, and its template.</summary>
+    private static string SmsKey(Claim claim, Domain.Notifications.SmsMessage message) => $"{claim.Id}:{claim.Version}:{message.Template}";
 
     /// <summary>A claim's new state as <see cref="ApplyManyAsync"/> hands it to its UPDATE (<see cref="JsonRows"/>).</summary>
     private sealed record StateRow(

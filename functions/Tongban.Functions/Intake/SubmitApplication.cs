@@ -117,7 +117,8 @@ public static class SubmitApplication
             acceptingOffice = claim.AcceptingOffice,
             dueAt = Deadlines.DueAt(claim.Status, now, province)?.ToUnixTimeMilliseconds(), version = claim.Version,
         });
-        ClaimStore.AppendTo(sql, args, database.Provider, [transition], now);
+        args.Add("at", now.ToUnixTimeMilliseconds());
+        ClaimStore.AppendSubmittedTo(sql, args, transition);
         await database.InTransactionAsync((c, t) => c.ExecuteAsync(sql.ToString(), args, t), ct);
         return response;
     }
