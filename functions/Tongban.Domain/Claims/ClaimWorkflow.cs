@@ -81,7 +81,11 @@ public static class ClaimWorkflow
             [SmsMessage.RecheckPassed(claim.CaseNumber)]);
     }
 
-    /// <summary>First review (初审) at the assigned office; approval routes the case to the insuring city.</summary>
+    /// <summary>
+    /// First review (初审) at the assigned office; approval routes the case to <paramref name="finalReviewOffice"/> in the
+    /// insuring city (history <c>routed</c>). The applicant is told it went to the insuring city only when that is another
+    /// city than the reviewer's: an online claim is first reviewed in the insuring city, as is a counter claim accepted there.
+    /// </summary>
     public static Transition FirstReview(Claim claim, StaffMember reviewer, ReviewDecision decision, string? opinion,
         City insuringCity, Office finalReviewOffice)
     {
@@ -105,7 +109,9 @@ public static class ClaimWorkflow
                 new ClaimEvent("routed", SystemActor, finalReviewOffice.Code, null,
                     new Dictionary<string, string> { ["insuringCity"] = insuringCity.Code }),
             ],
-            [SmsMessage.FirstReviewPassed(claim.CaseNumber), SmsMessage.Routed(claim.CaseNumber, insuringCity.Name)]);
+            reviewer.CityCode == insuringCity.Code
+                ? [SmsMessage.FirstReviewPassed(claim.CaseNumber)]
+                : [SmsMessage.FirstReviewPassed(claim.CaseNumber), SmsMessage.Routed(claim.CaseNumber, insuringCity.Name)]);
     }
 
     /// <summary>
