@@ -229,17 +229,19 @@ public static class ClaimWorkflow
     /// <summary>
     /// A cross-province or in-province match (issue 12) holds an approved or suspended claim's payments from the first
     /// month both cover (<see cref="CrossCheckMatch.Overlap"/>): the claim is suspended, nothing is stopped or recovered
-    /// until a person decides. The recipient is told by SMS that payment is held, why, and until when
-    /// (<paramref name="contestUntil"/>) they may contest it at any office. Refused (409) for a claim not being paid.
+    /// until a person decides. The recipient is told by SMS that payment is held, from the first month not already paid or
+    /// at the bank (<see cref="CrossCheckRules.FirstHeld"/> over <paramref name="taken"/>, the months a payout run has
+    /// taken), why, and until when (<paramref name="contestUntil"/>) they may contest it at any office. Refused (409) for a
+    /// claim not being paid.
     /// </summary>
-    public static Transition Suspend(Claim claim, CrossCheckMatch match, DateOnly contestUntil)
+    public static Transition Suspend(Claim claim, CrossCheckMatch match, IReadOnlySet<YearMonth> taken, DateOnly contestUntil)
     {
         if (claim.Status is not (ClaimStatus.Approved or ClaimStatus.Suspended))
             throw new TransitionRefused(RefusalKind.Conflict,
                 $"Only an approved or suspended application is suspended by a match; this one is {claim.Status.Code()}.");
         return new Transition(Next(claim) with { Status = ClaimStatus.Suspended },
             [new ClaimEvent("cross-check-suspended", SystemActor, null, null, match.Evidence())],
-            [SmsMessage.CrossCheckHeld(claim.CaseNumber, match.Kind, match.Overlap.First, contestUntil)]);
+            [SmsMessage.CrossCheckHeld(claim.CaseNumber, match.Kind, CrossCheckRules.FirstHeld(match.Overlap, taken), contestUntil)]);
     }
 
     /// <summary>
