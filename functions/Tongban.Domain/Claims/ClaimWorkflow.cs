@@ -164,10 +164,8 @@ public static class ClaimWorkflow
     public static Transition ReportStop(Claim claim, StaffMember reporter, string eventType, DateOnly date, DateOnly today,
         Func<Payouts.DeathBenefits>? deathBenefits = null, Relative? relative = null)
     {
-        if (!StopEvents.Descriptions.TryGetValue(eventType, out var description))
-            throw new TransitionRefused(RefusalKind.Invalid, $"Unknown event type '{eventType}'.", "type");
-        if (date > today)
-            throw new TransitionRefused(RefusalKind.Invalid, "The event date is in the future.", "date");
+        if (StopEvents.TypeError(eventType) is { } typeError) throw new TransitionRefused(RefusalKind.Invalid, typeError, "type");
+        if (StopEvents.DateError(date, today) is { } dateError) throw new TransitionRefused(RefusalKind.Invalid, dateError, "date");
         if (claim.Status is not (ClaimStatus.Approved or ClaimStatus.Suspended))
             throw new TransitionRefused(RefusalKind.Conflict,
                 $"Only an approved or suspended application can be stopped; this one is {claim.Status.Code()}.");
@@ -189,7 +187,7 @@ public static class ClaimWorkflow
             ["event"] = eventType,
             ["date"] = date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
         };
-        List<SmsMessage> sms = relative is null ? [SmsMessage.Stopped(claim.CaseNumber, description, date)] : [];
+        List<SmsMessage> sms = relative is null ? [SmsMessage.Stopped(claim.CaseNumber, StopEvents.Descriptions[eventType], date)] : [];
         if (relative is not null) data["reporterRelationship"] = relative.Relationship;
         if (death is not null)
         {
