@@ -81,7 +81,11 @@ public static class ClaimWorkflow
             [SmsMessage.RecheckPassed(claim.CaseNumber)]);
     }
 
-    /// <summary>First review (初审) at the assigned office; approval routes the case to the insuring city.</summary>
+    /// <summary>
+    /// First review (初审) at the assigned office; approval routes the case to <paramref name="finalReviewOffice"/> in the
+    /// insuring city (history <c>routed</c>). The applicant is told it went to the insuring city only when that is another
+    /// city than the reviewer's: an online claim is first reviewed in the insuring city, as is a counter claim accepted there.
+    /// </summary>
     public static Transition FirstReview(Claim claim, StaffMember reviewer, ReviewDecision decision, string? opinion,
         City insuringCity, Office finalReviewOffice)
     {
@@ -105,7 +109,9 @@ public static class ClaimWorkflow
                 new ClaimEvent("routed", SystemActor, finalReviewOffice.Code, null,
                     new Dictionary<string, string> { ["insuringCity"] = insuringCity.Code }),
             ],
-            [SmsMessage.FirstReviewPassed(claim.CaseNumber), SmsMessage.Routed(claim.CaseNumber, insuringCity.Name)]);
+            reviewer.CityCode == insuringCity.Code
+                ? [SmsMessage.FirstReviewPassed(claim.CaseNumber)]
+                : [SmsMessage.FirstReviewPassed(claim.CaseNumber), SmsMessage.Routed(claim.CaseNumber, insuringCity.Name)]);
     }
 
     /// <summary>
@@ -158,10 +164,8 @@ public static class ClaimWorkflow
     public static Transition ReportStop(Claim claim, StaffMember reporter, string eventType, DateOnly date, DateOnly today,
         Func<Payouts.DeathBenefits>? deathBenefits = null, Relative? relative = null)
     {
-        if (!StopEvents.Descriptions.TryGetValue(eventType, out var description))
-            throw new TransitionRefused(RefusalKind.Invalid, $"Unknown event type '{eventType}'.", "type");
-        if (date > today)
-            throw new TransitionRefused(RefusalKind.Invalid, "The event date is in the future.", "date");
+        if (StopEvents.TypeError(eventType) is { } typeError) throw new TransitionRefused(RefusalKind.Invalid, typeError, "type");
+        if (StopEvents.DateError(date, today) is { } dateError) throw new TransitionRefused(RefusalKind.Invalid, dateError, "date");
         if (claim.Status is not (ClaimStatus.Approved or ClaimStatus.Suspended))
             throw new TransitionRefused(RefusalKind.Conflict,
                 $"Only an approved or suspended application can be stopped; this one is {claim.Status.Code()}.");
@@ -183,7 +187,7 @@ public static class ClaimWorkflow
             ["event"] = eventType,
             ["date"] = date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
         };
-        List<SmsMessage> sms = relative is null ? [SmsMessage.Stopped(claim.CaseNumber, description, date)] : [];
+        List<SmsMessage> sms = relative is null ? [SmsMessage.Stopped(claim.CaseNumber, StopEvents.Descriptions[eventType], date)] : [];
         if (relative is not null) data["reporterRelationship"] = relative.Relationship;
         if (death is not null)
         {
@@ -223,17 +227,19 @@ public static class ClaimWorkflow
     /// <summary>
     /// A cross-province or in-province match (issue 12) holds an approved or suspended claim's payments from the first
     /// month both cover (<see cref="CrossCheckMatch.Overlap"/>): the claim is suspended, nothing is stopped or recovered
-    /// until a person decides. The recipient is told by SMS that payment is held, why, and until when
-    /// (<paramref name="contestUntil"/>) they may contest it at any office. Refused (409) for a claim not being paid.
+    /// until a person decides. The recipient is told by SMS that payment is held, from the first month not already paid or
+    /// at the bank (<see cref="CrossCheckRules.FirstHeld"/> over <paramref name="taken"/>, the months a payout run has
+    /// taken), why, and until when (<paramref name="contestUntil"/>) they may contest it at any office. Refused (409) for a
+    /// claim not being paid.
     /// </summary>
-    public static Transition Suspend(Claim claim, CrossCheckMatch match, DateOnly contestUntil)
+    public static Transition Suspend(Claim claim, CrossCheckMatch match, IReadOnlySet<YearMonth> taken, DateOnly contestUntil)
     {
         if (claim.Status is not (ClaimStatus.Approved or ClaimStatus.Suspended))
             throw new TransitionRefused(RefusalKind.Conflict,
                 $"Only an approved or suspended application is suspended by a match; this one is {claim.Status.Code()}.");
         return new Transition(Next(claim) with { Status = ClaimStatus.Suspended },
             [new ClaimEvent("cross-check-suspended", SystemActor, null, null, match.Evidence())],
-            [SmsMessage.CrossCheckHeld(claim.CaseNumber, match.Kind, match.Overlap.First, contestUntil)]);
+            [SmsMessage.CrossCheckHeld(claim.CaseNumber, match.Kind, CrossCheckRules.FirstHeld(match.Overlap, taken), contestUntil)]);
     }
 
     /// <summary>

@@ -18,4 +18,12 @@ public static class StopEvents
         ["imprisoned"] = "被判刑收监执行",
         ["refused-job"] = "无正当理由拒不接受介绍的工作或培训",
     };
+
+    /// <summary>Why <paramref name="type"/> is refused as a stop event: not one of <see cref="Descriptions"/>' codes. Null when it is one.</summary>
+    public static string? TypeError(string type) =>
+        Descriptions.ContainsKey(type) ? null : $"Unknown event type '{type}'.";
+
+    /// <summary>Why a stop event dated <paramref name="date"/> is refused whatever the claim: after <paramref name="today"/> (China time). Null otherwise.</summary>
+    public static string? DateError(DateOnly date, DateOnly today) =>
+        date > today ? "The event date is in the future." : null;
 }

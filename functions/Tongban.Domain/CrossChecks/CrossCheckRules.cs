@@ -71,6 +71,19 @@ public static class CrossCheckRules
     }
 
     /// <summary>
+    /// The first month a match holds back in fact, which its hold SMS names: the first month of its overlap, or the first
+    /// after it that no payout run has taken yet (<paramref name="taken"/>: months whose benefit a run has paid or sent to
+    /// the bank). Runs pay none of a suspended claim's months from the overlap on, but they cannot take back a month
+    /// already paid or at the bank.
+    /// </summary>
+    public static YearMonth FirstHeld(MonthRange overlap, IReadOnlySet<YearMonth> taken)
+    {
+        var month = overlap.First;
+        while (taken.Contains(month)) month = month.AddMonths(1);
+        return month;
+    }
+
+    /// <summary>
     /// From which month a suspended claim is held: the earliest first overlapping month of its open matches; null when
     /// none is open (the suspension lifts).
     /// </summary>

@@ -5,6 +5,7 @@ using Tongban.Applications;
 using Tongban.Domain;
 using Tongban.Domain.Claims;
 using Tongban.Domain.CrossChecks;
+using Tongban.Domain.Payouts;
 using Tongban.Domain.Province;
 using Tongban.Payouts;
 using Tongban.Storage;
@@ -63,9 +64,11 @@ public sealed class CrossCheckMatches(Database database, ClaimStore store, Claim
 
     /// <summary>
     /// Inside the caller's transaction: suspends the claim of each match just stored (<paramref name="matchIds"/>), one
-    /// transition per match (history line, SMS saying payment is held and how to contest), all committed together
-    /// (<see cref="ClaimStore.ApplyManyAsync"/>: a few statements for a chunk of an import), and sets each claim's
-    /// <c>suspended_from</c> to the earliest first overlapping month of its open matches. Returns how many it suspended.
+    /// transition per match (history line, SMS saying from which month payment is held and how to contest), all committed
+    /// together (<see cref="ClaimStore.ApplyManyAsync"/>: a few statements for a chunk of an import), and sets each claim's
+    /// <c>suspended_from</c> to the earliest first overlapping month of its open matches. The months a run has already
+    /// taken — benefit paid or at the bank, not returned — are read in one statement for the chunk: those are not held.
+    /// Returns how many it suspended.
     /// </summary>
     internal async Task<int> SuspendNewAsync(DbConnection c, DbTransaction t, IReadOnlyList<string> matchIds, DateTimeOffset now)
     {
@@ -73,16 +76,24 @@ public sealed class CrossCheckMatches(Database database, ClaimStore store, Claim
         var ids = matchIds.ToArray();
         var matches = (await c.QueryAsync<MatchRow>(
             $"{MatchRow.Select} WHERE {database.In("m.id", "ids")} ORDER BY m.application_id, m.since, m.id", new { ids }, t)).ToList();
-        var claims = (await store.LoadManyAsync(c, t, matches.Select(m => m.ApplicationId).Distinct().ToList()))
-            .ToDictionary(l => l.Claim.Id.ToString());
+        var applicationIds = matches.Select(m => m.ApplicationId).Distinct().ToList();
+        var claims = (await store.LoadManyAsync(c, t, applicationIds)).ToDictionary(l => l.Claim.Id.ToString());
+        var takenMonths = (await c.QueryAsync<(string ApplicationId, string Period)>(
+                $"""
+                SELECT application_id, period FROM payments
+                WHERE {database.In("application_id", "apps")} AND kind = '{PaymentKind.Benefit.Code()}' AND run_id IS NOT NULL
+                  AND status NOT IN ('{PaymentStatus.Returned.Code()}', '{PaymentStatus.Cancelled.Code()}')
+                """, new { apps = applicationIds.ToArray() }, t))
+            .ToLookup(p => p.ApplicationId, p => YearMonth.Parse(p.Period));
         var changes = new List<ClaimChange>(matches.Count);
         foreach (var claimMatches in matches.GroupBy(m => m.ApplicationId))
         {
             var (claim, receivedAt) = claims.TryGetValue(claimMatches.Key, out var loaded) ? loaded
                 : throw new InvalidOperationException($"Application {claimMatches.Key} does not exist.");
+            var taken = takenMonths[claimMatches.Key].ToHashSet();
             foreach (var match in claimMatches)
             {
-                var transition = ClaimWorkflow.Suspend(claim, match.ToDomain(), Deadlines.LocalDate(match.ContestUntilTime));
+                var transition = ClaimWorkflow.Suspend(claim, match.ToDomain(), taken, Deadlines.LocalDate(match.ContestUntilTime));
                 changes.Add(new ClaimChange(transition, claim.Version, receivedAt));
                 claim = transition.Claim;
             }

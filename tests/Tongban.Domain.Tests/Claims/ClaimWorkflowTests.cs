@@ -137,6 +137,19 @@ public class ClaimWorkflowTests
     }
 
     [Fact]
+    public void First_review_approval_in_the_insuring_city_routes_the_claim_without_telling_the_applicant_it_went_elsewhere()
+    {
+        var t = ClaimWorkflow.FirstReview(AtFirstReview("460100"), HaikouReviewer, ReviewDecision.Approve, null,
+            TestProvince.Haikou, TestProvince.Haikou.Offices[1]);
+
+        Assert.Equal(ClaimStatus.FinalReview, t.Claim.Status);
+        Assert.Equal("460100-02", t.Claim.AssignedOffice);
+        Assert.Equal(["first-review-approved", "routed"], Types(t));
+        Assert.Equal("460100", t.Events[1].Data!["insuringCity"]);
+        Assert.Equal(["first-review-passed"], Templates(t));
+    }
+
+    [Fact]
     public void Supervisor_of_the_assigned_office_may_do_the_first_review()
     {
         var supervisor = new StaffMember("460100-sup", StaffRole.Supervisor, "460100-01", "460100");

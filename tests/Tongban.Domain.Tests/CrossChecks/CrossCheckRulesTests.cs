@@ -84,13 +84,15 @@ public class CrossCheckTransitionsTests
     private static Claim Claim(ClaimStatus status) => new(Guid.NewGuid(), "HN-2026-A00042", "unemployment-benefit", "counter", status,
         "460100-01", "460200", "460200-01", "460100-01-r1", Twelve, null, 7);
 
+    private static readonly IReadOnlySet<YearMonth> NoneTaken = new HashSet<YearMonth>();
+
     private static CrossCheckMatch Match(string kind = CrossCheckKinds.Insured) => new("m-1", CrossCheckSources.National, "广东省", kind,
         new DateOnly(2027, 1, 15), null, new MonthRange(new YearMonth(2027, 1), new YearMonth(2027, 10)));
 
     [Fact]
     public void A_match_suspends_an_approved_claim_with_its_evidence_in_the_history_and_an_sms_that_says_why_and_how_to_contest()
     {
-        var t = ClaimWorkflow.Suspend(Claim(ClaimStatus.Approved), Match(), new DateOnly(2027, 2, 24));
+        var t = ClaimWorkflow.Suspend(Claim(ClaimStatus.Approved), Match(), NoneTaken, new DateOnly(2027, 2, 24));
 
         Assert.Equal(ClaimStatus.Suspended, t.Claim.Status);
         Assert.Equal(8, t.Claim.Version);
@@ -108,9 +110,27 @@ public class CrossCheckTransitionsTests
     }
 
     [Fact]
+    public void The_hold_sms_names_the_first_month_no_run_has_taken_when_the_match_begins_in_a_paid_month()
+    {
+        HashSet<YearMonth> taken = [new(2026, 11), new(2026, 12), new(2027, 1), new(2027, 3)];
+
+        var sms = Assert.Single(ClaimWorkflow.Suspend(Claim(ClaimStatus.Approved), Match(), taken, Today).Sms);
+
+        Assert.Contains("自2027年2月起暂缓发放", sms.Body);
+    }
+
+    [Fact]
+    public void A_match_beginning_in_a_month_not_yet_taken_is_held_from_that_month()
+    {
+        var overlap = new MonthRange(new YearMonth(2027, 1), new YearMonth(2027, 10));
+
+        Assert.Equal(new YearMonth(2027, 1), CrossCheckRules.FirstHeld(overlap, new HashSet<YearMonth> { new(2026, 11), new(2026, 12) }));
+    }
+
+    [Fact]
     public void A_second_match_keeps_a_suspended_claim_suspended()
     {
-        Assert.Equal(ClaimStatus.Suspended, ClaimWorkflow.Suspend(Claim(ClaimStatus.Suspended), Match(), Today).Claim.Status);
+        Assert.Equal(ClaimStatus.Suspended, ClaimWorkflow.Suspend(Claim(ClaimStatus.Suspended), Match(), NoneTaken, Today).Claim.Status);
     }
 
     [Theory]
@@ -119,7 +139,7 @@ public class CrossCheckTransitionsTests
     [InlineData(ClaimStatus.Completed)]
     public void Only_a_claim_being_paid_is_suspended(ClaimStatus status)
     {
-        var refused = Assert.Throws<TransitionRefused>(() => ClaimWorkflow.Suspend(Claim(status), Match(), Today));
+        var refused = Assert.Throws<TransitionRefused>(() => ClaimWorkflow.Suspend(Claim(status), Match(), NoneTaken, Today));
         Assert.Equal(RefusalKind.Conflict, refused.Kind);
     }
 

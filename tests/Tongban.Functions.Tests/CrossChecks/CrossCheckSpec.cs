@@ -55,7 +55,6 @@ public abstract class CrossCheckSpec(Store store) : IAsyncLifetime
         Assert.Equal("suspended", await _d.StatusAsync(_wang));
         Assert.Single(await _d.HistoryAsync(_wang), t => t == "cross-check-suspended");
         var sms = Assert.Single(await _d.SmsAsync(_wang, "cross-check-held")).GetProperty("body").GetString()!;
-        Assert.Contains("2026年11月起暂缓发放", sms);
         Assert.DoesNotContain(Wang.IdNumber, sms);
 
         var match = await MatchAsync();
@@ -66,6 +65,17 @@ public abstract class CrossCheckSpec(Store store) : IAsyncLifetime
         Assert.Equal("王*", match.GetProperty("name").GetString());
         Assert.DoesNotContain(Wang.IdNumber, match.GetProperty("idNumber").GetString());
         Assert.False(match.GetProperty("nameDiffers").GetBoolean());
+    }
+
+    [Fact]
+    public async Task The_hold_sms_names_the_first_month_not_yet_paid_not_a_paid_month_where_the_match_begins()
+    {
+        // The match begins in November, which is paid; December is at the bank: the runs hold January on.
+        await _d.CrossChecksAsync(InsuredInGuangdong);
+
+        Assert.Equal("2026-11", (await MatchAsync()).GetProperty("overlapFrom").GetString());
+        var sms = Assert.Single(await _d.SmsAsync(_wang, "cross-check-held")).GetProperty("body").GetString()!;
+        Assert.Contains("自2027年1月起暂缓发放", sms);
     }
 
     [Fact]

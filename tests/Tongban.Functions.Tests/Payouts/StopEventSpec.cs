@@ -272,6 +272,50 @@ public abstract class StopEventSpec(Store store) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_stop_with_several_bad_fields_is_one_400_naming_every_one_of_them_and_changes_nothing()
+    {
+        using var danzhou = await _d.App.StaffAsync("460400-01-r1");
+
+        var response = await danzhou.PostJsonAsync($"/api/v1/applications/{_wang}/events", new
+        {
+            type = "retired", date = "2099-01-01", dependants = 2,
+            reporter = new { name = "王丽", relationship = "child", mobile = "13912345678" },
+            payee = new { bankAccount = "6217856100087654321" },
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["type"] = "Unknown event type 'retired'.",
+            ["date"] = "The event date is in the future.",
+            ["dependants"] = $"Only for type 'died': the number of dependants, 0 to {Domain.Claims.DeathReport.MaxDependants}.",
+            ["reporter"] = "Only for type 'died'.",
+            ["payee"] = "Only for type 'died'.",
+        }, await ErrorsAsync(response));
+        Assert.Equal("approved", (await _d.App.Portal.GetJsonAsync($"/api/v1/applications/{_wang}")).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_death_with_a_bad_date_and_no_reporter_is_one_400_naming_both()
+    {
+        using var danzhou = await _d.App.StaffAsync("460400-01-r1");
+
+        var response = await danzhou.PostJsonAsync($"/api/v1/applications/{_wang}/events", new { type = "died", date = "2026-11-31" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["date"] = "Required, as YYYY-MM-DD.",
+            ["reporter"] = "Required for type 'died': the relative reporting the death (name, relationship, mobile).",
+        }, await ErrorsAsync(response));
+    }
+
+    private static async Task<Dictionary<string, string>> ErrorsAsync(HttpResponseMessage response) =>
+        (await response.JsonAsync()).GetProperty("errors").EnumerateObject()
+        .ToDictionary(e => e.Name, e => Assert.Single(e.Value.EnumerateArray()).GetString()!);
+
+    [Fact]
     public async Task Dependants_only_go_with_a_death()
     {
         var response = await ReportAsync("reemployed", "2026-11-20", dependants: 2);

@@ -106,7 +106,9 @@ public abstract class CrashRecoverySpec(Store kind, Backend backend, bool twoIns
             "GROUP BY application_id, template HAVING COUNT(*) > 1) doubled"));
         Assert.Equal(Applicants, await CountAsync("SELECT COUNT(*) FROM notifications WHERE template = 'received'"));
         Assert.Equal(Applicants / 5, await CountAsync("SELECT COUNT(*) FROM notifications WHERE template = 'verification-failed'"));
-        Assert.Equal(eligible.Count, await CountAsync("SELECT COUNT(*) FROM notifications WHERE template = 'routed'"));
+        // Only the Haikou counter claims moved city for final review: online ones were first reviewed in Sanya already.
+        Assert.Equal(accepted.Keys.Count(n => n % 5 != 0 && n % 2 == 0),
+            await CountAsync("SELECT COUNT(*) FROM notifications WHERE template = 'routed'"));
         // The gateway (the local sink) got every message exactly once.
         var sent = (await File.ReadAllLinesAsync(Path.Combine(_store.Folder, "sms-outbox.jsonl")))
             .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("key").GetString()).ToList();

@@ -75,6 +75,27 @@ public abstract class ClaimPipelineSpec(Store store) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Online_claim_is_first_reviewed_in_the_insuring_city_and_the_applicant_is_not_told_it_moved_city()
+    {
+        await _app.ImportAsync(People.Csv(People.EligibleInSanya(1)));
+        var submitted = await _app.Portal.SubmitAsync(People.Application(People.IdNumber(1), channel: "online", office: null));
+        var applicationId = (await submitted.JsonAsync()).GetProperty("applicationId").GetString()!;
+        var verified = await _app.Portal.WaitForStatusAsync(applicationId, "first-review");
+        var office = verified.GetProperty("assignedOffice").GetString()!;
+        Assert.StartsWith("460200-", office);
+
+        using var sanya = await _app.StaffAsync($"{office}-r1");
+        Assert.Equal(HttpStatusCode.OK, (await sanya.PostJsonAsync($"/api/v1/applications/{applicationId}/first-review", new { decision = "approve" })).StatusCode);
+
+        var routed = await _app.Portal.GetJsonAsync($"/api/v1/applications/{applicationId}");
+        Assert.Equal("final-review", routed.GetProperty("status").GetString());
+        Assert.Contains(routed.GetProperty("history").EnumerateArray(), h => h.GetProperty("type").GetString() == "routed");
+        using var admin = await _app.StaffAsync("admin");
+        var sms = await WaitForSentSmsAsync(admin, applicationId, 2);
+        Assert.Equal(["received", "first-review-passed"], sms.Select(s => s.GetProperty("template").GetString()));
+    }
+
+    [Fact]
     public async Task Voluntary_resignation_is_rejected_automatically_with_the_reason_by_SMS()
     {
         var id = People.IdNumber(2);
