@@ -187,12 +187,30 @@ export interface Dashboard {
   payments: { month: string; payments: number; amount: number; medicalContribution: number }[]
 }
 
+/**
+ * One reason a line of an imported file was refused or flagged: a column's value at fault (`column`), or the line as a
+ * whole — it repeats an earlier line, has more or fewer fields than the header, cannot be read as CSV, or anything else.
+ */
+export interface LineProblemReport {
+  code: 'column' | 'duplicate' | 'field-count' | 'malformed-csv' | 'line'
+  column: string | null
+  /** The reason, without its column or kind. */
+  message: string
+}
+
+/** A line of an imported file refused or flagged: its reasons as text (`errors`) and, in the same order, as `problems`. */
+export interface LineReport {
+  line: number
+  errors: string[]
+  problems: LineProblemReport[]
+}
+
 /** A registry import's answer (POST /admin/insured-persons/import): lines refused and lines imported with a warning. */
 export interface RegistryImportResult {
   imported: number
   updated: number
-  rejected: { line: number; errors: string[] }[]
-  flagged: { line: number; errors: string[] }[]
+  rejected: LineReport[]
+  flagged: LineReport[]
 }
 
 /** A payout run as GET /admin/payout-runs lists it; amounts in yuan. */
@@ -220,7 +238,7 @@ export interface ReturnImportResult {
   paid: number
   returned: number
   unchanged: number
-  rejected: { line: number; errors: string[] }[]
+  rejected: LineReport[]
 }
 
 /** An overpayment being recovered (GET /admin/recovery-cases); amounts in yuan. */

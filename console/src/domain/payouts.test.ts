@@ -9,7 +9,7 @@ describe('payouts', () => {
 
   it('sums a return file up, naming refused lines only when there are some', () => {
     expect(returnSummary({ paid: 9, returned: 1, unchanged: 0, rejected: [] })).toBe('回盘导入完成：到账 9 笔，退回 1 笔，此前已处理 0 笔')
-    expect(returnSummary({ paid: 0, returned: 0, unchanged: 10, rejected: [{ line: 4, errors: ['x'] }] })).toBe(
+    expect(returnSummary({ paid: 0, returned: 0, unchanged: 10, rejected: [{ line: 4, errors: ['x'], problems: [{ code: 'line', column: null, message: 'x' }] }] })).toBe(
       '回盘导入完成：到账 0 笔，退回 0 笔，此前已处理 10 笔，1 行有误未处理',
     )
   })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { describeProblem, fieldErrors } from './problems'
+import { describeProblem, fieldErrors, fieldName, translate } from './problems'
 
 describe('describeProblem', () => {
   it('names the field in Chinese and translates the message', () => {
@@ -12,12 +12,101 @@ describe('describeProblem', () => {
     expect(describeProblem(400, { errors: { 'applicant.idNumber': ['校验码错误'] } })).toBe('applicant.idNumber：校验码错误')
   })
 
-  it('says what a 409 means to a reviewer', () => {
-    expect(describeProblem(409, { title: 'Conflict' })).toContain('已不在此审核环节')
+  it('names no field for a problem of the request as a whole', () => {
+    // Registry/RegistryImport.cs, through RegistryEndpoints' Problems.Invalid("$", …).
+    expect(describeProblem(400, { errors: { $: ['The header names a column twice: mobile.'] } })).toBe('列名行中有重复的列：mobile')
+  })
+
+  it('names an office of the staffing list by its place in the list', () => {
+    expect(fieldName('offices[1].reviewers')).toBe('各经办机构第 2 项的审核人数')
   })
 
   it('explains a failed sign-in', () => {
     expect(describeProblem(401, null)).toBe('用户名或密码错误')
+    expect(describeProblem(401, { title: 'Unauthorized', detail: 'Unknown username or wrong password.' })).toBe('用户名或密码错误')
+  })
+
+  it('says what a message the console does not know is, as the API gave it', () => {
+    expect(describeProblem(418, { title: 'Teapot', detail: 'Something new.' })).toBe('Something new.')
+  })
+})
+
+describe('a 409 says which conflict it is', () => {
+  // Each title and detail as the API sends them (Hosting/Problems.cs turns TransitionRefused into "Refused" and
+  // ConcurrentChangeException into "Concurrent change"; Payouts/PayoutEndpoints.cs, Intake/SubmitApplication.cs).
+  const conflict = (title: string, detail: string) => describeProblem(409, { status: 409, title, detail })
+
+  it('is the review-stage message only when the case has left that stage', () => {
+    expect(conflict('Refused', 'The application is final-review, not first-review.')).toBe('该件已不在此审核环节，可能已被他人办理')
+    expect(conflict('Refused', 'The match was already decided (confirm).')).toBe('该比对疑点已经处理（认定属实），不能再处理')
+    expect(conflict('Refused', 'The time to contest ended on 2026-11-20.')).toBe('异议期已于 2026-11-20 结束')
+    expect(conflict('Refused', 'Only an approved or suspended application can be stopped; this one is completed.')).toBe(
+      '只有已核准或暂停发放的申请才能停发，该件当前为“已办结”',
+    )
+    expect(conflict('Refused', 'The case is already assigned there.')).toBe('该件已在该经办机构（和审核人员）名下')
+  })
+
+  it('has Chinese for every 409 title the API gives', () => {
+    expect(conflict('Concurrent change', 'The application was changed by someone else meanwhile; try again.')).toBe(
+      '该件刚被他人改动，请刷新后重试',
+    )
+    expect(conflict('Already recorded', 'A repayment with reference HK-1 is already recorded for this case.')).toBe(
+      '凭证号为 HK-1 的还款已经登记过',
+    )
+    expect(conflict('Not open', 'Recovery case 3f2a does not exist or is settled.')).toBe('该追回案件不存在或已结清')
+    expect(conflict('Not waiting for staff', 'Payment P-7 is not a flagged returned payment (already reissued, or never returned twice).')).toBe(
+      '支付 P-7 不是待人工处理的退回支付（可能已重新发放）',
+    )
+    expect(conflict('Open application exists', 'This person already has an open application for this service item.')).toBe(
+      '此人已有一件同一事项的申请正在办理，不能重复申请',
+    )
+  })
+
+  it('says the state has changed, not that the review stage has, for a refusal the console does not know', () => {
+    expect(conflict('Refused', 'Something the console has not seen.')).toBe('该业务的状态已有变化，不能这样办理，请刷新后查看')
+  })
+})
+
+describe('translate', () => {
+  it('has Chinese for messages as the validators word them', () => {
+    // Review/ReportEvent.cs, CrossChecks/CrossCheckEndpoints.cs, Payouts/PayoutEndpoints.cs, Supervision/*.cs, Outreach.
+    expect(translate("Required for type 'died': the relative reporting the death (name, relationship, mobile).")).toBe(
+      '报告死亡时必须填写报告人（姓名、与逝者关系、手机号）',
+    )
+    expect(translate('Required to confirm, as YYYY-MM-DD.')).toBe('认定属实时必须填写停发日期，格式为 YYYY-MM-DD')
+    expect(translate('More than is still owed on this case (or the case is settled).')).toBe('超过该案件尚欠的金额（或案件已结清）')
+    expect(translate('The month has not begun: a month is paid from its first day on.')).toBe('该月尚未开始：每月从当月 1 日起才能发放')
+    expect(translate('Required: at least one office and its reviewers.')).toBe('请至少填写一个经办机构及其在岗审核人数')
+  })
+
+  it('keeps the values of a message with values in it', () => {
+    // Domain/Claims/ClaimWorkflow.cs, DeathReport.cs; Supervision/SupervisionEndpoints.cs; Payouts/PayoutEndpoints.cs.
+    expect(
+      translate(
+        'The event date is before the benefit began (2026-03-01); a claim that should not have been approved is revoked, not stopped.',
+      ),
+    ).toBe('发生日期早于待遇开始日期（2026-03-01）；不应核准的申请应予撤销，而不是停发')
+    expect(translate('The stop date must lie within the entitlement (2026-03-01 to 2027-08-31).')).toBe(
+      '停发日期须在待遇期内（2026-03-01 至 2027-08-31）',
+    )
+    expect(translate("From today (2026-12-01) to 30 days ahead: past days' staffing stays as it was.")).toBe(
+      '只能安排今天（2026-12-01）至之后 30 天的人手，过去的安排保持不变',
+    )
+    expect(translate('Before 2020-01, the first month with a benefit standard in force: nothing can be paid for it.')).toBe(
+      '早于 2020-01（首个有失业保险金标准的月份），该月没有可发放的待遇',
+    )
+    expect(translate('At most 2000 characters.')).toBe('不能超过 2000 个字')
+  })
+
+  it('translates the reason a name or identity number gives inside the message quoting it', () => {
+    expect(translate("The reporting relative's name: must not contain digits.")).toBe('报告人姓名不能含有数字')
+    expect(translate('The identity number: the check character (the last) does not match the other 17.')).toBe(
+      '证件号码校验位（最后一位）与前 17 位不符，请核对号码',
+    )
+  })
+
+  it('leaves a message it does not know as it is', () => {
+    expect(translate('Something new.')).toBe('Something new.')
   })
 })
 

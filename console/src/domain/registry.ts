@@ -1,4 +1,4 @@
-import type { RegistryImportResult } from '../api/types'
+import type { LineProblemReport, LineReport, RegistryImportResult } from '../api/types'
 
 /** The registry file's columns (contract: Registry import) in the words of the people who prepare it. */
 export const registryColumnNames: Record<string, string> = {
@@ -21,32 +21,26 @@ export interface LineProblem {
   message: string
 }
 
-/**
- * Problems of a whole line rather than of one column, as the API words them (Registry/RegistryImport.cs,
- * Domain/Registry/RegistryFile.cs): what the table shows in the column cell, and the part of the message to show.
- */
-const wholeLineProblems: { pattern: RegExp; column: string }[] = [
-  { pattern: /^duplicate: (.*)$/s, column: '整行：重复的缴费记录' },
-  { pattern: /^(\d+ fields, where the header has \d+)$/, column: '整行：字段个数与列名行不符' },
-  { pattern: /^malformed CSV: (.*)$/s, column: '整行：CSV 格式错误（其后的行未读取）' },
-]
+/** What the column cell says of a problem of a whole line rather than of one column, by the API's code. */
+const wholeLineProblems: Partial<Record<LineProblemReport['code'], string>> = {
+  duplicate: '整行：重复的行',
+  'field-count': '整行：字段个数与列名行不符',
+  'malformed-csv': '整行：CSV 格式错误（其后的行未读取）',
+  line: '—',
+}
 
 /**
- * The API reports each problem as "column: message"; the table shows the column in Chinese beside the message as
- * given (it names the rule, which the core system's export team reads). A problem of the whole line says its kind in
- * the column cell instead; a message the console does not know stays whole.
+ * Each problem of each line on a row of its own: the column in Chinese beside the message as given (it names the rule,
+ * which the core system's export team reads); a problem of the whole line says its kind in the column cell instead.
  */
-export function lineProblems(lines: { line: number; errors: string[] }[]): LineProblem[] {
-  return lines.flatMap(({ line, errors }) =>
-    errors.map((error) => {
-      const match = /^([A-Za-z]+): (.*)$/s.exec(error)
-      if (match && match[1] in registryColumnNames)
-        return { line, column: `${registryColumnNames[match[1]]}（${match[1]}）`, message: match[2] }
-      for (const { pattern, column } of wholeLineProblems) {
-        const whole = pattern.exec(error)
-        if (whole) return { line, column, message: whole[1] }
+export function lineProblems(lines: LineReport[]): LineProblem[] {
+  return lines.flatMap(({ line, problems }) =>
+    problems.map(({ code, column, message }) => {
+      if (code === 'column' && column !== null) {
+        const name = registryColumnNames[column]
+        return { line, column: name ? `${name}（${column}）` : column, message }
       }
-      return { line, column: '—', message: error }
+      return { line, column: wholeLineProblems[code] ?? '—', message }
     }),
   )
 }

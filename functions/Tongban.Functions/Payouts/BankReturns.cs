@@ -48,7 +48,7 @@ public sealed class BankReturns(Database database, ClaimStore store, PersonalDat
             catch (CsvFormatException e)
             {
                 // A broken record (an unclosed quote) ends what can be read safely: report it, keep what came before.
-                rejected.Add(new LineReport((int)csv.LineNumber, [$"malformed CSV: {e.Message}"]));
+                rejected.Add(LineReport.Malformed((int)csv.LineNumber, e.Message));
                 more = false;
             }
             if (more && csv.FieldCount != csv.Headers.Count)

@@ -17,11 +17,53 @@ namespace Tongban.Registry;
 public sealed record LineReport(int Line, IReadOnlyList<string> Errors)
 {
     /// <summary>
+    /// <see cref="Errors"/> in the same order, each with a code a program can act on instead of reading the English:
+    /// a column's value at fault, or what is wrong with the line as a whole (<see cref="LineProblem"/>).
+    /// </summary>
+    public IReadOnlyList<LineProblem> Problems { get; init; } = Errors.Select(LineProblem.Of).ToList();
+
+    /// <summary>
     /// A line with more or fewer fields than the header: refused alone, since its fields cannot be told apart (a stray
     /// comma in one line shifts only that line).
     /// </summary>
-    public static LineReport FieldCount(int line, int fields, int headerFields) =>
-        new(line, [$"{fields} fields, where the header has {headerFields}"]);
+    public static LineReport FieldCount(int line, int fields, int headerFields)
+    {
+        var message = $"{fields} fields, where the header has {headerFields}";
+        return new(line, [message]) { Problems = [new(LineProblem.FieldCount, null, message)] };
+    }
+
+    /// <summary>A record CSV cannot read (an unclosed quote): the file is read no further.</summary>
+    public static LineReport Malformed(int line, string reason) =>
+        new(line, [$"malformed CSV: {reason}"]) { Problems = [new(LineProblem.MalformedCsv, null, reason)] };
+}
+
+/// <summary>
+/// One reason a line was refused or flagged. <see cref="Code"/> is <c>column</c> when <see cref="Column"/>'s value is at
+/// fault; otherwise the line is at fault as a whole: <c>duplicate</c> (it repeats an earlier line, which is kept),
+/// <c>field-count</c> (more or fewer fields than the header), <c>malformed-csv</c> (it cannot be read as CSV; the lines
+/// after it were not read) or <c>line</c> (anything else). <see cref="Message"/> is the reason without the column or kind.
+/// </summary>
+public sealed record LineProblem(string Code, string? Column, string Message)
+{
+    public const string InColumn = "column";
+    public const string Duplicate = "duplicate";
+    public const string FieldCount = "field-count";
+    public const string MalformedCsv = "malformed-csv";
+    public const string WholeLine = "line";
+
+    /// <summary>
+    /// A reason as the importers word it: <c>column: message</c>, <c>duplicate: message</c> or
+    /// <c>malformed CSV: message</c>; any other wording is the line's as a whole.
+    /// </summary>
+    public static LineProblem Of(string error)
+    {
+        var colon = error.IndexOf(": ", StringComparison.Ordinal);
+        if (colon <= 0) return new(WholeLine, null, error);
+        var (prefix, message) = (error[..colon], error[(colon + 2)..]);
+        if (prefix == "duplicate") return new(Duplicate, null, message);
+        if (prefix == "malformed CSV") return new(MalformedCsv, null, message);
+        return prefix.All(char.IsAsciiLetter) ? new(InColumn, prefix, message) : new(WholeLine, null, error);
+    }
 }
 
 public sealed record ImportResult(int Imported, int Updated, IReadOnlyList<LineReport> Rejected, IReadOnlyList<LineReport> Flagged);
@@ -69,7 +111,7 @@ public sealed class RegistryImport(Database database, PersonalDataProtector prot
                 catch (CsvFormatException e)
                 {
                     // A broken record (an unclosed quote) ends what can be read safely: report it, keep what came before.
-                    broken.Add(new LineReport((int)csv.LineNumber, [$"malformed CSV: {e.Message}"]));
+                    broken.Add(LineReport.Malformed((int)csv.LineNumber, e.Message));
                     yield break;
                 }
                 if (csv.FieldCount != csv.Headers.Count)

@@ -107,6 +107,7 @@ public abstract class BankReturnSpec(Store store) : IAsyncLifetime
         Assert.Equal([4, 5], rejected.Select(r => r.GetProperty("line").GetInt32()));
         Assert.Equal("5 fields, where the header has 3", rejected[0].GetProperty("errors")[0].GetString());
         Assert.Equal("2 fields, where the header has 3", rejected[1].GetProperty("errors")[0].GetString());
+        Assert.All(rejected, r => Assert.Equal("field-count", r.GetProperty("problems")[0].GetProperty("code").GetString()));
         (w, l) = (await _d.PaymentsAsync(wang), await _d.PaymentsAsync(li));
         Assert.Equal("returned", Status(w, "2026-10"));
         Assert.Equal("paid", Status(w, "2026-11"));

@@ -39,6 +39,8 @@ public abstract class RegistryImportSpec(Store store) : IAsyncLifetime
         Assert.Contains("startMonth", rejected[5]);
         Assert.Contains("separationReason", rejected[6]);
         Assert.Contains("separationReason", rejected[7]);
+        Assert.Equal(["column idNumber", "column startMonth", "column separationReason", "column separationReason", "field-count"],
+            Problems(first).OrderBy(p => p.Key).Select(p => p.Value));
 
         var second = await _app.ImportAsync(csv);
         Assert.Equal(0, second.GetProperty("imported").GetInt32());
@@ -88,6 +90,7 @@ public abstract class RegistryImportSpec(Store store) : IAsyncLifetime
         Assert.Equal([3, 4], rejected.Keys.Order());
         Assert.Contains("line 2", rejected[3]);
         Assert.Contains("line 2", rejected[4]);
+        Assert.All(Problems(first).Values, code => Assert.Equal("duplicate", code));
         Assert.Equal("contract-expired", await ScalarAsync("SELECT separation_reason FROM contribution_spells"));
         Assert.Equal(0, second.GetProperty("imported").GetInt32());
         Assert.Equal(0, second.GetProperty("updated").GetInt32());
@@ -125,6 +128,7 @@ public abstract class RegistryImportSpec(Store store) : IAsyncLifetime
         Assert.Contains("11 fields", rejected[3]);
         Assert.Contains("11 fields", rejected[4]);
         Assert.Contains("9 fields", rejected[5]);
+        Assert.All(Problems(result).Values, code => Assert.Equal("field-count", code));
         Assert.Equal(1, result.GetProperty("imported").GetInt32());
     }
 
@@ -244,6 +248,12 @@ public abstract class RegistryImportSpec(Store store) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM contribution_spells"));
     }
+
+    /// <summary>Each rejected line's problem codes, a column's named after it (<c>column idNumber</c>).</summary>
+    private static Dictionary<int, string> Problems(JsonElement result) =>
+        result.GetProperty("rejected").EnumerateArray().ToDictionary(r => r.GetProperty("line").GetInt32(),
+            r => string.Join(" | ", r.GetProperty("problems").EnumerateArray().Select(p =>
+                p.GetProperty("column").GetString() is { } column ? $"{p.GetProperty("code").GetString()} {column}" : p.GetProperty("code").GetString())));
 
     private static Dictionary<int, string> Rejected(JsonElement result) =>
         result.GetProperty("rejected").EnumerateArray().ToDictionary(r => r.GetProperty("line").GetInt32(),
