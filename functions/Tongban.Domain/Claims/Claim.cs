@@ -23,7 +23,12 @@ public sealed record ClaimEvent(
     string Actor,
     string? Office,
     string? Opinion = null,
-    IReadOnlyDictionary<string, string>? Data = null);
+    IReadOnlyDictionary<string, string>? Data = null)
+{
+    /// <summary>What staff typed, with identity and card numbers masked (<see cref="PersonalData.Mask.FreeText"/>): the
+    /// history is shown to portals and archived with the case, and the person's numbers are in the encrypted columns.</summary>
+    public string? Opinion { get; init; } = Opinion is null ? null : PersonalData.Mask.FreeText(Opinion);
+}
 
 /// <summary>What a command does: the new state, the history it appends, the SMS it sends.</summary>
 public sealed record Transition(Claim Claim, IReadOnlyList<ClaimEvent> Events, IReadOnlyList<Notifications.SmsMessage> Sms);

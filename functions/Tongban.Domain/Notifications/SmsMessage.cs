@@ -165,14 +165,7 @@ public sealed partial record SmsMessage(string Template, string Body, bool ToFam
     }
 
     // Opinions are typed by staff and may quote an identity or card number or paste a link: none of it may go out by SMS.
-    private static string Redact(string text)
-    {
-        var withoutNumbers = LongNumber().Replace(text, m => Mask.BankAccount(m.Value.Replace(" ", "").Replace("-", "")));
-        return Link().Replace(withoutNumbers, "");
-    }
-
-    [GeneratedRegex(@"\d(?:[ -]?\d){14,}[Xx]?")]
-    private static partial Regex LongNumber();
+    private static string Redact(string text) => Link().Replace(Mask.FreeText(text), "");
 
     [GeneratedRegex(@"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*", RegexOptions.IgnoreCase)]
     private static partial Regex Link();

@@ -87,7 +87,7 @@ public static class ApplicationViews
                 ? new EntitlementView((int)months, row.MonthlyFen!.Value / 100m, row.StartMonth!, row.EndMonth!,
                     new Entitlement((int)months, row.MonthlyFen.Value, YearMonth.Parse(row.StartMonth!), YearMonth.Parse(row.EndMonth!)).ContinuedMonths)
                 : null,
-            history.Select(e => new HistoryView(Time(e.At), e.Type, e.Actor, e.Office, e.Opinion)).ToList(),
+            history.Select(e => new HistoryView(Time(e.At), e.Type, e.Actor, e.Office, e.Opinion is { } o ? Mask.FreeText(o) : null)).ToList(),
             DeathReport: death is null ? null : new DeathReportView(death.DiedOn, (int)death.Dependants,
                 new ReporterView(Mask.Name(protector.Decrypt(death.ReporterNameEnc)), death.ReporterRelationship,
                     Mask.Mobile(protector.Decrypt(death.ReporterMobileEnc))),

@@ -44,7 +44,7 @@ public sealed class PayoutFileRow
 /// people without a card account are held back for staff, deductions for open recovery cases are taken, the ledger
 /// posts the issue from the payments' sums, and the file is recorded — which is what makes its scheduled payments
 /// <c>sent</c>, with no row of theirs rewritten, and fixes which payments the file holds. Then the city's bank file
-/// (<c>payouts/{period}/{city}.csv</c>: reference, card account, name, amount, memo) is written to the archive; card
+/// (<c>payouts/{period}/{run id}/{city}.csv</c>: reference, card account, name, amount, memo) is written to the archive; card
 /// accounts are decrypted only for it.
 /// <para>
 /// Two writers of the same file (a step repeated after a crash, or the same run's orchestration on two instances) are
@@ -61,11 +61,12 @@ public sealed class PaymentFiles(Database database, PersonalDataProtector protec
     private const int DecryptBatch = 4096;
 
     /// <summary>
-    /// Where a run's bank file for a city is archived: <c>payouts/2026-11/460200.csv</c> for the month's own run,
-    /// <c>payouts/2026-11/supplementary-1/460200.csv</c> for its first supplementary run.
+    /// Where a run's bank file for a city is archived: <c>payouts/2026-11/{run id}/460200.csv</c>. The run's id (a random
+    /// UUID) makes the path this run's alone: the archive keeps files across a database restored to an earlier point or
+    /// replaced, and a path named only by month and city would take that database's file as this run's (write-once:
+    /// the conflict reads as "already written") and send the bank other people's payments.
     /// </summary>
-    public static string ArchivePath(RunRow run, string cityCode) =>
-        run.Kind == RunKind.Monthly ? $"payouts/{run.Period}/{cityCode}.csv" : $"payouts/{run.Period}/{run.Kind}-{run.Sequence}/{cityCode}.csv";
+    public static string ArchivePath(RunRow run, string cityCode) => $"payouts/{run.Period}/{run.Id}/{cityCode}.csv";
 
     /// <summary>
     /// The payments a file holds: those of its run and city issued with it, except the ones held back. Cancelled ones

@@ -55,4 +55,27 @@ public class MaskTests
         Assert.Equal(new string('*', value.Length), Mask.IdNumber(value));
         Assert.Equal(new string('*', value.Length), Mask.Mobile(value));
     }
+
+    [Fact]
+    public void Free_text_keeps_only_the_last_four_characters_of_identity_and_card_numbers()
+    {
+        Assert.Equal("身份证号**************1006与银行卡***************0100不符",
+            Mask.FreeText("身份证号460105199005171006与银行卡6217 8561 0000 0000 100不符"));
+        Assert.Equal("证件 **************002X", Mask.FreeText("证件 11010519491231002X"));
+    }
+
+    [Fact]
+    public void Free_text_keeps_counts_dates_amounts_and_the_office_phone_numbers()
+    {
+        const string opinion = "缴费11个月，金额1830.00元，请于2026年12月31日前联系0898-66123456或13800138000";
+        Assert.Equal(opinion, Mask.FreeText(opinion));
+    }
+
+    [Fact]
+    public void A_history_line_stores_what_staff_typed_with_the_numbers_masked()
+    {
+        var line = new Tongban.Domain.Claims.ClaimEvent("first-review-rejected", "r1", "460100-01", "身份证号460105199005171006不符");
+        Assert.Equal("身份证号**************1006不符", line.Opinion);
+        Assert.Null(new Tongban.Domain.Claims.ClaimEvent("submitted", "portal", null).Opinion);
+    }
 }

@@ -117,12 +117,12 @@ public abstract class LongBankFileSpec(Store store) : IAsyncLifetime
         await using var c = await database.OpenAsync();
         foreach (var city in EntitlementSeed.Cities)
         {
-            var path = PaymentFiles.ArchivePath(new RunRow { Period = "2026-11" }, city);
+            var path = PaymentFiles.ArchivePath(new RunRow { Id = run.GetProperty("runId").GetString()!, Period = "2026-11" }, city);
             var attempts = _uploads[path].Attempts.ToList();
             Assert.Equal(2, attempts.Count);
             Assert.Single(attempts, a => a.Stored);
             Assert.Equal(attempts[0].Content, attempts[1].Content);
-            Assert.Equal(attempts[0].Content, await File.ReadAllBytesAsync(Path.Combine(_d.App.Store.Folder, "archive", "payouts", "2026-11", city + ".csv")));
+            Assert.Equal(attempts[0].Content, await File.ReadAllBytesAsync(Path.Combine(_d.App.Store.Folder, "archive", path)));
             // November, and October as back pay unless the second instance's start-up supplementary run paid it first:
             // the header and a line for each of the run's payments in the city.
             var file = await _d.BankFileAsync(run.GetProperty("runId").GetString()!, city);

@@ -73,15 +73,17 @@ public abstract class PayoutRunSpec(Store store) : IAsyncLifetime
         Assert.Equal(PayoutDriver.Yuan(_d.Amounts("460200", "2026-11").BenefitFen).ToString("0.00"), sanya.Single(r => r[4] == "2026年11月失业保险金")[3]);
         var file = run.GetProperty("files").EnumerateArray().First();
         Assert.Equal(2, file.GetProperty("payments").GetInt64());
-        Assert.Equal("payouts/2026-11/460200.csv", file.GetProperty("path").GetString());
+        // The path is the run's own: another run of the month, or a database restored or replaced beside the same
+        // archive, never meets this run's file.
+        Assert.Equal($"payouts/2026-11/{runId}/460200.csv", file.GetProperty("path").GetString());
 
         // The file is in the archive, and downloading it is a reveal of full card accounts on the audit trail.
-        Assert.True(File.Exists(Path.Combine(_d.App.Store.Folder, "archive", "payouts", "2026-11", "460200.csv")));
+        Assert.True(File.Exists(Path.Combine(_d.App.Store.Folder, "archive", "payouts", "2026-11", runId, "460200.csv")));
         await using var database = new Storage.Database(_d.App.Store.Kind == Store.Postgres ? Storage.DatabaseProvider.Postgres : Storage.DatabaseProvider.Sqlite,
             _d.App.Store.ConnectionString);
         await using var connection = await database.OpenAsync();
         Assert.Equal(1L, await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection,
-            "SELECT COUNT(DISTINCT application_id) FROM personal_data_reveals WHERE actor = 'admin' AND reason LIKE '%payouts/2026-11/460200.csv'"));
+            "SELECT COUNT(DISTINCT application_id) FROM personal_data_reveals WHERE actor = 'admin' AND reason LIKE '%payouts/2026-11/' || @runId || '/460200.csv'", new { runId }));
     }
 
     [Fact]

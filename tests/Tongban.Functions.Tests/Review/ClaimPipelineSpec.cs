@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Tongban.Applications;
 using Tongban.Archive;
+using Tongban.Domain.PersonalData;
 using Tongban.Tests.Infrastructure;
 
 namespace Tongban.Tests.Review;
@@ -155,12 +156,22 @@ public abstract class ClaimPipelineSpec(Store store) : IAsyncLifetime
         var applicationId = (await (await _app.Portal.SubmitAsync(People.Application(id))).JsonAsync()).GetProperty("applicationId").GetString()!;
         await _app.Portal.WaitForStatusAsync(applicationId, "first-review");
         using var haikou = await _app.StaffAsync("460100-01-r1");
-        await haikou.PostJsonAsync($"/api/v1/applications/{applicationId}/first-review", new { decision = "reject", opinion = "本人声明已找到工作" });
+        // The reviewer quotes the applicant's identity number: the history keeps only its last four characters.
+        await haikou.PostJsonAsync($"/api/v1/applications/{applicationId}/first-review",
+            new { decision = "reject", opinion = $"本人（{id}）声明已找到工作" });
 
         await _app.ImportAsync(People.Csv(People.Spell(id, "王小明", "460200", 70, "2026-09", "2026-10", "contract-expired")));
         await Task.Delay(1500);
 
-        Assert.Equal("rejected", (await _app.Portal.GetJsonAsync($"/api/v1/applications/{applicationId}")).GetProperty("status").GetString());
+        var claim = await _app.Portal.GetJsonAsync($"/api/v1/applications/{applicationId}");
+        Assert.Equal("rejected", claim.GetProperty("status").GetString());
+        Assert.DoesNotContain(id, claim.GetRawText());
+        Assert.Contains(claim.GetProperty("history").EnumerateArray(),
+            e => e.GetProperty("opinion").GetString() == $"本人（{Mask.BankAccount(id)}）声明已找到工作");
+        await using var database = _app.Store.Open();
+        await using var c = await database.OpenAsync();
+        Assert.Equal(0L, await Dapper.SqlMapper.ExecuteScalarAsync<long>(c,
+            "SELECT COUNT(*) FROM application_events WHERE opinion LIKE '%' || @id || '%'", new { id }));
     }
 
     [Fact]
