@@ -50,7 +50,18 @@ public sealed class DemoSeed(Database database, ProvinceConfig province, Registr
         {
             var pastClock = new DemoClock(clock.GetUtcNow());
             await using var past = servicesAt(pastClock);
-            await DemoCaseload.FileAsync(past.Services, pastClock, rows, applications, month, ct);
+            try
+            {
+                await DemoCaseload.FileAsync(past.Services, pastClock, rows, applications, month, ct);
+            }
+            catch (Exception e) when (Database.IsUniqueViolation(e))
+            {
+                // A second instance started on the same empty database files the same applications in the same order
+                // under the same idempotency keys, so whichever comes second fails at its first one, having filed
+                // nothing: the first files them all.
+                log.LogInformation("另一实例正在生成演示申请，本实例不再重复生成");
+                return;
+            }
         }
         log.LogInformation("演示数据已生成：门户 1 个，工作人员账号若干，参保人 {People} 人（缴费记录 {Spells} 条），上月申请 {Applications} 件",
             people, result.Imported, applications);

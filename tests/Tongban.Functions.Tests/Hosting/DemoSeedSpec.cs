@@ -37,4 +37,25 @@ public abstract class DemoSeedSpec(Store store)
 
 public sealed class DemoSeedOnSqlite() : DemoSeedSpec(Store.Sqlite);
 
-public sealed class DemoSeedOnPostgres() : DemoSeedSpec(Store.Postgres);
+public sealed class DemoSeedOnPostgres() : DemoSeedSpec(Store.Postgres)
+{
+    [Fact]
+    public async Task Two_instances_started_at_once_on_an_empty_database_both_start_and_file_the_caseload_once()
+    {
+        await using var store = await TestStore.CreateAsync(Store.Postgres);
+        string[] demo = ["--Demo:People=48", "--Demo:Applications=12"];
+        var apps = await Task.WhenAll(TestApp.StartOnAsync(store, null, demo), TestApp.StartOnAsync(store, null, demo));
+        try
+        {
+            await using var database = store.Open();
+            await using var c = await database.OpenAsync();
+            Assert.Equal(48, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM persons"));
+            Assert.Equal(12, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM applications"));
+            Assert.Equal(1, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM portals"));
+        }
+        finally
+        {
+            foreach (var app in apps) await app.DisposeAsync();
+        }
+    }
+}
