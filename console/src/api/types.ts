@@ -75,6 +75,8 @@ export interface Problem {
   title?: string
   status?: number
   detail?: string
+  /** Which refusal it is (409, 403, some 400s), e.g. `already-decided`: see RefusalCode.cs in the domain. */
+  code?: string
   errors?: Record<string, string[]>
 }
 

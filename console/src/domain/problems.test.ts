@@ -31,39 +31,55 @@ describe('describeProblem', () => {
   })
 })
 
-describe('a 409 says which conflict it is', () => {
-  // Each title and detail as the API sends them (Hosting/Problems.cs turns TransitionRefused into "Refused" and
-  // ConcurrentChangeException into "Concurrent change"; Payouts/PayoutEndpoints.cs, Intake/SubmitApplication.cs).
-  const conflict = (title: string, detail: string) => describeProblem(409, { status: 409, title, detail })
+describe('a refusal says which it is by its code', () => {
+  // As the API sends them: Hosting/Problems.cs writes the TransitionRefused's code beside the title "Refused" and its
+  // detail; Payouts/PayoutEndpoints.cs and Intake/SubmitApplication.cs write theirs beside their own titles.
+  const refused = (status: number, code: string, detail = 'Prose the console need not know.') =>
+    describeProblem(status, { status, title: 'Refused', detail, code })
 
-  it('is the review-stage message only when the case has left that stage', () => {
-    expect(conflict('Refused', 'The application is final-review, not first-review.')).toBe('该件已不在此审核环节，可能已被他人办理')
-    expect(conflict('Refused', 'The match was already decided (confirm).')).toBe('该比对疑点已经处理（认定属实），不能再处理')
-    expect(conflict('Refused', 'The time to contest ended on 2026-11-20.')).toBe('异议期已于 2026-11-20 结束')
-    expect(conflict('Refused', 'Only an approved or suspended application can be stopped; this one is completed.')).toBe(
-      '只有已核准或暂停发放的申请才能停发，该件当前为“已办结”',
-    )
-    expect(conflict('Refused', 'The case is already assigned there.')).toBe('该件已在该经办机构（和审核人员）名下')
+  it('is the review-stage message when the case has left that stage', () => {
+    expect(refused(409, 'not-at-stage', 'The application is final-review, not first-review.')).toBe('该件已不在此审核环节，可能已被他人办理')
   })
 
-  it('has Chinese for every 409 title the API gives', () => {
-    expect(conflict('Concurrent change', 'The application was changed by someone else meanwhile; try again.')).toBe(
-      '该件刚被他人改动，请刷新后重试',
-    )
-    expect(conflict('Already recorded', 'A repayment with reference HK-1 is already recorded for this case.')).toBe(
-      '凭证号为 HK-1 的还款已经登记过',
-    )
-    expect(conflict('Not open', 'Recovery case 3f2a does not exist or is settled.')).toBe('该追回案件不存在或已结清')
-    expect(conflict('Not waiting for staff', 'Payment P-7 is not a flagged returned payment (already reissued, or never returned twice).')).toBe(
-      '支付 P-7 不是待人工处理的退回支付（可能已重新发放）',
-    )
-    expect(conflict('Open application exists', 'This person already has an open application for this service item.')).toBe(
+  it('reads the code, not the English detail', () => {
+    expect(refused(409, 'already-decided')).toBe('该比对疑点已经处理，不能再处理或提出异议')
+    expect(refused(409, 'contest-period-ended')).toBe('异议期已经结束')
+    expect(refused(409, 'not-being-paid')).toBe('只有已核准或暂停发放的申请才能办理此项，该件当前不在发放中')
+    expect(refused(409, 'already-assigned')).toBe('该件已在该经办机构（和审核人员）名下')
+  })
+
+  it('has Chinese for every distinct 409 the API gives', () => {
+    expect(describeProblem(409, { title: 'Concurrent change', code: 'concurrent-change' })).toBe('该件刚被他人改动，请刷新后重试')
+    expect(describeProblem(409, { title: 'Open application exists', code: 'open-application-exists' })).toBe(
       '此人已有一件同一事项的申请正在办理，不能重复申请',
     )
+    expect(describeProblem(409, { title: 'Not waiting for staff', code: 'payment-not-flagged' })).toBe(
+      '该笔支付不是待人工处理的退回支付（可能已重新发放）',
+    )
+    expect(describeProblem(409, { title: 'Already recorded', code: 'repayment-already-recorded' })).toBe('该凭证号的还款已经登记过')
+    expect(describeProblem(409, { title: 'Not open', code: 'recovery-case-not-open' })).toBe('该追回案件不存在或已结清')
   })
 
-  it('says the state has changed, not that the review stage has, for a refusal the console does not know', () => {
-    expect(conflict('Refused', 'Something the console has not seen.')).toBe('该业务的状态已有变化，不能这样办理，请刷新后查看')
+  it('says whose the case is for a 403 outside the scope of the caller', () => {
+    expect(refused(403, 'not-assigned-office')).toBe('该件的初审由承办经办机构办理，不在本人的办理范围内')
+    expect(refused(403, 'first-reviewer-may-not-final-review')).toBe('办理初审的人员不能再办理该件的复核')
+    expect(refused(403, 'not-city-supervisor')).toBe('只有本市的主管可以使用，且仅限本市')
+  })
+
+  it('names the field of a refusal that names one, with the values its message carries', () => {
+    expect(
+      describeProblem(400, {
+        status: 400,
+        code: 'stop-date-outside-entitlement',
+        errors: { stopDate: ['The stop date must lie within the entitlement (2026-03-01 to 2027-08-31).'] },
+      }),
+    ).toBe('停发日期：停发日期须在待遇期内（2026-03-01 至 2027-08-31）')
+  })
+
+  it('falls back to the detail for a code the console does not know yet, then to the status', () => {
+    expect(refused(409, 'something-new', 'The stop date is in the future.')).toBe('停发日期不能晚于今天')
+    expect(refused(409, 'something-new')).toBe('该业务的状态已有变化，不能这样办理，请刷新后查看')
+    expect(refused(403, 'something-new')).toBe('无权办理此业务（不在本人的办理范围内，或本人已办理过该件的初审）')
   })
 })
 

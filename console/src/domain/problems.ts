@@ -1,5 +1,4 @@
 import type { Problem } from '../api/types'
-import { statusNames } from './labels'
 
 /** Field paths of the API in the words a reviewer uses. */
 const fieldNames: Record<string, string> = {
@@ -51,13 +50,44 @@ const statusMessages: Record<number, string> = {
   429: '操作过于频繁，请稍后再试',
 }
 
-/** Each kind of 409 by the title the API gives it ("Refused" covers many: its detail says which, see the tables below). */
-const conflictTitles: Record<string, string> = {
-  'Concurrent change': '该件刚被他人改动，请刷新后重试',
-  'Open application exists': '此人已有一件同一事项的申请正在办理，不能重复申请',
-  'Not waiting for staff': '该笔支付不是待人工处理的退回支付（可能已重新发放）',
-  'Already recorded': '该凭证号的还款已经登记过',
-  'Not open': '该追回案件不存在或已结清',
+/**
+ * Each refusal by its machine-readable `code` (the API's RefusalCode, functions/Tongban.Domain/Claims/RefusalCode.cs), in
+ * the reviewer's words. A problem without a code, or with one the console does not know yet, falls back to its detail.
+ * The refusals that name a field (a stop event's date or type, a match's stop date, the reporting relative) come as field
+ * errors, which say more than their code (the field, the dates): they are shown by those, so they have no row here.
+ */
+const refusals: Record<string, string> = {
+  // Review (初审、复核)
+  'not-at-stage': '该件已不在此审核环节，可能已被他人办理',
+  'not-being-paid': '只有已核准或暂停发放的申请才能办理此项，该件当前不在发放中',
+  'not-suspended': '该件当前不在暂停发放中',
+  'not-waiting-for-review': '该件已不在待审核状态，不能这样办理',
+  'not-rejected-by-verification': '只有自动核验未通过的申请才能重新核验',
+  'insuring-city-outside-province': '该件的参保地不在本省，无法办理',
+  'no-benefit-standard': '参保地尚无现行的失业保险金标准',
+  'not-assigned-office': '该件的初审由承办经办机构办理，不在本人的办理范围内',
+  'not-insuring-city': '该件由参保地的审核员和主管办理，不在本人的办理范围内',
+  'outside-case-scope': '只有受理、承办经办机构或参保地的工作人员可以查看',
+  'first-reviewer-may-not-final-review': '办理初审的人员不能再办理该件的复核',
+  'not-a-reviewer': '只有审核员和主管可以审核申请',
+  'opinion-required': '必须填写审核意见',
+  // Cross-province checks (跨省比对)
+  'already-decided': '该比对疑点已经处理，不能再处理或提出异议',
+  'contest-period-ended': '异议期已经结束',
+  'matches-for-reviewers': '比对疑点只由参保地的审核员和主管查看',
+  'not-office-staff': '异议陈述由经办机构的工作人员录入',
+  // Supervision (主管：人手安排、改派) and the dashboard
+  'not-city-supervisor': '只有本市的主管可以使用，且仅限本市',
+  'case-outside-city': '该件不在本市的经办机构，不能改派',
+  'office-outside-city': '该经办机构不属于本市',
+  'already-assigned': '该件已在该经办机构（和审核人员）名下',
+  'dashboard-not-allowed': '数据看板仅供主管和管理员使用',
+  // Intake, concurrency, payouts and recovery (受理、发放、追回)
+  'concurrent-change': '该件刚被他人改动，请刷新后重试',
+  'open-application-exists': '此人已有一件同一事项的申请正在办理，不能重复申请',
+  'payment-not-flagged': '该笔支付不是待人工处理的退回支付（可能已重新发放）',
+  'repayment-already-recorded': '该凭证号的还款已经登记过',
+  'recovery-case-not-open': '该追回案件不存在或已结清',
 }
 
 /** The API's messages (field errors and details) word for word, in the reviewer's Chinese. */
@@ -81,20 +111,11 @@ const messages: Record<string, string> = {
   'Must be an array.': '应为列表',
   'Must be an object.': '格式不对',
   'Must be a value of the documented type, or null.': '格式不对',
-  'The application was changed by someone else meanwhile; try again.': '该件刚被他人改动，请刷新后重试',
   // Review (初审、复核)
   "Must be 'first-review' or 'final-review'.": '审核阶段应为初审或复核',
   "Must be 'approve' or 'reject'.": '请选择通过或不予通过',
   'An opinion is required to reject.': '不予通过时必须填写审核意见',
   'An opinion is required.': '必须填写意见',
-  'The first reviewer may not also do the final review.': '办理初审的人员不能再办理该件的复核',
-  'Only reviewers and supervisors review applications.': '只有审核员和主管可以审核申请',
-  'The application has no insuring city in this province.': '该件的参保地不在本省，无法办理',
-  'The insuring city has no benefit standard in force.': '参保地尚无现行的失业保险金标准',
-  "Only staff of the assigned office or of the insuring city see this claim's entitlement.":
-    '只有承办经办机构或参保地的工作人员可以查看该件的待遇',
-  'Only an application rejected by automatic verification is checked again.': '只有自动核验未通过的申请才能重新核验',
-  'This person already has an open application for this service item.': '此人已有一件同一事项的申请正在办理，不能重复申请',
   // Stop events (停发报告)
   'Required.': '必填',
   'Required, as YYYY-MM-DD.': '必填，格式为 YYYY-MM-DD',
@@ -123,9 +144,6 @@ const messages: Record<string, string> = {
   'Required to confirm, as YYYY-MM-DD.': '认定属实时必须填写停发日期，格式为 YYYY-MM-DD',
   "Only with 'confirm'.": '仅在认定属实时填写',
   'Required: what the recipient says.': '请填写领取人的陈述',
-  'Matches are seen by reviewers and supervisors of the insuring city.': '比对疑点只由参保地的审核员和主管查看',
-  'A statement is taken down by staff of an office.': '异议陈述由经办机构的工作人员录入',
-  'The match has been decided.': '该比对疑点已经处理，不能再提出异议',
   'The stop date is in the future.': '停发日期不能晚于今天',
   "A death is reported by the family (stop event 'died' with the reporting relative); confirm the match after that.":
     '死亡须由家属报告（在停发报告中选择“死亡”并填写报告人），之后再认定该比对疑点属实',
@@ -145,40 +163,16 @@ const messages: Record<string, string> = {
   'No such office in this province.': '本省没有该经办机构',
   'Given twice.': '重复填写',
   'Required: the office code, e.g. 460100-02.': '请填写经办机构代码，如 460100-02',
-  'The case is already assigned there.': '该件已在该经办机构（和审核人员）名下',
-  "Only a city supervisor may use this; it covers the supervisor's own city.": '只有市级主管可以使用，且仅限本市',
   // Dashboard, lookup and personal data
-  'The dashboard is for supervisors and administrators.': '数据看板仅供主管和管理员使用',
   'Expected a month, YYYY-MM.': '应为月份，格式为 YYYY-MM',
   'The first month comes after the last (to).': '起始月份晚于结束月份',
   'Give a case number (caseNumber) or an identity number (idNumber).': '请输入业务编号或证件号码',
   'Give either a case number or an identity number (idNumber), not both.': '业务编号和证件号码只填其中一项',
   'State why the full values are needed (2 to 200 characters).': '请说明查看完整信息的理由（2 至 200 个字）',
-  'Only staff of the accepting office, the assigned office or the insuring city may see full personal data.':
-    '只有受理、承办经办机构或参保地的工作人员可以查看完整个人信息',
 }
-
-const matchDecisionNames: Record<string, string> = { confirm: '属实', confirmed: '属实', dismiss: '不属实', dismissed: '不属实' }
-
-const status = (code: string) => statusNames[code] ?? code
 
 /** Messages that carry a value (a status, a date, a limit, a code): the pattern, and the Chinese made from what it captured. */
 const patterns: [RegExp, (...captured: string[]) => string][] = [
-  // The review-stage conflict: the case moved on (另一人已办理) since the reviewer opened it.
-  [/^The application is ([a-z-]+), not (?:first-review|final-review)\.$/, () => '该件已不在此审核环节，可能已被他人办理'],
-  [/^The application is ([a-z-]+), not suspended\.$/, (s) => `该件当前为“${status(s)}”，不在暂停发放中`],
-  [/^The application is ([a-z-]+): an entitlement is previewed only while it waits for review\.$/,
-    (s) => `该件当前为“${status(s)}”，只有待审核的申请才能试算待遇`],
-  [/^Only an approved or suspended application can be stopped; this one is ([a-z-]+)\.$/,
-    (s) => `只有已核准或暂停发放的申请才能停发，该件当前为“${status(s)}”`],
-  [/^Only an approved or suspended application's entitlement is adjusted; this one is ([a-z-]+)\.$/,
-    (s) => `只有已核准或暂停发放的申请才能调整待遇，该件当前为“${status(s)}”`],
-  [/^Only an approved or suspended application is suspended by a match; this one is ([a-z-]+)\.$/,
-    (s) => `只有已核准或暂停发放的申请才会因比对疑点暂停发放，该件当前为“${status(s)}”`],
-  [/^Only a case waiting for review is reassigned; this one is ([a-z-]+)\.$/,
-    (s) => `只有待审核的案件才能改派，该件当前为“${status(s)}”`],
-  [/^First review of this application belongs to office (.+)\.$/, (o) => `该件的初审由经办机构 ${o} 办理`],
-  [/^Final review of this application belongs to city (.+)\.$/, (c) => `该件的复核由参保地 ${c} 办理`],
   [/^At most (\d+) characters\.$/, (n) => `不能超过 ${n} 个字`],
   [/^at most (\d+) characters$/, (n) => `不能超过 ${n} 个字`],
   [/^must not contain U\+([0-9A-F]+)$/, (c) => `不能含有字符“${String.fromCodePoint(parseInt(c, 16))}”（U+${c}）`],
@@ -193,26 +187,15 @@ const patterns: [RegExp, (...captured: string[]) => string][] = [
   [/^the birth date (\d{4}-\d{2}-\d{2}) \(characters 7 to 14\) is not a real date$/, (d) => `出生日期 ${d}（第 7 至 14 位）不是有效日期`],
   [/^the birth date (\d{4}-\d{2}-\d{2}) \(characters 7 to 14\) is before 1900$/, (d) => `出生日期 ${d}（第 7 至 14 位）早于 1900 年`],
   [/^the birth date (\d{4}-\d{2}-\d{2}) \(characters 7 to 14\) is in the future$/, (d) => `出生日期 ${d}（第 7 至 14 位）晚于今天`],
-  [/^Matches of this application are decided by reviewers of city (.+)\.$/, (c) => `该件的比对疑点由参保地 ${c} 的审核员处理`],
-  [/^The match was already decided \((.+)\)\.$/, (d) => `该比对疑点已经处理（认定${matchDecisionNames[d] ?? d}），不能再处理`],
-  [/^The time to contest ended on (\d{4}-\d{2}-\d{2})\.$/, (d) => `异议期已于 ${d} 结束`],
   [/^The stop date must lie within the entitlement \((\d{4}-\d{2}-\d{2}) to (\d{4}-\d{2}-\d{2})\)\.$/,
     (from, to) => `停发日期须在待遇期内（${from} 至 ${to}）`],
   [/^Before (\d{4}-\d{2}), the first month with a benefit standard in force: nothing can be paid for it\.$/,
     (m) => `早于 ${m}（首个有失业保险金标准的月份），该月没有可发放的待遇`],
-  [/^A repayment with reference (.+) is already recorded for this case\.$/s, (r) => `凭证号为 ${r} 的还款已经登记过`],
-  [/^Recovery case (.+) does not exist or is settled\.$/, () => '该追回案件不存在或已结清'],
-  [/^Payment (.+) is not a flagged returned payment \(already reissued, or never returned twice\)\.$/,
-    (p) => `支付 ${p} 不是待人工处理的退回支付（可能已重新发放）`],
   [/^From today \((\d{4}-\d{2}-\d{2})\) to (\d+) days ahead: past days' staffing stays as it was\.$/,
     (d, n) => `只能安排今天（${d}）至之后 ${n} 天的人手，过去的安排保持不变`],
   [/^Required: 0 to (\d+)\.$/, (n) => `必填，0 至 ${n}`],
-  [/^Office (.+) is not an office of city (.+)\.$/, (o, c) => `经办机构 ${o} 不属于城市 ${c}`],
   [/^No office (.+) in this province\.$/, (o) => `本省没有经办机构 ${o}`],
   [/^No reviewer (.+) at office (.+)\.$/, (r, o) => `经办机构 ${o} 没有审核人员 ${r}`],
-  [/^The case is held by office (.+), outside city (.+)\.$/, (o, c) => `该件由经办机构 ${o} 办理，不在城市 ${c} 范围内`],
-  [/^Only the supervisor of city (.+) reassigns its cases\.$/, (c) => `只有城市 ${c} 的主管可以改派其案件`],
-  [/^A supervisor sees the dashboard of their own city \((.+)\) only\.$/, (c) => `主管只能查看本市（${c}）的数据看板`],
   [/^At most (\d+) months at a time\.$/, (n) => `一次最多查询 ${n} 个月`],
   [/^No city (.+) in (.+)\.$/, (c, p) => `${p}没有城市 ${c}`],
   [/^One of: (.*) \(the subsidy only where Outreach:IncludeSubsidy is set\)\.$/s,
@@ -259,13 +242,17 @@ function fieldLine(field: string, list: string[]): string {
   return field === '$' ? text : `${fieldName(field)}：${text}`
 }
 
-/** One line a person can act on: the field named and what is wrong with it, or what the problem means. */
+/**
+ * One line a person can act on: the field named and what is wrong with it (field errors say more than any code), or what
+ * the problem means — by its code, else by its detail, else by its status.
+ */
 export function describeProblem(status: number, problem: Problem | null): string {
   const errors = Object.entries(problem?.errors ?? {})
   if (errors.length > 0) return errors.map(([field, list]) => fieldLine(field, list)).join('\n')
+  const refusal = problem?.code ? refusals[problem.code] : undefined
+  if (refusal) return refusal
   const detail = problem?.detail ? known(problem.detail) : null
   if (detail) return detail
-  if (status === 409 && problem?.title && conflictTitles[problem.title]) return conflictTitles[problem.title]!
   const general = statusMessages[status]
   if (general) return general
   if (status >= 500) return `服务暂时不可用（${status}），请稍后再试`

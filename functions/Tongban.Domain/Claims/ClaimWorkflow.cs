@@ -68,7 +68,7 @@ public static class ClaimWorkflow
     public static Transition? Recheck(Claim claim, VerificationResult result, string? firstReviewOffice)
     {
         if (claim.Status != ClaimStatus.Rejected || claim.FirstReviewer is not null)
-            throw new TransitionRefused(RefusalKind.Conflict, "Only an application rejected by automatic verification is checked again.");
+            throw new TransitionRefused(RefusalKind.Conflict, RefusalCode.NotRejectedByVerification, "Only an application rejected by automatic verification is checked again.");
         if (!result.Passed) return null;
         if (firstReviewOffice is null) throw new ArgumentNullException(nameof(firstReviewOffice));
         return new Transition(
@@ -92,7 +92,7 @@ public static class ClaimWorkflow
         Require(claim, ClaimStatus.FirstReview);
         RequireReviewer(reviewer);
         if (reviewer.OfficeCode != claim.AssignedOffice)
-            throw new TransitionRefused(RefusalKind.Forbidden, $"First review of this application belongs to office {claim.AssignedOffice}.");
+            throw new TransitionRefused(RefusalKind.Forbidden, RefusalCode.NotAssignedOffice, $"First review of this application belongs to office {claim.AssignedOffice}.");
         var opinionText = RequireOpinionToReject(decision, opinion);
         var reviewed = Next(claim) with { FirstReviewer = reviewer.Username };
 
@@ -124,9 +124,9 @@ public static class ClaimWorkflow
         Require(claim, ClaimStatus.FinalReview);
         RequireReviewer(reviewer);
         if (reviewer.CityCode != claim.InsuringCity)
-            throw new TransitionRefused(RefusalKind.Forbidden, $"Final review of this application belongs to city {claim.InsuringCity}.");
+            throw new TransitionRefused(RefusalKind.Forbidden, RefusalCode.NotInsuringCity, $"Final review of this application belongs to city {claim.InsuringCity}.");
         if (reviewer.Username == claim.FirstReviewer)
-            throw new TransitionRefused(RefusalKind.Forbidden, "The first reviewer may not also do the final review.");
+            throw new TransitionRefused(RefusalKind.Forbidden, RefusalCode.FirstReviewerMayNotFinalReview, "The first reviewer may not also do the final review.");
         var opinionText = RequireOpinionToReject(decision, opinion);
 
         if (decision == ReviewDecision.Reject)
@@ -164,21 +164,21 @@ public static class ClaimWorkflow
     public static Transition ReportStop(Claim claim, StaffMember reporter, string eventType, DateOnly date, DateOnly today,
         Func<Payouts.DeathBenefits>? deathBenefits = null, Relative? relative = null)
     {
-        if (StopEvents.TypeError(eventType) is { } typeError) throw new TransitionRefused(RefusalKind.Invalid, typeError, "type");
-        if (StopEvents.DateError(date, today) is { } dateError) throw new TransitionRefused(RefusalKind.Invalid, dateError, "date");
+        if (StopEvents.TypeError(eventType) is { } typeError) throw new TransitionRefused(RefusalKind.Invalid, RefusalCode.UnknownEventType, typeError, "type");
+        if (StopEvents.DateError(date, today) is { } dateError) throw new TransitionRefused(RefusalKind.Invalid, RefusalCode.DateInFuture, dateError, "date");
         if (claim.Status is not (ClaimStatus.Approved or ClaimStatus.Suspended))
-            throw new TransitionRefused(RefusalKind.Conflict,
+            throw new TransitionRefused(RefusalKind.Conflict, RefusalCode.NotBeingPaid,
                 $"Only an approved or suspended application can be stopped; this one is {claim.Status.Code()}.");
         if (deathBenefits is not null && eventType != StopEvents.Died)
             throw new ArgumentException("Death benefits go with a death only.", nameof(deathBenefits));
         if (relative is not null && eventType != StopEvents.Died)
             throw new ArgumentException("A reporting relative goes with a death only.", nameof(relative));
         if (relative is null && eventType == StopEvents.Died)
-            throw new TransitionRefused(RefusalKind.Invalid, "A death is reported by a relative: their name, relationship and mobile are required.",
+            throw new TransitionRefused(RefusalKind.Invalid, RefusalCode.ReporterRequired, "A death is reported by a relative: their name, relationship and mobile are required.",
                 "reporter");
         var start = (claim.Entitlement ?? throw new InvalidOperationException("An approved claim has an entitlement.")).StartMonth.FirstDay;
         if (date < start)
-            throw new TransitionRefused(RefusalKind.Invalid,
+            throw new TransitionRefused(RefusalKind.Invalid, RefusalCode.EventBeforeBenefit,
                 $"The event date is before the benefit began ({start:yyyy-MM-dd}); a claim that should not have been approved is revoked, not stopped.",
                 "date");
         var death = deathBenefits?.Invoke();
@@ -209,7 +209,7 @@ public static class ClaimWorkflow
     public static Transition AdjustToRetirement(Claim claim, Entitlement adjusted)
     {
         if (claim.Status is not (ClaimStatus.Approved or ClaimStatus.Suspended))
-            throw new TransitionRefused(RefusalKind.Conflict,
+            throw new TransitionRefused(RefusalKind.Conflict, RefusalCode.NotBeingPaid,
                 $"Only an approved or suspended application's entitlement is adjusted; this one is {claim.Status.Code()}.");
         return new Transition(Next(claim) with { Entitlement = adjusted },
             [
@@ -235,7 +235,7 @@ public static class ClaimWorkflow
     public static Transition Suspend(Claim claim, CrossCheckMatch match, IReadOnlySet<YearMonth> taken, DateOnly contestUntil)
     {
         if (claim.Status is not (ClaimStatus.Approved or ClaimStatus.Suspended))
-            throw new TransitionRefused(RefusalKind.Conflict,
+            throw new TransitionRefused(RefusalKind.Conflict, RefusalCode.NotBeingPaid,
                 $"Only an approved or suspended application is suspended by a match; this one is {claim.Status.Code()}.");
         return new Transition(Next(claim) with { Status = ClaimStatus.Suspended },
             [new ClaimEvent("cross-check-suspended", SystemActor, null, null, match.Evidence())],
@@ -256,7 +256,7 @@ public static class ClaimWorkflow
         // Stopped meanwhile (another match confirmed, a death reported): the dismissal is recorded and changes nothing else.
         if (claim.Status is ClaimStatus.Terminated or ClaimStatus.Completed) return new Transition(Next(claim), [dismissed], []);
         if (claim.Status != ClaimStatus.Suspended)
-            throw new TransitionRefused(RefusalKind.Conflict, $"The application is {claim.Status.Code()}, not suspended.");
+            throw new TransitionRefused(RefusalKind.Conflict, RefusalCode.NotSuspended, $"The application is {claim.Status.Code()}, not suspended.");
         var resumed = !othersOpen;
         return new Transition(Next(claim) with { Status = resumed ? ClaimStatus.Approved : ClaimStatus.Suspended },
             [dismissed],
@@ -283,11 +283,11 @@ public static class ClaimWorkflow
             return (new Transition(Next(claim), [confirmed], []), null);
         var entitlement = claim.Entitlement ?? throw new InvalidOperationException("A suspended claim has an entitlement.");
         if (stopDate < entitlement.StartMonth.FirstDay || stopDate > entitlement.EndMonth.LastDay)
-            throw new TransitionRefused(RefusalKind.Invalid,
+            throw new TransitionRefused(RefusalKind.Invalid, RefusalCode.StopDateOutsideEntitlement,
                 $"The stop date must lie within the entitlement ({entitlement.StartMonth.FirstDay:yyyy-MM-dd} to {entitlement.EndMonth.LastDay:yyyy-MM-dd}).", "stopDate");
-        if (stopDate > today) throw new TransitionRefused(RefusalKind.Invalid, "The stop date is in the future.", "stopDate");
+        if (stopDate > today) throw new TransitionRefused(RefusalKind.Invalid, RefusalCode.DateInFuture, "The stop date is in the future.", "stopDate");
         if (CrossCheckKinds.StopEvent(match.Kind) is not { } eventType)
-            throw new TransitionRefused(RefusalKind.Invalid,
+            throw new TransitionRefused(RefusalKind.Invalid, RefusalCode.DeathReportedByFamily,
                 "A death is reported by the family (stop event 'died' with the reporting relative); confirm the match after that.", "decision");
         var stop = ReportStop(claim, staff, eventType, stopDate, today);
         return (stop with { Events = [confirmed, .. stop.Events] }, eventType);
@@ -304,12 +304,12 @@ public static class ClaimWorkflow
     private static void RequireMatchDecider(Claim claim, StaffMember staff)
     {
         if (staff.Role is not (StaffRole.Reviewer or StaffRole.Supervisor) || staff.CityCode != claim.InsuringCity)
-            throw new TransitionRefused(RefusalKind.Forbidden, $"Matches of this application are decided by reviewers of city {claim.InsuringCity}.");
+            throw new TransitionRefused(RefusalKind.Forbidden, RefusalCode.NotInsuringCity, $"Matches of this application are decided by reviewers of city {claim.InsuringCity}.");
     }
 
     private static string RequireOpinion(string? opinion) =>
         string.IsNullOrWhiteSpace(opinion)
-            ? throw new TransitionRefused(RefusalKind.Invalid, "An opinion is required.", "opinion")
+            ? throw new TransitionRefused(RefusalKind.Invalid, RefusalCode.OpinionRequired, "An opinion is required.", "opinion")
             : opinion.Trim();
 
     /// <summary>The bank has paid the last month of the entitlement: the claim is complete (办结), every month paid counted.</summary>
@@ -331,21 +331,21 @@ public static class ClaimWorkflow
     private static void Require(Claim claim, ClaimStatus expected)
     {
         if (claim.Status != expected)
-            throw new TransitionRefused(RefusalKind.Conflict,
+            throw new TransitionRefused(RefusalKind.Conflict, RefusalCode.NotAtStage,
                 $"The application is {claim.Status.Code()}, not {expected.Code()}.");
     }
 
     private static void RequireReviewer(StaffMember staff)
     {
         if (staff.Role is not (StaffRole.Reviewer or StaffRole.Supervisor))
-            throw new TransitionRefused(RefusalKind.Forbidden, "Only reviewers and supervisors review applications.");
+            throw new TransitionRefused(RefusalKind.Forbidden, RefusalCode.NotAReviewer, "Only reviewers and supervisors review applications.");
     }
 
     private static string? RequireOpinionToReject(ReviewDecision decision, string? opinion)
     {
         var text = string.IsNullOrWhiteSpace(opinion) ? null : opinion.Trim();
         if (decision == ReviewDecision.Reject && text is null)
-            throw new TransitionRefused(RefusalKind.Invalid, "An opinion is required to reject.");
+            throw new TransitionRefused(RefusalKind.Invalid, RefusalCode.OpinionRequired, "An opinion is required to reject.");
         return text;
     }
 }

@@ -24,17 +24,17 @@ public static class Reassignment
         string? currentReviewer, string? reason)
     {
         if (supervisor.Role != StaffRole.Supervisor || supervisor.CityCode != city.Code)
-            throw new TransitionRefused(RefusalKind.Forbidden, $"Only the supervisor of city {city.Code} reassigns its cases.");
+            throw new TransitionRefused(RefusalKind.Forbidden, RefusalCode.NotCitySupervisor, $"Only the supervisor of city {city.Code} reassigns its cases.");
         if (claim.Status is not (ClaimStatus.FirstReview or ClaimStatus.FinalReview))
-            throw new TransitionRefused(RefusalKind.Conflict, $"Only a case waiting for review is reassigned; this one is {claim.Status.Code()}.");
+            throw new TransitionRefused(RefusalKind.Conflict, RefusalCode.NotWaitingForReview, $"Only a case waiting for review is reassigned; this one is {claim.Status.Code()}.");
         if (!city.Offices.Any(o => o.Code == claim.AssignedOffice))
-            throw new TransitionRefused(RefusalKind.Forbidden, $"The case is held by office {claim.AssignedOffice}, outside city {city.Code}.");
+            throw new TransitionRefused(RefusalKind.Forbidden, RefusalCode.CaseOutsideCity, $"The case is held by office {claim.AssignedOffice}, outside city {city.Code}.");
         if (!city.Offices.Contains(office))
-            throw new TransitionRefused(RefusalKind.Forbidden, $"Office {office.Code} is not an office of city {city.Code}.");
+            throw new TransitionRefused(RefusalKind.Forbidden, RefusalCode.OfficeOutsideCity, $"Office {office.Code} is not an office of city {city.Code}.");
         if (office.Code == claim.AssignedOffice && reviewer == currentReviewer)
-            throw new TransitionRefused(RefusalKind.Conflict, "The case is already assigned there.");
+            throw new TransitionRefused(RefusalKind.Conflict, RefusalCode.AlreadyAssigned, "The case is already assigned there.");
         if (reviewer is not null && claim.Status == ClaimStatus.FinalReview && reviewer == claim.FirstReviewer)
-            throw new TransitionRefused(RefusalKind.Conflict, "The first reviewer may not also do the final review.");
+            throw new TransitionRefused(RefusalKind.Conflict, RefusalCode.FirstReviewerMayNotFinalReview, "The first reviewer may not also do the final review.");
 
         var data = new Dictionary<string, string> { ["from"] = claim.AssignedOffice!, ["to"] = office.Code, ["stage"] = claim.Status.Code() };
         if (reviewer is not null) data["reviewer"] = reviewer;

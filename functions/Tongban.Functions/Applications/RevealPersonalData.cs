@@ -38,7 +38,7 @@ public static class RevealPersonalData
             if (row is null) return null;
             var handles = (staff.OfficeCode is { } office && (office == row.AcceptingOffice || office == row.AssignedOffice))
                           || (staff.CityCode is { } city && city == row.InsuringCity);
-            if (!handles) throw new Domain.Claims.TransitionRefused(Domain.Claims.RefusalKind.Forbidden,
+            if (!handles) throw new Domain.Claims.TransitionRefused(Domain.Claims.RefusalKind.Forbidden, Domain.Claims.RefusalCode.OutsideCaseScope,
                 "Only staff of the accepting office, the assigned office or the insuring city may see full personal data.");
             await c.ExecuteAsync("INSERT INTO personal_data_reveals (at, actor, application_id, reason) VALUES (@at, @actor, @id, @reason)",
                 new { at = clock.GetUtcNow().ToUnixTimeMilliseconds(), actor = staff.Username, id, reason }, t);

@@ -105,7 +105,7 @@ public static class CrossCheckEndpoints
             return Problems.Invalid("status", "Must be 'open', 'escalated' or 'decided'.");
         var staff = http.User.Staff()!;
         if (staff.Role is not (StaffRole.Reviewer or StaffRole.Supervisor) || staff.CityCode is null)
-            return Problems.Of(403, "Forbidden", "Matches are seen by reviewers and supervisors of the insuring city.");
+            return Problems.Refusal(403, "Forbidden", RefusalCode.MatchesForReviewers, "Matches are seen by reviewers and supervisors of the insuring city.");
         await using var c = await database.OpenAsync(http.RequestAborted);
         var rows = (await c.QueryAsync<Row>(
             """
@@ -157,7 +157,7 @@ public static class CrossCheckEndpoints
         }
         catch (TransitionRefused e) when (e is { Kind: RefusalKind.Invalid, Field: { } field })
         {
-            return Problems.Invalid(field, e.Message);
+            return Problems.Invalid(e, field);
         }
         if (decided is null) return Problems.NotFound($"Match {id}");
         // The decision has committed: the match's orchestration ends its wait; the claim's delivers its SMS and archives a stop.
@@ -173,7 +173,7 @@ public static class CrossCheckEndpoints
         if (string.IsNullOrWhiteSpace(request!.Statement)) return Problems.Invalid("statement", "Required: what the recipient says.");
         if (request.Statement.Length > 2000) return Problems.Invalid("statement", "At most 2000 characters.");
         var staff = http.User.Staff()!;
-        if (staff.Role == StaffRole.Administrator) return Problems.Of(403, "Forbidden", "A statement is taken down by staff of an office.");
+        if (staff.Role == StaffRole.Administrator) return Problems.Refusal(403, "Forbidden", RefusalCode.NotOfficeStaff, "A statement is taken down by staff of an office.");
         var match = await matches.ContestAsync(id, staff, request.Statement.Trim(), http.RequestAborted);
         return match is null ? Problems.NotFound($"Match {id}") : TypedResults.Ok(new { matchId = match.MatchId, status = match.Status });
     }

@@ -207,8 +207,8 @@ public sealed class CrossCheckMatches(Database database, ClaimStore store, Claim
             if (await LockAsync(c, t, matchId) is not { } match) return null;
             if (match.Status == MatchStatus.Decided)
                 throw staff.CityCode != match.InsuringCity
-                    ? new TransitionRefused(RefusalKind.Forbidden, $"Matches of this application are decided by reviewers of city {match.InsuringCity}.")
-                    : new TransitionRefused(RefusalKind.Conflict, $"The match was already decided ({match.Decision}).");
+                    ? new TransitionRefused(RefusalKind.Forbidden, RefusalCode.NotInsuringCity, $"Matches of this application are decided by reviewers of city {match.InsuringCity}.")
+                    : new TransitionRefused(RefusalKind.Conflict, RefusalCode.AlreadyDecided, $"The match was already decided ({match.Decision}).");
             var (claim, receivedAt) = (await ClaimStore.LoadAsync(c, t, match.ApplicationId, forUpdate: database.Provider == DatabaseProvider.Postgres))!.Value;
             var heldFrom = await c.QuerySingleOrDefaultAsync<string>("SELECT suspended_from FROM applications WHERE id = @id",
                 new { id = match.ApplicationId }, t);
@@ -221,7 +221,7 @@ public sealed class CrossCheckMatches(Database database, ClaimStore store, Claim
             string? stopEvent = null;
             if (decision == "confirm")
                 (transition, stopEvent) = ClaimWorkflow.ConfirmMatch(claim, staff, match.ToDomain(), opinion,
-                    stopDate ?? throw new TransitionRefused(RefusalKind.Invalid, "Required to confirm, as YYYY-MM-DD.", "stopDate"), today);
+                    stopDate ?? throw new TransitionRefused(RefusalKind.Invalid, RefusalCode.StopDateRequired, "Required to confirm, as YYYY-MM-DD.", "stopDate"), today);
             else
                 transition = ClaimWorkflow.DismissMatch(claim, staff, match.ToDomain(), opinion, others.Count > 0);
             await store.ApplyAsync(c, t, transition, claim.Version, receivedAt, now);
@@ -256,9 +256,9 @@ public sealed class CrossCheckMatches(Database database, ClaimStore store, Claim
         {
             if (await LockAsync(c, t, matchId) is not { } match) return null;
             var now = clock.GetUtcNow();
-            if (match.Status == MatchStatus.Decided) throw new TransitionRefused(RefusalKind.Conflict, "The match has been decided.");
+            if (match.Status == MatchStatus.Decided) throw new TransitionRefused(RefusalKind.Conflict, RefusalCode.AlreadyDecided, "The match has been decided.");
             if (now > match.ContestUntilTime)
-                throw new TransitionRefused(RefusalKind.Conflict,
+                throw new TransitionRefused(RefusalKind.Conflict, RefusalCode.ContestPeriodEnded,
                     $"The time to contest ended on {Deadlines.LocalDate(match.ContestUntilTime):yyyy-MM-dd}.");
             await c.ExecuteAsync(
                 "INSERT INTO cross_check_contests (match_id, at, actor, office, statement) VALUES (@matchId, @at, @actor, @office, @statement)",

@@ -70,11 +70,11 @@ public static class DashboardEndpoints
     {
         var staff = http.User.Staff()!;
         if (staff.Role == StaffRole.Reviewer)
-            return Problems.Of(403, "Forbidden", "The dashboard is for supervisors and administrators.");
+            return Problems.Refusal(403, "Forbidden", RefusalCode.DashboardNotAllowed, "The dashboard is for supervisors and administrators.");
         if (staff.Role == StaffRole.Supervisor)
         {
             if (city is not null && city != staff.CityCode)
-                return Problems.Of(403, "Forbidden", $"A supervisor sees the dashboard of their own city ({staff.CityCode}) only.");
+                return Problems.Refusal(403, "Forbidden", RefusalCode.NotCitySupervisor, $"A supervisor sees the dashboard of their own city ({staff.CityCode}) only.");
             city = staff.CityCode;
         }
 

@@ -13,6 +13,16 @@ public static class Problems
         TypedResults.Problem(detail: detail, statusCode: status, title: title, type: TypeOf(status), extensions: extensions);
 
     /// <summary>
+    /// A refusal the endpoint decides itself: as <see cref="Of"/>, with the <c>code</c> member saying which refusal it is
+    /// (one of <see cref="RefusalCode"/>), the same member a <see cref="TransitionRefused"/> gets.
+    /// </summary>
+    public static ProblemHttpResult Refusal(int status, string title, string code, string detail, IDictionary<string, object?>? extensions = null) =>
+        Of(status, title, detail, new Dictionary<string, object?>(extensions ?? new Dictionary<string, object?>()) { [CodeMember] = code });
+
+    /// <summary>The problem+json extension member that carries a refusal's <see cref="RefusalCode"/>.</summary>
+    public const string CodeMember = "code";
+
+    /// <summary>
     /// The <c>type</c> of statuses the framework has no default for (it fills in those of RFC 9110's 4xx and 5xx);
     /// <c>about:blank</c>, RFC 9457's "nothing beyond the status", for a status no RFC defines.
     /// </summary>
@@ -27,6 +37,12 @@ public static class Problems
 
     public static ValidationProblem Invalid(string field, string message) =>
         Invalid(new Dictionary<string, string[]> { [field] = [message] });
+
+    /// <summary>A refusal that names the field it got wrong: a validation problem that also carries the refusal's <c>code</c>.</summary>
+    public static ValidationProblem Invalid(TransitionRefused refusal, string field) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [refusal.Message] },
+            detail: "The request has invalid fields.", title: "Invalid request",
+            extensions: new Dictionary<string, object?> { [CodeMember] = refusal.Code });
 
     public static ValidationProblem Invalid(IDictionary<string, string[]> errors) =>
         TypedResults.ValidationProblem(errors, detail: "The request has invalid fields.", title: "Invalid request");
@@ -80,14 +96,22 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             Npgsql.PostgresException { SqlState: "53300" } => (503, "Busy", "The database has no free connection right now; retry shortly."),
             _ => (500, "Internal error", "An unexpected error occurred; it has been logged with the request id."),
         };
+        var code = exception switch
+        {
+            TransitionRefused e => e.Code,
+            ConcurrentChangeException => RefusalCode.ConcurrentChange,
+            _ => null,
+        };
         if (status >= 500) log.LogError(exception, "Unhandled error");
         context.Response.StatusCode = status;
         if (status == 503) context.Response.Headers.RetryAfter = "1";
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        var problem = new ProblemDetailsContext
         {
             HttpContext = context,
             Exception = exception,
             ProblemDetails = { Status = status, Title = title, Detail = detail },
-        });
+        };
+        if (code is not null) problem.ProblemDetails.Extensions[Problems.CodeMember] = code;
+        return await problems.TryWriteAsync(problem);
     }
 }

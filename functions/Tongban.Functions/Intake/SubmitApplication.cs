@@ -142,7 +142,7 @@ public static class SubmitApplication
         var existing = await connection.QuerySingleOrDefaultAsync<string>(
             "SELECT id FROM applications WHERE person_key = @personKey AND service_item = @serviceItem AND is_open = 1",
             new { personKey, serviceItem });
-        return Problems.Of(409, "Open application exists",
+        return Problems.Refusal(409, "Open application exists", RefusalCode.OpenApplicationExists,
             "This person already has an open application for this service item.",
             new Dictionary<string, object?> { ["existingApplicationId"] = existing });
     }

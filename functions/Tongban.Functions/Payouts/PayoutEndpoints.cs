@@ -169,7 +169,7 @@ public static class PayoutEndpoints
         }, http.RequestAborted);
         if (reissued is null)
             return exists
-                ? Problems.Of(409, "Not waiting for staff", $"Payment {paymentId} is not a flagged returned payment (already reissued, or never returned twice).")
+                ? Problems.Refusal(409, "Not waiting for staff", RefusalCode.PaymentNotFlagged, $"Payment {paymentId} is not a flagged returned payment (already reissued, or never returned twice).")
                 : Problems.NotFound($"Payment {paymentId}");
         return TypedResults.Accepted($"/api/v1/admin/payments/{reissued}", new ReissueAccepted(reissued));
     }
@@ -198,7 +198,7 @@ public static class PayoutEndpoints
         return outcome switch
         {
             RepaymentOutcome.NotFound => Problems.NotFound($"Recovery case {caseId}"),
-            RepaymentOutcome.Duplicate => Problems.Of(409, "Already recorded", $"A repayment with reference {request.Reference} is already recorded for this case."),
+            RepaymentOutcome.Duplicate => Problems.Refusal(409, "Already recorded", RefusalCode.RepaymentAlreadyRecorded, $"A repayment with reference {request.Reference} is already recorded for this case."),
             RepaymentOutcome.TooMuch => Problems.Invalid("amount", "More than is still owed on this case (or the case is settled)."),
             _ => await CaseAsync(caseId, http, database),
         };
@@ -212,7 +212,7 @@ public static class PayoutEndpoints
         var agreed = await database.InTransactionAsync((c, t) =>
             Recoveries.AgreeInstalmentsAsync(c, t, caseId, request.Instalments.Value, clock.GetUtcNow()), http.RequestAborted);
         return agreed is null
-            ? Problems.Of(409, "Not open", $"Recovery case {caseId} does not exist or is settled.")
+            ? Problems.Refusal(409, "Not open", RefusalCode.RecoveryCaseNotOpen, $"Recovery case {caseId} does not exist or is settled.")
             : await CaseAsync(caseId, http, database);
     }
 

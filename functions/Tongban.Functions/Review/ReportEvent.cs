@@ -42,7 +42,7 @@ public static class ReportEvent
         catch (TransitionRefused e) when (e is { Kind: RefusalKind.Invalid, Field: { } field })
         {
             // The stop rule names the field it refuses: a date before the benefit began (the one check that needs the claim).
-            return Problems.Invalid(field, e.Message);
+            return Problems.Invalid(e, field);
         }
         if (status is null) return Problems.NotFound($"Application {id}");
         // The stop and its SMS have committed; an orchestration delivers the SMS and archives the closed case.

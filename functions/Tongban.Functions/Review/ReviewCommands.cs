@@ -25,7 +25,7 @@ public sealed class ReviewCommands(Database database, ClaimStore store, Province
             if (stage == ClaimStatus.FirstReview)
             {
                 var city = province.FindCity(claim.InsuringCity ?? "")
-                           ?? throw new TransitionRefused(RefusalKind.Conflict, "The application has no insuring city in this province.");
+                           ?? throw new TransitionRefused(RefusalKind.Conflict, RefusalCode.InsuringCityOutsideProvince, "The application has no insuring city in this province.");
                 var office = decision == ReviewDecision.Approve && claim.Status == ClaimStatus.FirstReview
                     ? await OfficeRouter.ChooseAsync(c, t, city, Deadlines.LocalDate(clock.GetUtcNow()))
                     : city.Offices[0];
@@ -105,9 +105,9 @@ public sealed class ReviewCommands(Database database, ClaimStore store, Province
         await using var c = await database.OpenAsync(ct);
         if (await ClaimStore.LoadAsync(c, null, id) is not { Claim: var claim }) return null;
         if (staff.Role != StaffRole.Administrator && staff.OfficeCode != claim.AssignedOffice && staff.CityCode != claim.InsuringCity)
-            throw new TransitionRefused(RefusalKind.Forbidden, "Only staff of the assigned office or of the insuring city see this claim's entitlement.");
+            throw new TransitionRefused(RefusalKind.Forbidden, RefusalCode.OutsideCaseScope, "Only staff of the assigned office or of the insuring city see this claim's entitlement.");
         if (claim.Status is not (ClaimStatus.FirstReview or ClaimStatus.FinalReview))
-            throw new TransitionRefused(RefusalKind.Conflict, $"The application is {claim.Status.Code()}: an entitlement is previewed only while it waits for review.");
+            throw new TransitionRefused(RefusalKind.Conflict, RefusalCode.NotWaitingForReview, $"The application is {claim.Status.Code()}: an entitlement is previewed only while it waits for review.");
         var (facts, earlier) = await EntitlementInputsAsync(c, null, claim);
         return FixEntitlement(claim, facts, earlier);
     }
@@ -139,7 +139,7 @@ public sealed class ReviewCommands(Database database, ClaimStore store, Province
     {
         var today = Deadlines.LocalDate(clock.GetUtcNow());
         var standard = province.FindCity(claim.InsuringCity ?? "")?.StandardOn(today)
-                       ?? throw new TransitionRefused(RefusalKind.Conflict, "The insuring city has no benefit standard in force.");
+                       ?? throw new TransitionRefused(RefusalKind.Conflict, RefusalCode.NoBenefitStandard, "The insuring city has no benefit standard in force.");
         var registrationMonth = YearMonth.Of(Deadlines.LocalDate(DateTimeOffset.FromUnixTimeMilliseconds(facts.ReceivedAt)));
         return Entitlement.Fix((int)(facts.ContributionMonths ?? 0), (int)(facts.CarriedOverMonths ?? 0),
             province.Duration, standard, Entitlement.FirstUnpaidMonth(registrationMonth, earlier, province.Payouts.PartialMonth), ClaimFactsLoader.Retirement(protector.Decrypt(facts.IdNumberEnc), province));

@@ -143,7 +143,7 @@ public static class SupervisionEndpoints
             var code = entries[i].Office?.Trim();
             if (code is null || province.FindOffice(code) is null) errors[$"offices[{i}].office"] = ["No such office in this province."];
             else if (!city.Offices.Any(o => o.Code == code))
-                return Problems.Of(403, "Forbidden", $"Office {code} is not an office of city {city.Code}.");
+                return Problems.Refusal(403, "Forbidden", RefusalCode.OfficeOutsideCity, $"Office {code} is not an office of city {city.Code}.");
             else if (!seen.Add(code)) errors[$"offices[{i}].office"] = ["Given twice."];
             if (entries[i].Reviewers is not (>= 0 and <= MaxReviewers)) errors[$"offices[{i}].reviewers"] = [$"Required: 0 to {MaxReviewers}."];
         }

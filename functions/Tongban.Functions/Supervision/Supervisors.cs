@@ -17,6 +17,6 @@ public static class Supervisors
         var staff = http.User.Staff()!;
         if (staff.Role == StaffRole.Supervisor && staff.CityCode is { } code && province.FindCity(code) is { } city)
             return (staff, city, null);
-        return (staff, null!, Problems.Of(403, "Forbidden", "Only a city supervisor may use this; it covers the supervisor's own city."));
+        return (staff, null!, Problems.Refusal(403, "Forbidden", RefusalCode.NotCitySupervisor, "Only a city supervisor may use this; it covers the supervisor's own city."));
     }
 }

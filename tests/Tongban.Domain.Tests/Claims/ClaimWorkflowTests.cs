@@ -44,7 +44,12 @@ public class ClaimWorkflowTests
     private static string[] Types(Transition t) => [.. t.Events.Select(e => e.Type)];
     private static string[] Templates(Transition t) => [.. t.Sms.Select(s => s.Template)];
 
-    private static RefusalKind Refusal(Action command) => Assert.Throws<TransitionRefused>(command).Kind;
+    /// <summary>The refusal a command meets: its kind (the status) and its code (which refusal, as portals read it).</summary>
+    private static (RefusalKind Kind, string Code) Refusal(Action command)
+    {
+        var refused = Assert.Throws<TransitionRefused>(command);
+        return (refused.Kind, refused.Code);
+    }
 
     [Fact]
     public void Submitted_claim_is_verified_first_and_registers_the_person_as_unemployed()
@@ -115,7 +120,7 @@ public class ClaimWorkflowTests
     [InlineData(ClaimStatus.Rejected)]
     public void Verification_completes_only_while_verifying(ClaimStatus status)
     {
-        Assert.Equal(RefusalKind.Conflict,
+        Assert.Equal((RefusalKind.Conflict, "not-at-stage"),
             Refusal(() => ClaimWorkflow.CompleteVerification(InStatus(status), PassedIn("460200"), "460100-01")));
     }
 
@@ -163,23 +168,23 @@ public class ClaimWorkflowTests
     [Fact]
     public void First_review_at_another_office_of_the_same_city_is_forbidden()
     {
-        Assert.Equal(RefusalKind.Forbidden, Refusal(() => ClaimWorkflow.FirstReview(AtFirstReview(), MeilanReviewer,
+        Assert.Equal((RefusalKind.Forbidden, "not-assigned-office"), Refusal(() => ClaimWorkflow.FirstReview(AtFirstReview(), MeilanReviewer,
             ReviewDecision.Approve, null, TestProvince.Sanya, TestProvince.Sanya.Offices[0])));
     }
 
     [Fact]
     public void First_review_in_the_insuring_city_instead_of_the_accepting_office_is_forbidden()
     {
-        Assert.Equal(RefusalKind.Forbidden, Refusal(() => ClaimWorkflow.FirstReview(AtFirstReview(), SanyaReviewer,
+        Assert.Equal((RefusalKind.Forbidden, "not-assigned-office"), Refusal(() => ClaimWorkflow.FirstReview(AtFirstReview(), SanyaReviewer,
             ReviewDecision.Approve, null, TestProvince.Sanya, TestProvince.Sanya.Offices[0])));
     }
 
     [Fact]
     public void Administrator_may_not_review()
     {
-        Assert.Equal(RefusalKind.Forbidden, Refusal(() => ClaimWorkflow.FirstReview(AtFirstReview(), Admin,
+        Assert.Equal((RefusalKind.Forbidden, "not-a-reviewer"), Refusal(() => ClaimWorkflow.FirstReview(AtFirstReview(), Admin,
             ReviewDecision.Approve, null, TestProvince.Sanya, TestProvince.Sanya.Offices[0])));
-        Assert.Equal(RefusalKind.Forbidden, Refusal(() => ClaimWorkflow.FinalReview(AtFinalReview(), Admin,
+        Assert.Equal((RefusalKind.Forbidden, "not-a-reviewer"), Refusal(() => ClaimWorkflow.FinalReview(AtFinalReview(), Admin,
             ReviewDecision.Approve, null, () => EighteenMonths)));
     }
 
@@ -188,7 +193,7 @@ public class ClaimWorkflowTests
     {
         var admin = new StaffMember("460100-admin", StaffRole.Administrator, "460100-01", "460100");
 
-        Assert.Equal(RefusalKind.Forbidden, Refusal(() => ClaimWorkflow.FirstReview(AtFirstReview(), admin,
+        Assert.Equal((RefusalKind.Forbidden, "not-a-reviewer"), Refusal(() => ClaimWorkflow.FirstReview(AtFirstReview(), admin,
             ReviewDecision.Approve, null, TestProvince.Sanya, TestProvince.Sanya.Offices[0])));
     }
 
@@ -198,7 +203,7 @@ public class ClaimWorkflowTests
     [InlineData("   ")]
     public void First_review_rejection_without_an_opinion_is_invalid(string? opinion)
     {
-        Assert.Equal(RefusalKind.Invalid, Refusal(() => ClaimWorkflow.FirstReview(AtFirstReview(), HaikouReviewer,
+        Assert.Equal((RefusalKind.Invalid, "opinion-required"), Refusal(() => ClaimWorkflow.FirstReview(AtFirstReview(), HaikouReviewer,
             ReviewDecision.Reject, opinion, TestProvince.Sanya, TestProvince.Sanya.Offices[0])));
     }
 
@@ -227,7 +232,7 @@ public class ClaimWorkflowTests
     [InlineData(ClaimStatus.Terminated)]
     public void First_review_only_at_the_first_review_stage(ClaimStatus status)
     {
-        Assert.Equal(RefusalKind.Conflict, Refusal(() => ClaimWorkflow.FirstReview(InStatus(status), HaikouReviewer,
+        Assert.Equal((RefusalKind.Conflict, "not-at-stage"), Refusal(() => ClaimWorkflow.FirstReview(InStatus(status), HaikouReviewer,
             ReviewDecision.Approve, null, TestProvince.Sanya, TestProvince.Sanya.Offices[0])));
     }
 
@@ -235,7 +240,7 @@ public class ClaimWorkflowTests
     public void Stage_conflict_is_reported_before_scope()
     {
         // A second click from another office on an already reviewed case: the case moved on (409), not 403.
-        Assert.Equal(RefusalKind.Conflict, Refusal(() => ClaimWorkflow.FirstReview(AtFinalReview(), MeilanReviewer,
+        Assert.Equal((RefusalKind.Conflict, "not-at-stage"), Refusal(() => ClaimWorkflow.FirstReview(AtFinalReview(), MeilanReviewer,
             ReviewDecision.Approve, null, TestProvince.Sanya, TestProvince.Sanya.Offices[0])));
     }
 
@@ -316,7 +321,7 @@ public class ClaimWorkflowTests
     [Fact]
     public void Final_review_outside_the_insuring_city_is_forbidden()
     {
-        Assert.Equal(RefusalKind.Forbidden, Refusal(() =>
+        Assert.Equal((RefusalKind.Forbidden, "not-insuring-city"), Refusal(() =>
             ClaimWorkflow.FinalReview(AtFinalReview(), HaikouColleague, ReviewDecision.Approve, null, () => EighteenMonths)));
     }
 
@@ -327,7 +332,7 @@ public class ClaimWorkflowTests
         var atFinal = ClaimWorkflow.FirstReview(AtFirstReview(insuringCity: "460100"), HaikouReviewer, ReviewDecision.Approve,
             null, TestProvince.Haikou, TestProvince.Haikou.Offices[1]).Claim;
 
-        Assert.Equal(RefusalKind.Forbidden, Refusal(() =>
+        Assert.Equal((RefusalKind.Forbidden, "first-reviewer-may-not-final-review"), Refusal(() =>
             ClaimWorkflow.FinalReview(atFinal, HaikouReviewer, ReviewDecision.Approve, null, () => EighteenMonths)));
         Assert.Equal(ClaimStatus.Approved,
             ClaimWorkflow.FinalReview(atFinal, MeilanReviewer, ReviewDecision.Approve, null, () => EighteenMonths).Claim.Status);
@@ -338,7 +343,7 @@ public class ClaimWorkflowTests
     [InlineData(" ")]
     public void Final_review_rejection_without_an_opinion_is_invalid(string? opinion)
     {
-        Assert.Equal(RefusalKind.Invalid, Refusal(() =>
+        Assert.Equal((RefusalKind.Invalid, "opinion-required"), Refusal(() =>
             ClaimWorkflow.FinalReview(AtFinalReview(), SanyaReviewer, ReviewDecision.Reject, opinion, () => EighteenMonths)));
     }
 
@@ -365,7 +370,7 @@ public class ClaimWorkflowTests
     {
         var claim = AtFinalReview() with { Status = status };
 
-        Assert.Equal(RefusalKind.Conflict, Refusal(() =>
+        Assert.Equal((RefusalKind.Conflict, "not-at-stage"), Refusal(() =>
             ClaimWorkflow.FinalReview(claim, SanyaReviewer, ReviewDecision.Approve, null, () => EighteenMonths)));
     }
 
@@ -416,7 +421,7 @@ public class ClaimWorkflowTests
     {
         var refused = Assert.Throws<TransitionRefused>(() => ClaimWorkflow.ReportStop(Approved(), SanyaReviewer, "reemployed", Today.AddDays(1), Today));
 
-        Assert.Equal((RefusalKind.Invalid, "date"), (refused.Kind, refused.Field));
+        Assert.Equal((RefusalKind.Invalid, "date-in-future", "date"), (refused.Kind, refused.Code, refused.Field));
     }
 
     [Fact]
@@ -424,7 +429,7 @@ public class ClaimWorkflowTests
     {
         var asked = false;
 
-        Assert.Equal(RefusalKind.Invalid, Refusal(() => ClaimWorkflow.ReportStop(Approved(), SanyaReviewer, StopEvents.Died,
+        Assert.Equal((RefusalKind.Invalid, "event-before-benefit"), Refusal(() => ClaimWorkflow.ReportStop(Approved(), SanyaReviewer, StopEvents.Died,
             new DateOnly(2026, 10, 31), Today, () => { asked = true; return new Tongban.Domain.Payouts.DeathBenefits(80000, 6, 6 * 183000); },
             new Relative("王丽", "spouse", "13912345678"))));
         Assert.False(asked);
@@ -435,7 +440,7 @@ public class ClaimWorkflowTests
     [Fact]
     public void Unknown_stop_event_is_invalid()
     {
-        Assert.Equal(RefusalKind.Invalid,
+        Assert.Equal((RefusalKind.Invalid, "unknown-event-type"),
             Refusal(() => ClaimWorkflow.ReportStop(Approved(), SanyaReviewer, "moved-house", Today, Today)));
     }
 
@@ -448,7 +453,7 @@ public class ClaimWorkflowTests
     [InlineData(ClaimStatus.Terminated)]
     public void Only_an_approved_or_suspended_claim_can_be_stopped(ClaimStatus status)
     {
-        Assert.Equal(RefusalKind.Conflict,
+        Assert.Equal((RefusalKind.Conflict, "not-being-paid"),
             Refusal(() => ClaimWorkflow.ReportStop(InStatus(status), SanyaReviewer, "reemployed", Today, Today)));
     }
 
@@ -561,7 +566,7 @@ public class ClaimWorkflowTests
         var rejectedByReviewer = ClaimWorkflow.FirstReview(AtFirstReview(), HaikouReviewer, ReviewDecision.Reject, "本人已就业",
             TestProvince.Sanya, TestProvince.Sanya.Offices[0]).Claim;
 
-        Assert.Equal(RefusalKind.Conflict, Refusal(() => ClaimWorkflow.Recheck(rejectedByReviewer, PassedIn("460200"), "460100-01")));
-        Assert.Equal(RefusalKind.Conflict, Refusal(() => ClaimWorkflow.Recheck(AtFirstReview(), PassedIn("460200"), "460100-01")));
+        Assert.Equal((RefusalKind.Conflict, "not-rejected-by-verification"), Refusal(() => ClaimWorkflow.Recheck(rejectedByReviewer, PassedIn("460200"), "460100-01")));
+        Assert.Equal((RefusalKind.Conflict, "not-rejected-by-verification"), Refusal(() => ClaimWorkflow.Recheck(AtFirstReview(), PassedIn("460200"), "460100-01")));
     }
 }

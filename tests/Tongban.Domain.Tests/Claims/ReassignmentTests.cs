@@ -17,7 +17,11 @@ public class ReassignmentTests
             ClaimWorkflow.Submit(Id, "HN-2026-R1", "unemployment-benefit", "counter", "460100-01", "portal").Claim,
             new VerificationResult([], insuringCity, 84, 0), "460100-01").Claim;
 
-    private static RefusalKind RefusalOf(Action reassign) => Assert.Throws<TransitionRefused>(reassign).Kind;
+    private static (RefusalKind Kind, string Code) RefusalOf(Action reassign)
+    {
+        var refused = Assert.Throws<TransitionRefused>(reassign);
+        return (refused.Kind, refused.Code);
+    }
 
     [Fact]
     public void The_supervisor_moves_a_case_to_another_office_of_the_city_with_the_reason_in_the_history()
@@ -50,17 +54,17 @@ public class ReassignmentTests
         var claim = AtFirstReview();
         var meilan = TestProvince.Haikou.Offices[1];
 
-        Assert.Equal(RefusalKind.Forbidden, RefusalOf(() => Reassignment.Reassign(claim, HaikouReviewer, TestProvince.Haikou, meilan, null, null, null)));
-        Assert.Equal(RefusalKind.Forbidden, RefusalOf(() => Reassignment.Reassign(claim, SanyaSupervisor, TestProvince.Haikou, meilan, null, null, null)));
+        Assert.Equal((RefusalKind.Forbidden, "not-city-supervisor"), RefusalOf(() => Reassignment.Reassign(claim, HaikouReviewer, TestProvince.Haikou, meilan, null, null, null)));
+        Assert.Equal((RefusalKind.Forbidden, "not-city-supervisor"), RefusalOf(() => Reassignment.Reassign(claim, SanyaSupervisor, TestProvince.Haikou, meilan, null, null, null)));
         // The Sanya supervisor's own city: the case is held in Haikou.
-        Assert.Equal(RefusalKind.Forbidden, RefusalOf(() =>
+        Assert.Equal((RefusalKind.Forbidden, "case-outside-city"), RefusalOf(() =>
             Reassignment.Reassign(claim, SanyaSupervisor, TestProvince.Sanya, TestProvince.Sanya.Offices[0], null, null, null)));
     }
 
     [Fact]
     public void An_office_of_another_city_is_refused()
     {
-        Assert.Equal(RefusalKind.Forbidden, RefusalOf(() =>
+        Assert.Equal((RefusalKind.Forbidden, "office-outside-city"), RefusalOf(() =>
             Reassignment.Reassign(AtFirstReview(), HaikouSupervisor, TestProvince.Haikou, TestProvince.Sanya.Offices[0], null, null, null)));
     }
 
@@ -71,9 +75,9 @@ public class ReassignmentTests
         var rejected = ClaimWorkflow.FirstReview(claim, HaikouReviewer, ReviewDecision.Reject, "材料不符", TestProvince.Sanya,
             TestProvince.Sanya.Offices[0]).Claim;
 
-        Assert.Equal(RefusalKind.Conflict, RefusalOf(() =>
+        Assert.Equal((RefusalKind.Conflict, "already-assigned"), RefusalOf(() =>
             Reassignment.Reassign(claim, HaikouSupervisor, TestProvince.Haikou, TestProvince.Haikou.Offices[0], null, null, null)));
-        Assert.Equal(RefusalKind.Conflict, RefusalOf(() =>
+        Assert.Equal((RefusalKind.Conflict, "not-waiting-for-review"), RefusalOf(() =>
             Reassignment.Reassign(rejected, HaikouSupervisor, TestProvince.Haikou, TestProvince.Haikou.Offices[1], null, null, null)));
     }
 
@@ -83,7 +87,7 @@ public class ReassignmentTests
         var atFinal = ClaimWorkflow.FirstReview(AtFirstReview("460100"), HaikouReviewer, ReviewDecision.Approve, null, TestProvince.Haikou,
             TestProvince.Haikou.Offices[1]).Claim;
 
-        Assert.Equal(RefusalKind.Conflict, RefusalOf(() =>
+        Assert.Equal((RefusalKind.Conflict, "first-reviewer-may-not-final-review"), RefusalOf(() =>
             Reassignment.Reassign(atFinal, HaikouSupervisor, TestProvince.Haikou, TestProvince.Haikou.Offices[0], "460100-01-r1", null, null)));
         Assert.Equal("460100-01", Reassignment.Reassign(atFinal, HaikouSupervisor, TestProvince.Haikou, TestProvince.Haikou.Offices[0],
             "460100-01-r2", null, null).Claim.AssignedOffice);

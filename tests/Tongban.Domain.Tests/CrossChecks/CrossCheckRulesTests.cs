@@ -140,7 +140,7 @@ public class CrossCheckTransitionsTests
     public void Only_a_claim_being_paid_is_suspended(ClaimStatus status)
     {
         var refused = Assert.Throws<TransitionRefused>(() => ClaimWorkflow.Suspend(Claim(status), Match(), NoneTaken, Today));
-        Assert.Equal(RefusalKind.Conflict, refused.Kind);
+        Assert.Equal((RefusalKind.Conflict, "not-being-paid"), (refused.Kind, refused.Code));
     }
 
     [Fact]
@@ -165,10 +165,10 @@ public class CrossCheckTransitionsTests
     public void A_decision_needs_an_opinion_and_a_reviewer_of_the_insuring_city()
     {
         var invalid = Assert.Throws<TransitionRefused>(() => ClaimWorkflow.DismissMatch(Claim(ClaimStatus.Suspended), SanyaReviewer, Match(), " ", false));
-        Assert.Equal(("opinion", RefusalKind.Invalid), (invalid.Field, invalid.Kind));
+        Assert.Equal(("opinion", RefusalKind.Invalid, "opinion-required"), (invalid.Field, invalid.Kind, invalid.Code));
         var forbidden = Assert.Throws<TransitionRefused>(() =>
             ClaimWorkflow.ConfirmMatch(Claim(ClaimStatus.Suspended), HaikouReviewer, Match(), "属实", new DateOnly(2027, 1, 15), Today));
-        Assert.Equal(RefusalKind.Forbidden, forbidden.Kind);
+        Assert.Equal((RefusalKind.Forbidden, "not-insuring-city"), (forbidden.Kind, forbidden.Code));
     }
 
     [Fact]
@@ -186,11 +186,16 @@ public class CrossCheckTransitionsTests
     [Fact]
     public void A_stop_date_outside_the_entitlement_or_in_the_future_is_refused_naming_the_field()
     {
-        foreach (var date in new[] { new DateOnly(2026, 10, 31), new DateOnly(2027, 11, 1), Today.AddDays(1) })
+        foreach (var (date, code) in new[]
+                 {
+                     (new DateOnly(2026, 10, 31), "stop-date-outside-entitlement"),
+                     (new DateOnly(2027, 11, 1), "stop-date-outside-entitlement"),
+                     (Today.AddDays(1), "date-in-future"),
+                 })
         {
             var refused = Assert.Throws<TransitionRefused>(() =>
                 ClaimWorkflow.ConfirmMatch(Claim(ClaimStatus.Suspended), SanyaReviewer, Match(), "属实", date, new DateOnly(2027, 12, 31) < date ? date : Today));
-            Assert.Equal(("stopDate", RefusalKind.Invalid), (refused.Field, refused.Kind));
+            Assert.Equal(("stopDate", RefusalKind.Invalid, code), (refused.Field, refused.Kind, refused.Code));
         }
     }
 
@@ -201,7 +206,7 @@ public class CrossCheckTransitionsTests
             ClaimWorkflow.ConfirmMatch(Claim(ClaimStatus.Suspended), SanyaReviewer, Match(CrossCheckKinds.Pension), "属实", new DateOnly(2027, 1, 15), Today).StopEvent);
         var refused = Assert.Throws<TransitionRefused>(() =>
             ClaimWorkflow.ConfirmMatch(Claim(ClaimStatus.Suspended), SanyaReviewer, Match(CrossCheckKinds.Deceased), "属实", new DateOnly(2027, 1, 15), Today));
-        Assert.Equal("decision", refused.Field);
+        Assert.Equal(("decision", "death-reported-by-family"), (refused.Field, refused.Code));
     }
 
     [Fact]

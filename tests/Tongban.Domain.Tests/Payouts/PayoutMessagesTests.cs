@@ -55,8 +55,8 @@ public class PayoutMessagesTests
         Assert.Equal(["completed"], t.Events.Select(e => e.Type));
         Assert.Equal("completed", t.Sms.Single().Template);
         Assert.Contains("12个月已全部发放完毕", t.Sms.Single().Body);
-        Assert.Equal(RefusalKind.Conflict,
-            Assert.Throws<TransitionRefused>(() => ClaimWorkflow.Complete(approved with { Status = ClaimStatus.Terminated })).Kind);
+        var refused = Assert.Throws<TransitionRefused>(() => ClaimWorkflow.Complete(approved with { Status = ClaimStatus.Terminated }));
+        Assert.Equal((RefusalKind.Conflict, "not-at-stage"), (refused.Kind, refused.Code));
     }
 
     [Fact]
@@ -87,8 +87,9 @@ public class PayoutMessagesTests
             "460200-01", "r1", new Entitlement(12, 183000, new YearMonth(2026, 1), new YearMonth(2026, 12)), null, 7);
         var reporter = new StaffMember("460100-01-r1", StaffRole.Reviewer, "460100-01", "460100");
 
-        Assert.Equal(RefusalKind.Invalid, Assert.Throws<TransitionRefused>(() => ClaimWorkflow.ReportStop(approved, reporter, StopEvents.Died,
-            new DateOnly(2026, 5, 3), new DateOnly(2026, 5, 6), () => new DeathBenefits(80000, 9, 1))).Kind);
+        var refused = Assert.Throws<TransitionRefused>(() => ClaimWorkflow.ReportStop(approved, reporter, StopEvents.Died,
+            new DateOnly(2026, 5, 3), new DateOnly(2026, 5, 6), () => new DeathBenefits(80000, 9, 1)));
+        Assert.Equal((RefusalKind.Invalid, "reporter-required", "reporter"), (refused.Kind, refused.Code, refused.Field));
     }
 
     [Fact]

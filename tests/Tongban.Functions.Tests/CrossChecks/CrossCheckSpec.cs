@@ -207,26 +207,29 @@ public abstract class CrossCheckSpec(Store store) : IAsyncLifetime
         await _d.CrossChecksAsync(InsuredInGuangdong);
         var match = (await MatchAsync()).GetProperty("matchId").GetString()!;
 
-        Assert.Equal(HttpStatusCode.Forbidden, (await _d.DecideAsync("460100-01-r1", match, new { decision = "dismiss", opinion = "不属实" })).StatusCode);
-        foreach (var (body, field) in new (object, string)[]
+        await _d.DecideAsync("460100-01-r1", match, new { decision = "dismiss", opinion = "不属实" }).AssertRefusedAsync(HttpStatusCode.Forbidden, "not-insuring-city");
+        // The endpoint's own checks name the field; the one the decision rule makes (it needs the entitlement) also says which refusal.
+        foreach (var (body, field, code) in new (object, string, string?)[]
                  {
-                     (new { decision = "confirm", opinion = "属实" }, "stopDate"),
-                     (new { decision = "dismiss" }, "opinion"),
-                     (new { decision = "stop", opinion = "属实" }, "decision"),
-                     (new { decision = "confirm", opinion = "属实", stopDate = "2026-01-05" }, "stopDate"),
+                     (new { decision = "confirm", opinion = "属实" }, "stopDate", null),
+                     (new { decision = "dismiss" }, "opinion", null),
+                     (new { decision = "stop", opinion = "属实" }, "decision", null),
+                     (new { decision = "confirm", opinion = "属实", stopDate = "2026-01-05" }, "stopDate", "stop-date-outside-entitlement"),
                  })
         {
             var bad = await _d.DecideAsync(Reviewer, match, body);
             Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
             Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
-            Assert.True((await bad.JsonAsync()).GetProperty("errors").TryGetProperty(field, out _), field);
+            var problem = await bad.JsonAsync();
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), field);
+            if (code is not null) Assert.Equal(code, problem.GetProperty("code").GetString());
         }
         Assert.Equal("suspended", await _d.StatusAsync(_wang));
 
         Assert.Equal(HttpStatusCode.OK, (await _d.DecideAsync(Reviewer, match, new { decision = "dismiss", opinion = "不属实" })).StatusCode);
         var again = await _d.DecideAsync("460200-sup", match, new { decision = "confirm", opinion = "属实", stopDate = "2026-11-20" });
 
-        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        await again.AssertRefusedAsync(HttpStatusCode.Conflict, "already-decided");
         Assert.Equal("approved", await _d.StatusAsync(_wang));
         Assert.Equal(HttpStatusCode.NotFound, (await _d.DecideAsync(Reviewer, Guid.NewGuid().ToString(), new { decision = "dismiss", opinion = "x" })).StatusCode);
     }
@@ -265,7 +268,8 @@ public abstract class CrossCheckSpec(Store store) : IAsyncLifetime
 
         await _d.TodayAsync(2027, 1, 20);
         using var late = await _d.App.StaffAsync("460100-01-r1");
-        Assert.Equal(HttpStatusCode.Conflict, (await late.PostJsonAsync($"/api/v1/cross-check-matches/{match}/contest", new { statement = "补充说明" })).StatusCode);
+        await late.PostJsonAsync($"/api/v1/cross-check-matches/{match}/contest", new { statement = "补充说明" })
+            .AssertRefusedAsync(HttpStatusCode.Conflict, "contest-period-ended");
     }
 
     [Fact]

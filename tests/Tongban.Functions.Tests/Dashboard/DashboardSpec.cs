@@ -135,15 +135,15 @@ public abstract class DashboardSpec(Store store) : IAsyncLifetime
         Assert.Equal(Haikou, dashboard.GetProperty("city").GetString());
         var haikou = _cases.Where(c => c.City == Haikou).ToList();
         AssertFigures(dashboard, haikou, Expected(haikou));
-        Assert.Equal(HttpStatusCode.Forbidden, (await supervisor.GetAsync($"/api/v1/dashboard?city={Sanya}", TestContext.Current.CancellationToken)).StatusCode);
+        await supervisor.GetAsync($"/api/v1/dashboard?city={Sanya}", TestContext.Current.CancellationToken)
+            .AssertRefusedAsync(HttpStatusCode.Forbidden, "not-city-supervisor");
         var sanya = await _d.Admin.GetJsonAsync($"/api/v1/dashboard?from=2026-11&to=2026-11&city={Sanya}");
         Assert.Equal(_cases.Count(c => c.City == Sanya), sanya.GetProperty("applications").GetProperty("total").GetInt32());
         Assert.Equal(0, sanya.GetProperty("decisions").GetProperty("decided").GetInt32());
 
         using var reviewer = await _d.App.StaffAsync("460100-01-r1");
         var refused = await reviewer.GetAsync("/api/v1/dashboard", TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        await refused.AssertRefusedAsync(HttpStatusCode.Forbidden, "dashboard-not-allowed");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 
@@ -21,6 +22,24 @@ public static class Http
         Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return await response.JsonAsync();
     }
+
+    /// <summary>
+    /// Asserts a refusal as a portal or the console reads it: the status, a problem+json body and its machine-readable
+    /// <c>code</c> (spelled out at each call, as the wire carries it, so that renaming a code fails a test); returns the problem.
+    /// </summary>
+    public static async Task<JsonElement> AssertRefusedAsync(this HttpResponseMessage response, HttpStatusCode status, string code)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(status == response.StatusCode, $"Expected {(int)status} {code}, got {(int)response.StatusCode} {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(body).RootElement.Clone();
+        Assert.True(problem.TryGetProperty("code", out var actual), $"No code in {body}");
+        Assert.Equal(code, actual.GetString());
+        return problem;
+    }
+
+    public static async Task<JsonElement> AssertRefusedAsync(this Task<HttpResponseMessage> response, HttpStatusCode status, string code) =>
+        await (await response).AssertRefusedAsync(status, code);
 
     public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string path, object body) =>
         client.PostAsJsonAsync(path, body);

@@ -67,8 +67,8 @@ public abstract class IdentitySpec(Store store) : IAsyncLifetime
 
         Assert.Equal("first-review", first.GetProperty("status").GetString());
         Assert.Equal("resident-id", first.GetProperty("applicant").GetProperty("documentKind").GetString());
-        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
-        Assert.Equal(first.GetProperty("applicationId").GetString(), (await again.JsonAsync()).GetProperty("existingApplicationId").GetString());
+        var open = await again.AssertRefusedAsync(HttpStatusCode.Conflict, "open-application-exists");
+        Assert.Equal(first.GetProperty("applicationId").GetString(), open.GetProperty("existingApplicationId").GetString());
         Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM persons"));
     }
 

@@ -98,9 +98,8 @@ public abstract class IntakeSpec(Store store) : IAsyncLifetime
         await _app.ImportAsync(People.Csv(People.EligibleInSanya(4)));
         var first = await _app.Portal.SubmitAsync(People.Application(People.IdNumber(4)));
         var second = await _app.Portal.SubmitAsync(People.Application(People.IdNumber(4), channel: "online", office: null));
-        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
-        Assert.Equal((await first.JsonAsync()).GetProperty("applicationId").GetString(),
-            (await second.JsonAsync()).GetProperty("existingApplicationId").GetString());
+        var open = await second.AssertRefusedAsync(HttpStatusCode.Conflict, "open-application-exists");
+        Assert.Equal((await first.JsonAsync()).GetProperty("applicationId").GetString(), open.GetProperty("existingApplicationId").GetString());
     }
 
     [Fact]

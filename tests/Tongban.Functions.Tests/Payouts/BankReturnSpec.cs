@@ -200,7 +200,7 @@ public abstract class BankReturnSpec(Store store) : IAsyncLifetime
         // Staff put the account right and reissue it once; the next run pays it.
         var reissue = await _d.Admin.PostAsync($"/api/v1/admin/payments/{Ref(l, "2026-10", 2)}/reissue", null);
         Assert.Equal(HttpStatusCode.Accepted, reissue.StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, (await _d.Admin.PostAsync($"/api/v1/admin/payments/{Ref(l, "2026-10", 2)}/reissue", null)).StatusCode);
+        await _d.Admin.PostAsync($"/api/v1/admin/payments/{Ref(l, "2026-10", 2)}/reissue", null).AssertRefusedAsync(HttpStatusCode.Conflict, "payment-not-flagged");
         Assert.Empty((await _d.Admin.GetJsonAsync("/api/v1/admin/payments?flagged=true")).EnumerateArray());
         await _d.TodayAsync(2027, 2, 1);
         Assert.Equal(october, (await _d.RunAsync("2027-02")).GetProperty("reissued").GetDecimal());

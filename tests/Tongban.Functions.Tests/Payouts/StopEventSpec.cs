@@ -79,7 +79,8 @@ public abstract class StopEventSpec(Store store) : IAsyncLifetime
         var first = await _d.Admin.PostJsonAsync(path + "/repayments", new { amount = 1000.00m, reference = "HK-2026-0001" });
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(1000.00m, (await first.JsonAsync()).GetProperty("recovered").GetDecimal());
-        Assert.Equal(HttpStatusCode.Conflict, (await _d.Admin.PostJsonAsync(path + "/repayments", new { amount = 1000.00m, reference = "HK-2026-0001" })).StatusCode);
+        await _d.Admin.PostJsonAsync(path + "/repayments", new { amount = 1000.00m, reference = "HK-2026-0001" })
+            .AssertRefusedAsync(HttpStatusCode.Conflict, "repayment-already-recorded");
         var tooMuch = await _d.Admin.PostJsonAsync(path + "/repayments", new { amount = owed, reference = "HK-2026-0002" });
         Assert.Equal(HttpStatusCode.BadRequest, tooMuch.StatusCode);
         Assert.True((await tooMuch.JsonAsync()).GetProperty("errors").TryGetProperty("amount", out _));
@@ -95,6 +96,7 @@ public abstract class StopEventSpec(Store store) : IAsyncLifetime
         Assert.Equal("recovered", last.GetProperty("status").GetString());
         Assert.Equal(0m, last.GetProperty("outstanding").GetDecimal());
         Assert.Equal(["repayment", "instalments"], last.GetProperty("recoveries").EnumerateArray().Select(r => r.GetProperty("method").GetString()));
+        await _d.Admin.PostJsonAsync(path + "/instalments", new { instalments = 2 }).AssertRefusedAsync(HttpStatusCode.Conflict, "recovery-case-not-open");
 
         var fund = await _d.FundAsync("460200");
         Assert.Equal(owed, fund[Accounts.BankRecoveries].Balance);

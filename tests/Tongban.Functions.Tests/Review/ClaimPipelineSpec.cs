@@ -48,7 +48,7 @@ public abstract class ClaimPipelineSpec(Store store) : IAsyncLifetime
         Assert.Contains(finalQueue.EnumerateArray(), e => e.GetProperty("applicationId").GetString() == applicationId);
         var preview = await sanya.GetJsonAsync($"/api/v1/applications/{applicationId}/entitlement-preview");
         using (var elsewhere = await _app.StaffAsync("460300-01-r1"))
-            Assert.Equal(HttpStatusCode.Forbidden, (await elsewhere.GetAsync($"/api/v1/applications/{applicationId}/entitlement-preview")).StatusCode);
+            await elsewhere.GetAsync($"/api/v1/applications/{applicationId}/entitlement-preview").AssertRefusedAsync(HttpStatusCode.Forbidden, "outside-case-scope");
         var final = await sanya.PostJsonAsync($"/api/v1/applications/{applicationId}/final-review", new { decision = "approve", opinion = "同意" });
         Assert.Equal(HttpStatusCode.OK, final.StatusCode);
 
@@ -58,7 +58,7 @@ public abstract class ClaimPipelineSpec(Store store) : IAsyncLifetime
         // The preview the reviewer saw is what approval fixed, and there is none to preview once it is fixed.
         foreach (var field in new[] { "months", "monthlyAmount", "startMonth", "endMonth" })
             Assert.Equal(entitlement.GetProperty(field).ToString(), preview.GetProperty(field).ToString());
-        Assert.Equal(HttpStatusCode.Conflict, (await sanya.GetAsync($"/api/v1/applications/{applicationId}/entitlement-preview")).StatusCode);
+        await sanya.GetAsync($"/api/v1/applications/{applicationId}/entitlement-preview").AssertRefusedAsync(HttpStatusCode.Conflict, "not-waiting-for-review");
         Assert.Equal(18, entitlement.GetProperty("months").GetInt32());
         Assert.Equal(1830.00m, entitlement.GetProperty("monthlyAmount").GetDecimal());
         Assert.Equal(CurrentMonth, entitlement.GetProperty("startMonth").GetString());
@@ -144,8 +144,8 @@ public abstract class ClaimPipelineSpec(Store store) : IAsyncLifetime
 
         // It is the person's open application now, so a new one is refused with its id.
         var second = await _app.Portal.SubmitAsync(People.Application(id, "赵六"));
-        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
-        Assert.Equal(applicationId, (await second.JsonAsync()).GetProperty("existingApplicationId").GetString());
+        var open = await second.AssertRefusedAsync(HttpStatusCode.Conflict, "open-application-exists");
+        Assert.Equal(applicationId, open.GetProperty("existingApplicationId").GetString());
     }
 
     [Fact]
@@ -202,20 +202,19 @@ public abstract class ClaimPipelineSpec(Store store) : IAsyncLifetime
         var path = $"/api/v1/applications/{applicationId}";
 
         using var otherOffice = await _app.StaffAsync("460100-01-r1");
-        Assert.Equal(HttpStatusCode.Forbidden, (await otherOffice.PostJsonAsync(path + "/first-review", new { decision = "approve" })).StatusCode);
+        await otherOffice.PostJsonAsync(path + "/first-review", new { decision = "approve" }).AssertRefusedAsync(HttpStatusCode.Forbidden, "not-assigned-office");
         using var reviewer = await _app.StaffAsync("460200-01-r1");
-        Assert.Equal(HttpStatusCode.Conflict, (await reviewer.PostJsonAsync(path + "/final-review", new { decision = "approve" })).StatusCode);
+        await reviewer.PostJsonAsync(path + "/final-review", new { decision = "approve" }).AssertRefusedAsync(HttpStatusCode.Conflict, "not-at-stage");
         var noOpinion = await reviewer.PostJsonAsync(path + "/first-review", new { decision = "reject" });
         Assert.Equal(HttpStatusCode.BadRequest, noOpinion.StatusCode);
         Assert.True((await noOpinion.JsonAsync()).GetProperty("errors").TryGetProperty("opinion", out _));
 
         Assert.Equal(HttpStatusCode.OK, (await reviewer.PostJsonAsync(path + "/first-review", new { decision = "approve" })).StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, (await reviewer.PostJsonAsync(path + "/first-review", new { decision = "approve" })).StatusCode);
-        var self = await reviewer.PostJsonAsync(path + "/final-review", new { decision = "approve" });
-        Assert.Equal(HttpStatusCode.Forbidden, self.StatusCode);
-        Assert.Equal("application/problem+json", self.Content.Headers.ContentType!.MediaType);
+        await reviewer.PostJsonAsync(path + "/first-review", new { decision = "approve" }).AssertRefusedAsync(HttpStatusCode.Conflict, "not-at-stage");
+        await reviewer.PostJsonAsync(path + "/final-review", new { decision = "approve" })
+            .AssertRefusedAsync(HttpStatusCode.Forbidden, "first-reviewer-may-not-final-review");
         using var haikouSupervisor = await _app.StaffAsync("460100-sup");
-        Assert.Equal(HttpStatusCode.Forbidden, (await haikouSupervisor.PostJsonAsync(path + "/final-review", new { decision = "approve" })).StatusCode);
+        await haikouSupervisor.PostJsonAsync(path + "/final-review", new { decision = "approve" }).AssertRefusedAsync(HttpStatusCode.Forbidden, "not-insuring-city");
 
         using var colleague = await _app.StaffAsync("460200-01-r2");
         var final = await colleague.PostJsonAsync(path + "/final-review", new { decision = "reject", opinion = "经核查已就业" });
@@ -231,23 +230,26 @@ public abstract class ClaimPipelineSpec(Store store) : IAsyncLifetime
         using var danzhou = await _app.StaffAsync("460400-01-r1");
         var today = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd");
 
-        foreach (var (body, field) in new (object, string)[]
+        // The endpoint's own checks name the field; the one the stop rule makes (it needs the claim) also says which refusal.
+        foreach (var (body, field, code) in new (object, string, string?)[]
                  {
-                     (new { type = "reemployed", date = "2099-01-01" }, "date"),
-                     (new { type = "reemployed", date = "2001-01-01" }, "date"),
-                     (new { type = "promoted", date = today }, "type"),
+                     (new { type = "reemployed", date = "2099-01-01" }, "date", null),
+                     (new { type = "reemployed", date = "2001-01-01" }, "date", "event-before-benefit"),
+                     (new { type = "promoted", date = today }, "type", null),
                  })
         {
             var refused = await danzhou.PostJsonAsync($"/api/v1/applications/{applicationId}/events", body);
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
             Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
-            Assert.True((await refused.JsonAsync()).GetProperty("errors").TryGetProperty(field, out _), $"{body} names {field}");
+            var problem = await refused.JsonAsync();
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"{body} names {field}");
+            if (code is not null) Assert.Equal(code, problem.GetProperty("code").GetString());
         }
         var stop = await danzhou.PostJsonAsync($"/api/v1/applications/{applicationId}/events", new { type = "reemployed", date = today });
         Assert.Equal(HttpStatusCode.OK, stop.StatusCode);
         Assert.Equal("terminated", (await stop.JsonAsync()).GetProperty("status").GetString());
-        Assert.Equal(HttpStatusCode.Conflict,
-            (await danzhou.PostJsonAsync($"/api/v1/applications/{applicationId}/events", new { type = "reemployed", date = today })).StatusCode);
+        await danzhou.PostJsonAsync($"/api/v1/applications/{applicationId}/events", new { type = "reemployed", date = today })
+            .AssertRefusedAsync(HttpStatusCode.Conflict, "not-being-paid");
 
         // Back in work: a claim is refused until the registry shows the new job ended.
         var again = await _app.Portal.SubmitAsync(People.Application(id));

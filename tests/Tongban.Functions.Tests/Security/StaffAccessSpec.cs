@@ -50,7 +50,7 @@ public abstract class StaffAccessSpec(Store store) : IAsyncLifetime
         Assert.Equal("13800138000", revealed.GetProperty("mobile").GetString());
 
         using var elsewhere = await _app.StaffAsync("460400-01-r1");
-        Assert.Equal(HttpStatusCode.Forbidden, (await elsewhere.PostAsJsonAsync(path, new { reason = "好奇" })).StatusCode);
+        await elsewhere.PostAsJsonAsync(path, new { reason = "好奇" }).AssertRefusedAsync(HttpStatusCode.Forbidden, "outside-case-scope");
 
         await using var connection = await _app.Services.GetRequiredService<Database>().OpenAsync();
         var audit = (await connection.QueryAsync<(string Actor, string Reason)>(

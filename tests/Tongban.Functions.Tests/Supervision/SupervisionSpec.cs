@@ -58,7 +58,8 @@ public abstract class SupervisionSpec(Store store) : IAsyncLifetime
         Assert.Equal(("reassigned", "460100-sup", "460100-02", "一中心积压，调配至美兰"), (history.GetProperty("type").GetString(),
             history.GetProperty("actor").GetString(), history.GetProperty("office").GetString(), history.GetProperty("opinion").GetString()));
         // The case is Meilan's now: its reviewer decides it, Haikou's first office may not.
-        Assert.Equal(HttpStatusCode.Forbidden, (await first.PostJsonAsync($"/api/v1/applications/{id}/first-review", new { decision = "approve" })).StatusCode);
+        await first.PostJsonAsync($"/api/v1/applications/{id}/first-review", new { decision = "approve" })
+            .AssertRefusedAsync(HttpStatusCode.Forbidden, "not-assigned-office");
         Assert.Equal(HttpStatusCode.OK, (await meilan.PostJsonAsync($"/api/v1/applications/{id}/first-review", new { decision = "approve" })).StatusCode);
     }
 
@@ -79,8 +80,8 @@ public abstract class SupervisionSpec(Store store) : IAsyncLifetime
         Assert.Equal("460100-02-r2", overview.GetProperty("cases").EnumerateArray()
             .Single(c => c.GetProperty("applicationId").GetString() == id).GetProperty("assignedReviewer").GetString());
         // Named again to the same reviewer: nothing to do.
-        Assert.Equal(HttpStatusCode.Conflict,
-            (await supervisor.PostJsonAsync($"/api/v1/applications/{id}/reassign", new { office = "460100-02", reviewer = "460100-02-r2" })).StatusCode);
+        await supervisor.PostJsonAsync($"/api/v1/applications/{id}/reassign", new { office = "460100-02", reviewer = "460100-02-r2" })
+            .AssertRefusedAsync(HttpStatusCode.Conflict, "already-assigned");
     }
 
     [Fact]
@@ -92,20 +93,20 @@ public abstract class SupervisionSpec(Store store) : IAsyncLifetime
         using var reviewer = await _app.StaffAsync("460100-01-r1");
         var path = $"/api/v1/applications/{id}/reassign";
 
-        Assert.Equal(HttpStatusCode.Forbidden, (await reviewer.PostJsonAsync(path, new { office = "460100-02" })).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await sanya.PostJsonAsync(path, new { office = "460200-01" })).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await supervisor.PostJsonAsync(path, new { office = "460200-01" })).StatusCode);
+        await reviewer.PostJsonAsync(path, new { office = "460100-02" }).AssertRefusedAsync(HttpStatusCode.Forbidden, "not-city-supervisor");
+        await sanya.PostJsonAsync(path, new { office = "460200-01" }).AssertRefusedAsync(HttpStatusCode.Forbidden, "case-outside-city");
+        await supervisor.PostJsonAsync(path, new { office = "460200-01" }).AssertRefusedAsync(HttpStatusCode.Forbidden, "office-outside-city");
         var unknown = await supervisor.PostJsonAsync(path, new { office = "460100-99" });
         Assert.Equal((HttpStatusCode.BadRequest, "office"), (unknown.StatusCode, await ErrorFieldAsync(unknown)));
         var notThere = await supervisor.PostJsonAsync(path, new { office = "460100-02", reviewer = "460100-03-r1" });
         Assert.Equal((HttpStatusCode.BadRequest, "reviewer"), (notThere.StatusCode, await ErrorFieldAsync(notThere)));
-        Assert.Equal(HttpStatusCode.Conflict, (await supervisor.PostJsonAsync(path, new { office = "460100-01" })).StatusCode);
+        await supervisor.PostJsonAsync(path, new { office = "460100-01" }).AssertRefusedAsync(HttpStatusCode.Conflict, "already-assigned");
         Assert.Equal(HttpStatusCode.NotFound,
             (await supervisor.PostJsonAsync($"/api/v1/applications/{Guid.NewGuid()}/reassign", new { office = "460100-02" })).StatusCode);
 
         using (var first = await _app.StaffAsync("460100-01-r1"))
             Assert.Equal(HttpStatusCode.OK, (await first.PostJsonAsync($"/api/v1/applications/{id}/first-review", new { decision = "reject", opinion = "材料不全" })).StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, (await supervisor.PostJsonAsync(path, new { office = "460100-02" })).StatusCode);
+        await supervisor.PostJsonAsync(path, new { office = "460100-02" }).AssertRefusedAsync(HttpStatusCode.Conflict, "not-waiting-for-review");
         Assert.Equal("rejected", (await _app.Portal.GetJsonAsync($"/api/v1/applications/{id}")).GetProperty("status").GetString());
     }
 
@@ -131,8 +132,8 @@ public abstract class SupervisionSpec(Store store) : IAsyncLifetime
         using var admin = await _app.StaffAsync("admin");
         foreach (var path in new[] { "/api/v1/supervision/overview", "/api/v1/supervision/staffing", "/api/v1/supervision/rechecks" })
         {
-            Assert.Equal(HttpStatusCode.Forbidden, (await reviewer.GetAsync(path)).StatusCode);
-            Assert.Equal(HttpStatusCode.Forbidden, (await admin.GetAsync(path)).StatusCode);
+            await reviewer.GetAsync(path).AssertRefusedAsync(HttpStatusCode.Forbidden, "not-city-supervisor");
+            await admin.GetAsync(path).AssertRefusedAsync(HttpStatusCode.Forbidden, "not-city-supervisor");
         }
     }
 
@@ -173,9 +174,9 @@ public abstract class SupervisionSpec(Store store) : IAsyncLifetime
         Assert.Equal((HttpStatusCode.BadRequest, "date"), (past.StatusCode, await ErrorFieldAsync(past)));
         var negative = await Put(supervisor, today, "460100-01", -1);
         Assert.Equal((HttpStatusCode.BadRequest, "offices[0].reviewers"), (negative.StatusCode, await ErrorFieldAsync(negative)));
-        Assert.Equal(HttpStatusCode.Forbidden, (await Put(supervisor, today, "460200-01", 2)).StatusCode);
+        await Put(supervisor, today, "460200-01", 2).AssertRefusedAsync(HttpStatusCode.Forbidden, "office-outside-city");
         using (var reviewer = await _app.StaffAsync("460100-01-r1"))
-            Assert.Equal(HttpStatusCode.Forbidden, (await Put(reviewer, today, "460100-01", 2)).StatusCode);
+            await Put(reviewer, today, "460100-01", 2).AssertRefusedAsync(HttpStatusCode.Forbidden, "not-city-supervisor");
 
         Assert.Equal(HttpStatusCode.OK, (await Put(supervisor, today.AddDays(1), "460100-02", 6)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await Put(supervisor, today.AddDays(1), "460100-02", 5)).StatusCode);
