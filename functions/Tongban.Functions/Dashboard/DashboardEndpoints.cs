@@ -82,7 +82,9 @@ public static class DashboardEndpoints
         var thisMonth = YearMonth.Of(Deadlines.LocalDate(clock.GetUtcNow()));
         var last = to is null ? thisMonth : YearMonth.TryParse(to, out var t) ? t : Invalid(errors, "to", "Expected a month, YYYY-MM.");
         var first = from is null ? last.AddMonths(-11) : YearMonth.TryParse(from, out var f) ? f : Invalid(errors, "from", "Expected a month, YYYY-MM.");
-        if (errors.Count == 0 && first > last) errors["from"] = ["The first month comes after the last (to)."];
+        if (errors.Count == 0 && last > thisMonth) errors["to"] = [$"At most this month ({thisMonth}): later months have nothing yet."];
+        else if (errors.Count == 0 && first < Earliest) errors["from"] = [$"From {Earliest} on (the Unemployment Insurance Regulations of 1999)."];
+        else if (errors.Count == 0 && first > last) errors["from"] = ["The first month comes after the last (to)."];
         else if (errors.Count == 0 && last.MonthsSinceInclusive(first) > MaxMonths) errors["from"] = [$"At most {MaxMonths} months at a time."];
         if (city is not null && province.FindCity(city) is null) errors["city"] = [$"No city {city} in {province.Name}."];
         if (errors.Count > 0) return Problems.Invalid(errors);
@@ -165,6 +167,9 @@ public static class DashboardEndpoints
         "final-review-rejected" => ["final-review"],
         _ => (findings ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
     };
+
+    /// <summary>The first month a dashboard reaches back to: unemployment insurance began with the 1999 regulations.</summary>
+    private static readonly YearMonth Earliest = new(1999, 1);
 
     private static YearMonth Invalid(Dictionary<string, string[]> errors, string field, string message)
     {

@@ -152,7 +152,8 @@ public abstract class DashboardSpec(Store store) : IAsyncLifetime
         var ct = TestContext.Current.CancellationToken;
         var openapi = await _d.App.Anonymous.GetJsonAsync("/openapi/v1.json");
         Assert.True(openapi.GetProperty("paths").TryGetProperty("/api/v1/dashboard", out _));
-        foreach (var (query, field) in new[] { ("from=2026-13", "from"), ("to=November", "to"), ("from=2026-11&to=2026-10", "from"), ("from=2020-01&to=2026-11", "from"), ("city=999999", "city") })
+        foreach (var (query, field) in new[] { ("from=2026-13", "from"), ("to=November", "to"), ("from=2026-11&to=2026-10", "from"), ("from=2020-01&to=2026-11", "from"), ("city=999999", "city"),
+                     ("to=9999-12", "to"), ("from=9999-12&to=9999-12", "to"), ("from=0001-01&to=0001-12", "from") })
         {
             var response = await _d.Admin.GetAsync($"/api/v1/dashboard?{query}", ct);
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
