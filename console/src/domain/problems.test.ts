@@ -24,6 +24,15 @@ describe('describeProblem', () => {
   it('explains a failed sign-in', () => {
     expect(describeProblem(401, null)).toBe('用户名或密码错误')
     expect(describeProblem(401, { title: 'Unauthorized', detail: 'Unknown username or wrong password.' })).toBe('用户名或密码错误')
+    expect(describeProblem(429, { detail: 'Too many wrong passwords for this account: try again in 15 minutes.' })).toBe(
+      '该账号密码错误次数过多，请 15 分钟后再试',
+    )
+  })
+
+  it('says which months a dashboard can show', () => {
+    expect(describeProblem(400, { errors: { to: ['At most this month (2026-12): later months have nothing yet.'] } })).toBe(
+      '结束月份：最晚只能选到本月（2026-12）',
+    )
   })
 
   it('says what a message the console does not know is, as the API gave it', () => {

@@ -101,6 +101,7 @@ public static class TongbanApp
     {
         var contentRoot = environment.ContentRootPath;
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<LoginThrottle>();
         services.AddSingleton(_ => ProvinceLoader.Load(configuration["Province:Name"] ?? "hainan"));
         services.AddSingleton(_ => Database.FromConfiguration(configuration, contentRoot));
         services.AddSingleton(_ => PersonalDataProtector.FromConfiguration(configuration, environment.IsDevelopment(), contentRoot));
@@ -148,8 +149,14 @@ public static class TongbanApp
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.OnRejected = (context, ct) => new ValueTask(Problems.Of(429, "Too many requests",
-                "This client is over its rate limit; retry later.").ExecuteAsync(context.HttpContext));
+            options.OnRejected = (context, ct) =>
+            {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                    context.HttpContext.Response.Headers.RetryAfter =
+                        ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return new ValueTask(Problems.Of(429, "Too many requests", "This client is over its rate limit; retry later.")
+                    .ExecuteAsync(context.HttpContext));
+            };
             var perSecond = configuration.GetValue("RateLimit:PortalPerSecond", 2000);
             options.AddPolicy(Principals.PortalPolicy, http => RateLimitPartition.GetTokenBucketLimiter(
                 Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(http.Request.Headers["X-Api-Key"].ToString()))),
@@ -158,9 +165,11 @@ public static class TongbanApp
                     TokenLimit = perSecond, TokensPerPeriod = perSecond, ReplenishmentPeriod = TimeSpan.FromSeconds(1),
                     QueueLimit = 0, AutoReplenishment = true,
                 }));
+            // Guessing one account's password is stopped per account (LoginThrottle); this bounds the slow password hash
+            // an address can ask for, with room for a whole office signing in behind one address.
             options.AddPolicy(Principals.LoginRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
                 http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 30, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 300, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>

@@ -23,7 +23,7 @@ public static class AuthEndpoints
     public static void Map(IEndpointRouteBuilder api)
     {
         api.MapPost("/auth/token", IssueAsync).WithName("IssueToken").AllowAnonymous().RequireRateLimiting(Principals.LoginRateLimit)
-            .Produces<TokenResponse>().ProducesProblem(StatusCodes.Status401Unauthorized)
+            .Produces<TokenResponse>().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithSummary("Exchange a staff username and password for a bearer token");
         // The console decides what to offer from this; the API still checks every call.
         api.MapGet("/auth/me", (HttpContext http) =>
@@ -35,12 +35,18 @@ public static class AuthEndpoints
             .WithSummary("The staff member the bearer token belongs to: role, office and city");
     }
 
-    private static async Task<IResult> IssueAsync(HttpContext http, Database database, TimeProvider clock)
+    private static async Task<IResult> IssueAsync(HttpContext http, Database database, TimeProvider clock, LoginThrottle throttle)
     {
         var (request, problem) = await JsonBody.ReadAsync<TokenRequest>(http.Request);
         if (problem is not null) return problem;
         if (string.IsNullOrEmpty(request!.Username) || string.IsNullOrEmpty(request.Password))
             return Problems.Invalid("username", "Username and password are required.");
+        if (throttle.Wait(request.Username) is { } wait)
+        {
+            http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Problems.Of(429, "Too many requests",
+                $"Too many wrong passwords for this account: try again in {(int)Math.Ceiling(wait.TotalMinutes)} minutes.");
+        }
         var now = clock.GetUtcNow();
         var token = Secrets.NewToken();
         var issued = await database.InTransactionAsync(async (c, t) =>
@@ -54,8 +60,12 @@ public static class AuthEndpoints
                 new { hash = Secrets.Hash(token), username = request.Username, expires = now.Add(Lifetime).ToUnixTimeMilliseconds() }, t);
             return true;
         }, http.RequestAborted);
-        return issued
-            ? TypedResults.Ok(new TokenResponse(token, (int)Lifetime.TotalSeconds))
-            : Problems.Of(401, "Unauthorized", "Unknown username or wrong password.");
+        if (!issued)
+        {
+            throttle.Failed(request.Username);
+            return Problems.Of(401, "Unauthorized", "Unknown username or wrong password.");
+        }
+        throttle.Succeeded(request.Username);
+        return TypedResults.Ok(new TokenResponse(token, (int)Lifetime.TotalSeconds));
     }
 }

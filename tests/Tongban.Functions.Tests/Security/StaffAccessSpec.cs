@@ -36,6 +36,30 @@ public abstract class StaffAccessSpec(Store store) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Wrong_passwords_lock_that_account_for_a_while_and_nobody_else_behind_the_same_address()
+    {
+        Task<HttpResponseMessage> SignInAsync(string username, string password) =>
+            _app.Anonymous.PostAsJsonAsync("/api/v1/auth/token", new { username, password });
+
+        for (var i = 0; i < Tongban.Security.LoginThrottle.MaxFailures; i++)
+            Assert.Equal(HttpStatusCode.Unauthorized, (await SignInAsync("460100-01-r1", "guess" + i)).StatusCode);
+
+        // Even the right password waits now, told for how long.
+        var locked = await SignInAsync("460100-01-r1", TestApp.Password);
+        Assert.Equal(HttpStatusCode.TooManyRequests, locked.StatusCode);
+        Assert.Equal("application/problem+json", locked.Content.Headers.ContentType!.MediaType);
+        var wait = Assert.Single(locked.Headers.GetValues("Retry-After"));
+        Assert.InRange(int.Parse(wait), 1, (int)Tongban.Security.LoginThrottle.Window.TotalSeconds);
+
+        // A colleague at the same address signs in; a typo of theirs is forgotten once they get it right.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await SignInAsync("460100-01-r2", "typo")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SignInAsync("460100-01-r2", TestApp.Password)).StatusCode);
+        for (var i = 0; i < Tongban.Security.LoginThrottle.MaxFailures - 1; i++)
+            Assert.Equal(HttpStatusCode.Unauthorized, (await SignInAsync("460100-01-r2", "typo")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SignInAsync("460100-01-r2", TestApp.Password)).StatusCode);
+    }
+
+    [Fact]
     public async Task Staff_handling_a_case_may_reveal_full_values_with_a_reason_and_each_reveal_is_audited()
     {
         var id = People.IdNumber(1);
