@@ -19,23 +19,40 @@ public sealed class ConsoleFixture : IAsyncLifetime
 
     private TestApp? _app;
 
-    public TestApp App => _app!;
+    private readonly List<(string Id, string CaseNumber)> _applications = [];
+
+    /// <summary>The app the browser talks to; a test that reaches for it without Chromium skips (fails under CI).</summary>
+    public TestApp App
+    {
+        get
+        {
+            RequireBrowser();
+            return _app!;
+        }
+    }
 
     /// <summary>The four applications, oldest first: (applicationId, caseNumber).</summary>
-    public List<(string Id, string CaseNumber)> Applications { get; } = [];
+    public IReadOnlyList<(string Id, string CaseNumber)> Applications
+    {
+        get
+        {
+            RequireBrowser();
+            return _applications;
+        }
+    }
 
     public async ValueTask InitializeAsync()
     {
         if (!File.Exists(Chromium)) return;
         _app = await TestApp.StartAsync(Store.Sqlite);
         (int N, string Name)[] people = [(401, "黎一"), (402, "符二"), (403, "吴三"), (404, "王四")];
-        await App.ImportAsync(People.Csv([.. people.Select(p => People.EligibleInSanya(p.N, p.Name))]));
+        await _app.ImportAsync(People.Csv([.. people.Select(p => People.EligibleInSanya(p.N, p.Name))]));
         foreach (var (n, name) in people)
         {
-            var submitted = await (await App.Portal.SubmitAsync(People.Application(People.IdNumber(n), name))).JsonAsync();
+            var submitted = await (await _app.Portal.SubmitAsync(People.Application(People.IdNumber(n), name))).JsonAsync();
             var id = submitted.GetProperty("applicationId").GetString()!;
-            await App.Portal.WaitForStatusAsync(id, "first-review");
-            Applications.Add((id, submitted.GetProperty("caseNumber").GetString()!));
+            await _app.Portal.WaitForStatusAsync(id, "first-review");
+            _applications.Add((id, submitted.GetProperty("caseNumber").GetString()!));
         }
         _playwright = await Playwright.CreateAsync();
         _playwright.Selectors.SetTestIdAttribute("data-test");
@@ -46,18 +63,21 @@ public sealed class ConsoleFixture : IAsyncLifetime
     /// <summary>A fresh browser context (its own sessionStorage) at 1366×768, the smallest screen offices use.</summary>
     public async Task<IPage> NewPageAsync()
     {
-        if (_browser is null)
-        {
-            var missing = $"The console tests need Debian's Chromium at {Chromium} (apt-get install chromium).";
-            if (Environment.GetEnvironmentVariable("CI") == "true") Assert.Fail(missing);
-            Assert.Skip(missing);
-        }
-        var context = await _browser.NewContextAsync(new()
+        RequireBrowser();
+        var context = await _browser!.NewContextAsync(new()
         {
             BaseURL = App.Address.ToString(), ViewportSize = new() { Width = 1366, Height = 768 }, Locale = "zh-CN",
         });
         context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();
+    }
+
+    private void RequireBrowser()
+    {
+        if (_browser is not null) return;
+        var missing = $"The console tests need Debian's Chromium at {Chromium} (apt-get install chromium).";
+        if (Environment.GetEnvironmentVariable("CI") == "true") Assert.Fail(missing);
+        Assert.Skip(missing);
     }
 
     /// <summary>Signs <paramref name="username"/> in at the console's front door, by keyboard (Enter).</summary>
