@@ -119,6 +119,7 @@ const messages: Record<string, string> = {
   // Stop events (停发报告)
   'Required.': '必填',
   'Required, as YYYY-MM-DD.': '必填，格式为 YYYY-MM-DD',
+  'Not a real date, as YYYY-MM-DD.': '不是有效日期，格式为 YYYY-MM-DD',
   'As YYYY-MM-DD.': '格式为 YYYY-MM-DD',
   'The event date is in the future.': '发生日期不能晚于今天',
   "Required for type 'died': the relative reporting the death (name, relationship, mobile).":
@@ -149,6 +150,7 @@ const messages: Record<string, string> = {
     '死亡须由家属报告（在停发报告中选择“死亡”并填写报告人），之后再认定该比对疑点属实',
   // Payouts and recovery (发放、追回)
   'Required, as YYYY-MM.': '必填，格式为 YYYY-MM',
+  'Not a month from 1900-01 on, as YYYY-MM.': '不是有效月份（1900-01 起），格式为 YYYY-MM',
   'The month has not begun: a month is paid from its first day on.': '该月尚未开始：每月从当月 1 日起才能发放',
   'open or recovered.': '状态应为追回中或已追回',
   'A positive amount in yuan, at most two decimals and at most 10,000,000.': '应为大于 0 的金额（元），最多两位小数，且不超过 10,000,000',

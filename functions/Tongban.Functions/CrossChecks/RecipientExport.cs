@@ -31,7 +31,8 @@ public sealed class RecipientExport(Database database, PersonalDataProtector pro
 
     private static async Task<IResult> ExportAsync(string? period, HttpContext http, RecipientExport export, TimeProvider clock)
     {
-        if (!YearMonth.TryParse(period, out var month)) return Problems.Invalid("period", "Required, as YYYY-MM.");
+        if (!YearMonth.TryParse(period, out var month))
+            return Problems.Invalid("period", string.IsNullOrEmpty(period) ? "Required, as YYYY-MM." : "Not a month from 1900-01 on, as YYYY-MM.");
         if (month > YearMonth.Of(Deadlines.LocalDate(clock.GetUtcNow()))) return Problems.Invalid("period", "The month is in the future.");
         var csv = await export.WriteAsync(month, http.User.Identity!.Name!, http.RequestAborted);
         return TypedResults.File(csv, "text/csv; charset=utf-8", $"recipients-{month}.csv");

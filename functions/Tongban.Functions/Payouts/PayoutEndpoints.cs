@@ -61,7 +61,8 @@ public static class PayoutEndpoints
     {
         var (request, problem) = await JsonBody.ReadAsync<PayoutRunRequest>(http.Request);
         if (problem is not null) return problem;
-        if (!YearMonth.TryParse(request!.Period, out var period)) return Problems.Invalid("period", "Required, as YYYY-MM.");
+        if (!YearMonth.TryParse(request!.Period, out var period))
+            return Problems.Invalid("period", string.IsNullOrEmpty(request.Period) ? "Required, as YYYY-MM." : "Not a month from 1900-01 on, as YYYY-MM.");
         switch (PayoutPeriods.Check(period, province, clock.GetUtcNow()))
         {
             case PeriodRefusal.NotBegun:

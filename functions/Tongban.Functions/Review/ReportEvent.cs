@@ -63,7 +63,7 @@ public static class ReportEvent
         if (string.IsNullOrWhiteSpace(request.Type)) errors["type"] = ["Required."];
         else if (StopEvents.TypeError(request.Type) is { } typeError) errors["type"] = [typeError];
         if (!DateOnly.TryParseExact(request.Date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
-            errors["date"] = ["Required, as YYYY-MM-DD."];
+            errors["date"] = [string.IsNullOrEmpty(request.Date) ? "Required, as YYYY-MM-DD." : "Not a real date, as YYYY-MM-DD."];
         else if (StopEvents.DateError(date, today) is { } dateError) errors["date"] = [dateError];
         if (request.Type == StopEvents.Died)
         {

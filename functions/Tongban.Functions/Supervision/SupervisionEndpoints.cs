@@ -132,7 +132,7 @@ public static class SupervisionEndpoints
         var now = clock.GetUtcNow();
         var today = Deadlines.LocalDate(now);
         if (!DateOnly.TryParseExact(request!.Date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-            return Problems.Invalid("date", "Required, as YYYY-MM-DD.");
+            return Problems.Invalid("date", string.IsNullOrEmpty(request.Date) ? "Required, as YYYY-MM-DD." : "Not a real date, as YYYY-MM-DD.");
         if (day < today || day > today.AddDays(DaysAhead))
             return Problems.Invalid("date", $"From today ({Day(today)}) to {DaysAhead} days ahead: past days' staffing stays as it was.");
         if (request.Offices is not { Count: > 0 } entries) return Problems.Invalid("offices", "Required: at least one office and its reviewers.");

@@ -308,7 +308,7 @@ public abstract class StopEventSpec(Store store) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(new Dictionary<string, string>
         {
-            ["date"] = "Required, as YYYY-MM-DD.",
+            ["date"] = "Not a real date, as YYYY-MM-DD.",
             ["reporter"] = "Required for type 'died': the relative reporting the death (name, relationship, mobile).",
         }, await ErrorsAsync(response));
     }
