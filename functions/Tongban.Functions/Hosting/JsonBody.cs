@@ -128,7 +128,9 @@ public static partial class JsonBody
     {
         "System.String" => "a string.",
         "System.Boolean" => "true or false.",
-        "System.Int32" or "System.Int64" or "System.Decimal" or "System.Double" => "a number.",
+        "System.Int32" => "a whole number of at most 9 digits.",
+        "System.Int64" => "a whole number of at most 18 digits.",
+        "System.Decimal" => "a number of at most 28 digits.",
         "System.DateOnly" => "a date (yyyy-MM-dd).",
         "System.DateTimeOffset" or "System.DateTime" => "a date and time (ISO 8601).",
         _ when typeName.Contains("List`1", StringComparison.Ordinal) || typeName.EndsWith("[]", StringComparison.Ordinal) => "an array.",

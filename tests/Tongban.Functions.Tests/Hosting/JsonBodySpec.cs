@@ -67,7 +67,7 @@ public abstract class JsonBodySpec(Store store) : IAsyncLifetime
             """)));
 
         Assert.Equal(["offices[0].reviewers", "offices[1].office"], errors.Keys.Order());
-        Assert.Equal(("Must be a number.", "Must be a string."), (errors["offices[0].reviewers"], errors["offices[1].office"]));
+        Assert.Equal(("Must be a whole number of at most 9 digits.", "Must be a string."), (errors["offices[0].reviewers"], errors["offices[1].office"]));
         Assert.Equal(0, await CountAsync("office_staffing"));
     }
 
@@ -81,7 +81,7 @@ public abstract class JsonBodySpec(Store store) : IAsyncLifetime
              "reporter": {"name": "王丽", "relationship": "child", "mobile": "13912345678"}}
             """)));
 
-        Assert.Equal("Must be a number.", Assert.Single(errors, e => e.Key == "dependants").Value);
+        Assert.Equal("Must be a whole number of at most 9 digits.", Assert.Single(errors, e => e.Key == "dependants").Value);
     }
 }
 

@@ -111,10 +111,12 @@ public abstract class StopEventSpec(Store store) : IAsyncLifetime
         await ReportAsync("reemployed", "2026-11-20");
         var caseId = (await CaseAsync()).GetProperty("caseId").GetString()!;
 
-        foreach (var (endpoint, body, field) in new[]
+        foreach (var (endpoint, body, field, message) in new[]
                  {
-                     ("repayments", """{"amount": "100.00", "reference": "HK-2026-0009"}""", "amount"),
-                     ("instalments", """{"instalments": "3"}""", "instalments"),
+                     ("repayments", """{"amount": "100.00", "reference": "HK-2026-0009"}""", "amount", "Must be a number of at most 28 digits."),
+                     ("repayments", """{"amount": 1e308, "reference": "HK-2026-0009"}""", "amount", "Must be a number of at most 28 digits."),
+                     ("instalments", """{"instalments": "3"}""", "instalments", "Must be a whole number of at most 9 digits."),
+                     ("instalments", """{"instalments": 1.5}""", "instalments", "Must be a whole number of at most 9 digits."),
                  })
         {
             var response = await _d.Admin.PostAsync($"/api/v1/admin/recovery-cases/{caseId}/{endpoint}",
@@ -122,7 +124,7 @@ public abstract class StopEventSpec(Store store) : IAsyncLifetime
 
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-            Assert.Equal("Must be a number.", (await response.JsonAsync()).GetProperty("errors").GetProperty(field)[0].GetString());
+            Assert.Equal(message, (await response.JsonAsync()).GetProperty("errors").GetProperty(field)[0].GetString());
         }
         var recovery = await CaseAsync();
         Assert.Equal(("repayment", 0m, 0), (recovery.GetProperty("method").GetString(), recovery.GetProperty("recovered").GetDecimal(),
