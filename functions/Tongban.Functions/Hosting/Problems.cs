@@ -66,11 +66,24 @@ public static class Problems
         });
     }
 
+    /// <summary>Why a request is not signed in: nothing sent, the other kind of credential for this endpoint, or one unknown or expired.</summary>
+    private static string Unauthorized(HttpRequest request)
+    {
+        var (bearer, apiKey) = (request.Headers.Authorization.Count > 0, request.Headers.ContainsKey("X-Api-Key"));
+        var policies = request.HttpContext.GetEndpoint()?.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>()
+            .Select(a => a.Policy).ToHashSet() ?? [];
+        if (bearer && !apiKey && policies.SetEquals([Security.Principals.PortalPolicy]))
+            return "This endpoint is for portals: send the portal's X-Api-Key; a staff token is not accepted here.";
+        if (apiKey && !bearer && policies.Count > 0 && !policies.Contains(Security.Principals.PortalPolicy) && !policies.Contains(Security.Principals.PortalOrStaffPolicy))
+            return "This endpoint is for staff: send Authorization: Bearer <token> (from POST /api/v1/auth/token); a portal key is not accepted here.";
+        return bearer || apiKey
+            ? "The credentials sent are unknown or expired: staff get a new token from POST /api/v1/auth/token; portals check their X-Api-Key."
+            : "Sign in first: staff send Authorization: Bearer <token> (from POST /api/v1/auth/token), portals send X-Api-Key.";
+    }
+
     private static (string Title, string Detail) Describe(int status, HttpRequest request) => status switch
     {
-        401 => ("Unauthorized", request.Headers.Authorization.Count > 0 || request.Headers.ContainsKey("X-Api-Key")
-            ? "The credentials sent are unknown or expired: staff get a new token from POST /api/v1/auth/token; portals check their X-Api-Key."
-            : "Sign in first: staff send Authorization: Bearer <token> (from POST /api/v1/auth/token), portals send X-Api-Key."),
+        401 => ("Unauthorized", Unauthorized(request)),
         403 => ("Forbidden", "Your account's role may not use this endpoint (administrator endpoints are for administrators only)."),
         404 => ("Not found", $"There is no endpoint at {request.Path}."),
         405 => ("Method not allowed", $"{request.Method} is not allowed on {request.Path}; the Allow header lists the methods that are."),

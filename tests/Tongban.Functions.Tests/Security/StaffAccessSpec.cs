@@ -31,8 +31,15 @@ public abstract class StaffAccessSpec(Store store) : IAsyncLifetime
         using var reviewer = await _app.StaffAsync("460100-01-r1");
         Assert.Equal(HttpStatusCode.Forbidden, (await reviewer.GetAsync("/api/v1/admin/notifications")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await reviewer.GetAsync("/api/v1/review-queue?stage=everything")).StatusCode);
-        // A portal key is not a staff token.
-        Assert.Equal(HttpStatusCode.Unauthorized, (await _app.Portal.GetAsync("/api/v1/review-queue?stage=first-review")).StatusCode);
+        // A portal key is not a staff token, nor a staff token a portal key: each is told which the endpoint takes.
+        var portalAtStaff = await _app.Portal.GetAsync("/api/v1/review-queue?stage=first-review");
+        Assert.Equal(HttpStatusCode.Unauthorized, portalAtStaff.StatusCode);
+        Assert.StartsWith("This endpoint is for staff", (await portalAtStaff.JsonAsync()).GetProperty("detail").GetString());
+        var staffAtPortal = await reviewer.PostJsonAsync("/api/v1/applications", new { });
+        Assert.Equal(HttpStatusCode.Unauthorized, staffAtPortal.StatusCode);
+        Assert.StartsWith("This endpoint is for portals", (await staffAtPortal.JsonAsync()).GetProperty("detail").GetString());
+        Assert.StartsWith("The credentials sent are unknown", (await (await forged.GetAsync("/api/v1/review-queue?stage=first-review")).JsonAsync())
+            .GetProperty("detail").GetString());
     }
 
     [Fact]
