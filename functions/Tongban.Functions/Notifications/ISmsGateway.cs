@@ -30,6 +30,8 @@ public sealed record SmsReceipt(string? MessageId, bool Delivered);
 /// </summary>
 public sealed class LocalSmsSink(string path) : ISmsGateway
 {
+    // Chinese as it is, not \uXXXX escapes: developers grep the file for 已受理.
+    private static readonly JsonSerializerOptions Lines = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All) };
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly HashSet<string> _written = new(StringComparer.Ordinal);
     private long _read;
@@ -37,7 +39,7 @@ public sealed class LocalSmsSink(string path) : ISmsGateway
     public async Task<SmsReceipt> SendAsync(string mobile, string body, string messageKey, DateTimeOffset queuedAt, CancellationToken ct)
     {
         var receipt = new SmsReceipt(messageKey, Delivered: true);
-        var line = JsonSerializer.Serialize(new { at = DateTimeOffset.UtcNow, to = Mask.Mobile(mobile), key = messageKey, body });
+        var line = JsonSerializer.Serialize(new { at = DateTimeOffset.UtcNow, to = Mask.Mobile(mobile), key = messageKey, body }, Lines);
         await _gate.WaitAsync(ct);
         try
         {

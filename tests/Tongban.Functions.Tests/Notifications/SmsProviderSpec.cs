@@ -25,6 +25,21 @@ public sealed class SmsProviderSpec
     }
 
     [Fact]
+    public async Task The_local_outbox_holds_each_text_once_in_readable_Chinese_with_the_number_masked()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("tongban-outbox-").FullName, "sms-outbox.jsonl");
+        var sink = new LocalSmsSink(path);
+        var ct = TestContext.Current.CancellationToken;
+        await sink.SendAsync("13912345678", "【通办】您的申请已受理。", "app:1:received", DateTimeOffset.UtcNow, ct);
+        await sink.SendAsync("13912345678", "【通办】您的申请已受理。", "app:1:received", DateTimeOffset.UtcNow, ct);
+
+        var line = Assert.Single(await File.ReadAllLinesAsync(path, ct));
+        Assert.Contains("\"body\":\"【通办】您的申请已受理。\"", line);
+        Assert.Contains("\"to\":\"139****5678\"", line);
+        Assert.DoesNotContain("13912345678", line);
+    }
+
+    [Fact]
     public void Acs_with_an_access_key_or_without_one_for_Entra_ID_is_the_ACS_adapter()
     {
         Assert.IsType<AcsSmsGateway>(Resolve(("Sms:Provider", "acs"), ("Sms:AcsEndpoint", "https://acs-test.communication.azure.com/"),
