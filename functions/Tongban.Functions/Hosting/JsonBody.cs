@@ -44,6 +44,7 @@ public static partial class JsonBody
     private static async Task<(T? Value, IResult? Problem)> ParseAsync<T>(MemoryStream body, CancellationToken ct) where T : class
     {
         body.Position = 0;
+        if (body.Length == 0) return (null, Problems.Invalid("$", "A JSON object is required."));
         try
         {
             var value = await JsonSerializer.DeserializeAsync<T>(body, Options, ct);

@@ -37,6 +37,19 @@ public abstract class JsonBodySpec(Store store) : IAsyncLifetime
         return await c.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {table}");
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("null")]
+    public async Task An_empty_body_asks_for_a_JSON_object(string body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/applications") { Content = Json(body) };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+
+        var errors = await ErrorsAsync(await _app.Portal.SendAsync(request));
+
+        Assert.Equal("A JSON object is required.", Assert.Single(errors, e => e.Key == "$").Value);
+    }
+
     [Fact]
     public async Task Every_field_of_the_wrong_type_is_named_not_only_the_first()
     {
