@@ -28,7 +28,8 @@ public static partial class Mask
     /// X), a card or bank account, spaced or hyphenated — keeps only its last four characters, as
     /// <see cref="BankAccount"/> shows them. Shorter numbers stay: counts, dates, amounts and phone numbers, which in an
     /// opinion are how the office asks to be called ("请联系0898-66123456"). Applied where such text is stored
-    /// (<see cref="Claims.ClaimEvent"/>), so the history, the case archive and the SMS that quote it never hold the number.
+    /// (<see cref="Claims.ClaimEvent"/>; a match's decision and contest statement; a reveal's reason), so the history, the
+    /// case archive and the SMS that quote it never hold the number.
     /// </summary>
     public static string FreeText(string text) =>
         LongNumber().Replace(text, m => BankAccount(m.Value.Replace(" ", "").Replace("-", "")));

@@ -41,7 +41,7 @@ public static class RevealPersonalData
             if (!handles) throw new Domain.Claims.TransitionRefused(Domain.Claims.RefusalKind.Forbidden, Domain.Claims.RefusalCode.OutsideCaseScope,
                 "Only staff of the accepting office, the assigned office or the insuring city may see full personal data.");
             await c.ExecuteAsync("INSERT INTO personal_data_reveals (at, actor, application_id, reason) VALUES (@at, @actor, @id, @reason)",
-                new { at = clock.GetUtcNow().ToUnixTimeMilliseconds(), actor = staff.Username, id, reason }, t);
+                new { at = clock.GetUtcNow().ToUnixTimeMilliseconds(), actor = staff.Username, id, reason = Tongban.Domain.PersonalData.Mask.FreeText(reason) }, t);
             return new RevealedApplicant(protector.Decrypt(row.IdNumberEnc), protector.Decrypt(row.NameEnc), protector.Decrypt(row.MobileEnc));
         }, http.RequestAborted);
         return revealed is null ? Problems.NotFound($"Application {id}") : TypedResults.Ok(revealed);

@@ -5,6 +5,7 @@ using Tongban.Applications;
 using Tongban.Domain;
 using Tongban.Domain.Claims;
 using Tongban.Domain.CrossChecks;
+using Tongban.Domain.PersonalData;
 using Tongban.Domain.Payouts;
 using Tongban.Domain.Province;
 using Tongban.Payouts;
@@ -240,7 +241,7 @@ public sealed class CrossCheckMatches(Database database, ClaimStore store, Claim
                 """,
                 new
                 {
-                    matchId, decision, opinion = opinion!.Trim(), by = staff.Username, at = now.ToUnixTimeMilliseconds(),
+                    matchId, decision, opinion = Mask.FreeText(opinion!.Trim()), by = staff.Username, at = now.ToUnixTimeMilliseconds(),
                     stopDate = decision == "confirm" ? stopDate!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
                 }, t);
             return new MatchDecision(matchId, match.ApplicationId, decision, decided.Status.Code());
@@ -262,7 +263,7 @@ public sealed class CrossCheckMatches(Database database, ClaimStore store, Claim
                     $"The time to contest ended on {Deadlines.LocalDate(match.ContestUntilTime):yyyy-MM-dd}.");
             await c.ExecuteAsync(
                 "INSERT INTO cross_check_contests (match_id, at, actor, office, statement) VALUES (@matchId, @at, @actor, @office, @statement)",
-                new { matchId, at = now.ToUnixTimeMilliseconds(), actor = staff.Username, office = staff.OfficeCode, statement }, t);
+                new { matchId, at = now.ToUnixTimeMilliseconds(), actor = staff.Username, office = staff.OfficeCode, statement = Mask.FreeText(statement) }, t);
             await AppendAsync(c, t, match.ApplicationId, ClaimWorkflow.MatchContested(staff, match.ToDomain(), statement), now);
             return match.Snapshot;
         }, ct);
