@@ -60,7 +60,7 @@ public abstract class SupplementaryRunSpec(Store store) : IAsyncLifetime
         var november = PayoutDriver.Yuan(_d.Amounts("460200", "2026-11").BenefitFen);
         Assert.Equal(november, run.GetProperty("totalAmount").GetDecimal());
         var file = Assert.Single(run.GetProperty("files").EnumerateArray());
-        Assert.Equal("payouts/2026-11/supplementary-1/460200.csv", file.GetProperty("path").GetString());
+        Assert.Equal($"payouts/2026-11/{run.GetProperty("runId").GetString()}/460200.csv", file.GetProperty("path").GetString());
         var payment = Assert.Single(await _d.PaymentsAsync(wang));
         Assert.Equal("sent", payment.GetProperty("status").GetString());
         var line = Assert.Single((await _d.BankFileAsync(run.GetProperty("runId").GetString()!, "460200")).Skip(1));
