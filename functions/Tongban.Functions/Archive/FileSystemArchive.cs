@@ -1,6 +1,12 @@
+using System.Runtime.InteropServices;
+
 namespace Tongban.Archive;
 
-/// <summary>The default archive: a folder. Content types are not kept; a folder has no place for them.</summary>
+/// <summary>
+/// The default archive: a folder. Content types are not kept; a folder has no place for them. Write-once holds across
+/// threads and processes sharing the folder: an object appears whole or not at all, and of writers racing to one path
+/// exactly one stores and the rest get <see cref="ArchiveConflictException"/>.
+/// </summary>
 public sealed class FileSystemArchive : IArchive
 {
     private readonly string _root;
@@ -15,27 +21,55 @@ public sealed class FileSystemArchive : IArchive
     {
         var target = Resolve(path);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        // Write beside the target, then move without overwrite: a crash mid-write leaves a stray temp
-        // file rather than a truncated archive object that would block every retry.
+        // Write beside the target, then publish it under the target's name without replacing anything: a crash
+        // mid-write leaves a stray temp file rather than a truncated archive object that would block every retry.
         var temp = target + "." + Guid.NewGuid().ToString("N") + ".partial";
         try
         {
             await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+            {
                 await content.CopyToAsync(file, ct);
-            try
-            {
-                File.Move(temp, target, overwrite: false);
+                file.Flush(flushToDisk: true);
             }
-            catch (IOException) when (File.Exists(target))
-            {
-                throw new ArchiveConflictException(path);
-            }
+            if (!Publish(temp, target)) throw new ArchiveConflictException(path);
         }
         finally
         {
             File.Delete(temp);
         }
     }
+
+    /// <summary>
+    /// Gives <paramref name="temp"/> the name <paramref name="target"/> in one step that fails when the name is taken:
+    /// false when it is. On Unix that is link(2) (the temp file is deleted after), because File.Move without overwrite
+    /// checks and then renames, and two writers can both pass the check; on Windows File.Move is MoveFileEx without
+    /// replace, which is one step.
+    /// </summary>
+    private static bool Publish(string temp, string target)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            try
+            {
+                File.Move(temp, target, overwrite: false);
+                return true;
+            }
+            catch (IOException) when (File.Exists(target))
+            {
+                return false;
+            }
+        }
+        if (Link(temp, target) == 0) return true;
+        var errno = Marshal.GetLastPInvokeError();
+        if (errno == EEXIST) return false;
+        throw new IOException($"Could not store '{target}' in the archive folder: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).");
+    }
+
+    /// <summary>errno "file exists" (17 on Linux and macOS).</summary>
+    private const int EEXIST = 17;
+
+    [DllImport("libc", EntryPoint = "link", SetLastError = true)]
+    private static extern int Link([MarshalAs(UnmanagedType.LPUTF8Str)] string existing, [MarshalAs(UnmanagedType.LPUTF8Str)] string created);
 
     public Task<Stream?> OpenReadAsync(string path, CancellationToken ct)
     {

@@ -17,13 +17,21 @@ public static class Migrator
             .OrderBy(s => s.Version)
             .ToList();
 
-        await using (var connection = await database.OpenAsync(ct))
+        if (database.Provider == DatabaseProvider.Sqlite)
         {
-            if (database.Provider == DatabaseProvider.Sqlite)
-                await connection.ExecuteAsync("PRAGMA journal_mode = WAL;");
-            await connection.ExecuteAsync(
-                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");
+            await using var connection = await database.OpenAsync(ct);
+            await connection.ExecuteAsync("PRAGMA journal_mode = WAL;");
         }
+        await database.InTransactionAsync(async (connection, transaction) =>
+        {
+            // Two instances starting at once on an empty PostgreSQL database both get past IF NOT EXISTS and the
+            // second CREATE fails on the catalog's unique key: the advisory lock (released at commit) makes them queue.
+            if (database.Provider == DatabaseProvider.Postgres)
+                await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext('tongban.schema_migrations'))", transaction: transaction);
+            await connection.ExecuteAsync(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)",
+                transaction: transaction);
+        }, ct);
 
         foreach (var script in scripts)
         {

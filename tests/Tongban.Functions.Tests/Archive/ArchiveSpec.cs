@@ -48,6 +48,34 @@ public abstract class ArchiveSpec
     }
 
     [Fact]
+    public async Task Of_writers_racing_to_one_path_exactly_one_stores_and_the_rest_are_refused()
+    {
+        var archive = CreateArchive();
+        const int writers = 8;
+        for (var round = 0; round < 20; round++)
+        {
+            var path = $"payouts/2026-11/run-{round}/460200.csv";
+            using var start = new Barrier(writers);
+            var outcomes = await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+            {
+                start.SignalAndWait(TimeSpan.FromSeconds(10));
+                try
+                {
+                    await archive.PutAsync(path, Text("writer " + w), "text/csv", CancellationToken.None);
+                    return "writer " + w;
+                }
+                catch (ArchiveConflictException)
+                {
+                    return null;
+                }
+            })));
+
+            var stored = Assert.Single(outcomes, o => o is not null);
+            Assert.Equal(stored, await ReadAsync(archive, path));
+        }
+    }
+
+    [Fact]
     public async Task Missing_object_reads_as_null()
     {
         var archive = CreateArchive();
