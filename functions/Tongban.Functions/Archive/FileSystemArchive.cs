@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Tongban.Archive;
 
 /// <summary>
@@ -31,45 +29,13 @@ public sealed class FileSystemArchive : IArchive
                 await content.CopyToAsync(file, ct);
                 file.Flush(flushToDisk: true);
             }
-            if (!Publish(temp, target)) throw new ArchiveConflictException(path);
+            if (!WriteOnceFile.TryPublish(temp, target)) throw new ArchiveConflictException(path);
         }
         finally
         {
             File.Delete(temp);
         }
     }
-
-    /// <summary>
-    /// Gives <paramref name="temp"/> the name <paramref name="target"/> in one step that fails when the name is taken:
-    /// false when it is. On Unix that is link(2) (the temp file is deleted after), because File.Move without overwrite
-    /// checks and then renames, and two writers can both pass the check; on Windows File.Move is MoveFileEx without
-    /// replace, which is one step.
-    /// </summary>
-    private static bool Publish(string temp, string target)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            try
-            {
-                File.Move(temp, target, overwrite: false);
-                return true;
-            }
-            catch (IOException) when (File.Exists(target))
-            {
-                return false;
-            }
-        }
-        if (Link(temp, target) == 0) return true;
-        var errno = Marshal.GetLastPInvokeError();
-        if (errno == EEXIST) return false;
-        throw new IOException($"Could not store '{target}' in the archive folder: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).");
-    }
-
-    /// <summary>errno "file exists" (17 on Linux and macOS).</summary>
-    private const int EEXIST = 17;
-
-    [DllImport("libc", EntryPoint = "link", SetLastError = true)]
-    private static extern int Link([MarshalAs(UnmanagedType.LPUTF8Str)] string existing, [MarshalAs(UnmanagedType.LPUTF8Str)] string created);
 
     public Task<Stream?> OpenReadAsync(string path, CancellationToken ct)
     {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Tongban.Archive;
 
 namespace Tongban.PersonalData;
 
@@ -42,8 +43,11 @@ public sealed class PersonalDataProtector
         var file = Path.Combine(contentRoot, "data", "development-keys.txt");
         if (!File.Exists(file))
         {
+            // Two instances starting at once on a new folder: one set of keys wins and both read it, so neither
+            // encrypts with a key the other overwrote.
             Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-            File.WriteAllLines(file, [Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))]);
+            WriteOnceFile.TryCreate(file, Encoding.ASCII.GetBytes(
+                Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) + "\n" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) + "\n"));
         }
         var lines = File.ReadAllLines(file);
         return new PersonalDataProtector(Convert.FromBase64String(lines[0]), Convert.FromBase64String(lines[1]));
