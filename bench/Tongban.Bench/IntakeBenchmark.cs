@@ -79,9 +79,11 @@ public static class IntakeBenchmark
         Console.WriteLine($"[{label}] warmed up with {warmup:N0} applications (JIT {jitShare:P0} of the last round's CPU)");
 
         var cpuBefore = (App: Process.GetCurrentProcess().TotalProcessorTime, Postgres: PostgresCpu(database), Jit: JitInfo.GetCompilationTime());
+        var (pauseBefore, gen2Before) = (GC.GetTotalPauseDuration(), GC.CollectionCount(2));
         var wall = Stopwatch.StartNew();
         var (accepted, latencies) = await SubmitAsync(http, ids[warmup..], clients);
         var intake = wall.Elapsed;
+        var (intakePause, intakeGen2) = (GC.GetTotalPauseDuration() - pauseBefore, GC.CollectionCount(2) - gen2Before);
         await UntilNoneVerifyingAsync(db);
         var toFirstReview = wall.Elapsed;
         var appCpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore.App;
@@ -103,6 +105,9 @@ public static class IntakeBenchmark
                           $" (JIT {jitCpu.TotalMilliseconds * 1000 / applications:F0} µs)" +
                           (provider == "postgres" ? $", {postgresCpu.TotalMilliseconds * 1000 / applications:F0} µs in its PostgreSQL backends" : "") +
                           $" (load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
+        // Every request waits out a garbage collection's pause: with server GC the pauses are what the p99 is made of.
+        Console.WriteLine($"[{label}] garbage collection during intake: {intakePause.TotalMilliseconds:F0} ms paused in all " +
+                          $"({intakePause / intake:P1} of the time), {intakeGen2} gen-2 collections");
         await app.StopAsync();
         await app.DisposeAsync();
 
