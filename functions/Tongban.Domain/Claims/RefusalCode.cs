@@ -8,6 +8,13 @@ namespace Tongban.Domain.Claims;
 /// </summary>
 public static class RefusalCode
 {
+    /// <summary>Every code below, in the order declared: what the OpenAPI document lists and the console must translate.</summary>
+    public static IReadOnlyList<string> All { get; } = typeof(RefusalCode)
+        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+        .Where(f => f.IsLiteral)
+        .Select(f => (string)f.GetRawConstantValue()!)
+        .ToList();
+
     /// <summary>409: the application is not at the stage the command acts on (e.g. first review of a case already at final review: someone else decided it meanwhile).</summary>
     public const string NotAtStage = "not-at-stage";
 

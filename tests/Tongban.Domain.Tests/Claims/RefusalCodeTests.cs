@@ -6,17 +6,23 @@ namespace Tongban.Domain.Tests.Claims;
 
 public class RefusalCodeTests
 {
-    private static readonly IReadOnlyList<string> Codes = typeof(RefusalCode)
-        .GetFields(BindingFlags.Public | BindingFlags.Static)
-        .Where(f => f.IsLiteral)
-        .Select(f => (string)f.GetRawConstantValue()!)
-        .ToList();
+    private static IReadOnlyList<string> Codes => RefusalCode.All;
 
     [Fact]
     public void Every_code_is_kebab_case()
     {
         Assert.NotEmpty(Codes);
         Assert.All(Codes, code => Assert.Matches(new Regex("^[a-z]+(-[a-z]+)*$"), code));
+    }
+
+    [Fact]
+    public void All_lists_every_declared_code()
+    {
+        var declared = typeof(RefusalCode).GetFields(BindingFlags.Public | BindingFlags.Static).Count(f => f.IsLiteral);
+
+        Assert.Equal(declared, Codes.Count);
+        Assert.Contains(RefusalCode.NotAtStage, Codes);
+        Assert.Contains(RefusalCode.DashboardNotAllowed, Codes);
     }
 
     [Fact]

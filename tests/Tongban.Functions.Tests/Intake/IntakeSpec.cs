@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using Dapper;
+using Tongban.Domain.Claims;
 using Tongban.Storage;
 using Tongban.Tests.Infrastructure;
 
@@ -140,6 +141,9 @@ public abstract class IntakeSpec(Store store) : IAsyncLifetime
         var schemes = openapi.GetProperty("components").GetProperty("securitySchemes");
         Assert.Equal("X-Api-Key", schemes.GetProperty("portalKey").GetProperty("name").GetString());
         Assert.Equal("bearer", schemes.GetProperty("staffToken").GetProperty("scheme").GetString());
+        var code = openapi.GetProperty("components").GetProperty("schemas").GetProperty("ProblemDetails").GetProperty("properties").GetProperty("code");
+        Assert.Equal("string", code.GetProperty("type").GetString());
+        Assert.Equal(RefusalCode.All, code.GetProperty("enum").EnumerateArray().Select(e => e.GetString()!).ToList());
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/applications/" + Guid.NewGuid());
         request.Headers.Add("X-Request-Id", "portal-trace-1");
         var missing = await _app.Portal.SendAsync(request);
