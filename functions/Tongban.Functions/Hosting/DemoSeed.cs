@@ -17,8 +17,33 @@ namespace Tongban.Hosting;
 public sealed class DemoSeed(Database database, ProvinceConfig province, RegistryImport import, IConfiguration configuration,
     TimeProvider clock, ILogger<DemoSeed> log)
 {
+    /// <summary>
+    /// Seeds unless the database holds applications already. On PostgreSQL instances starting together on one empty database
+    /// take turns (a session advisory lock, released when the connection closes should the instance die): the second
+    /// finds the first one's demo and leaves it; side by side, their registry imports of the same people would collide.
+    /// </summary>
     /// <param name="servicesAt">The app's services, not started, on another clock: the caseload replays last month on them.</param>
     public async Task SeedIfEmptyAsync(Func<TimeProvider, WebApplication> servicesAt, CancellationToken ct)
+    {
+        if (database.Provider != DatabaseProvider.Postgres)
+        {
+            await SeedAsync(servicesAt, ct);
+            return;
+        }
+        await using var turn = await database.OpenAsync(ct);
+        await turn.ExecuteAsync("SELECT pg_advisory_lock(hashtext('tongban.demo-seed'))");
+        try
+        {
+            await SeedAsync(servicesAt, ct);
+        }
+        finally
+        {
+            // Pooled connections keep session locks (No Reset On Close): give it back explicitly.
+            await turn.ExecuteAsync("SELECT pg_advisory_unlock(hashtext('tongban.demo-seed'))");
+        }
+    }
+
+    private async Task SeedAsync(Func<TimeProvider, WebApplication> servicesAt, CancellationToken ct)
     {
         var password = configuration["Demo:Password"];
         var portalKey = configuration["Demo:PortalKey"];

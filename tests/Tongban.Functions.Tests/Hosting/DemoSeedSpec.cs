@@ -39,6 +39,29 @@ public sealed class DemoSeedOnSqlite() : DemoSeedSpec(Store.Sqlite);
 
 public sealed class DemoSeedOnPostgres() : DemoSeedSpec(Store.Postgres)
 {
+    [Theory]
+    [InlineData(300)]
+    [InlineData(1000)]
+    public async Task A_second_instance_started_while_the_first_seeds_starts_and_the_demo_is_seeded_once(int afterMs)
+    {
+        await using var store = await TestStore.CreateAsync(Store.Postgres);
+        string[] demo = ["--Demo:People=2000", "--Demo:Applications=12"];
+        var first = TestApp.StartOnAsync(store, null, demo);
+        await Task.Delay(afterMs, TestContext.Current.CancellationToken);
+        var apps = await Task.WhenAll(first, TestApp.StartOnAsync(store, null, demo));
+        try
+        {
+            await using var database = store.Open();
+            await using var c = await database.OpenAsync();
+            Assert.Equal(2000, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM persons"));
+            Assert.Equal(12, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM applications"));
+        }
+        finally
+        {
+            foreach (var app in apps) await app.DisposeAsync();
+        }
+    }
+
     [Fact]
     public async Task Two_instances_started_at_once_on_an_empty_database_both_start_and_file_the_caseload_once()
     {
