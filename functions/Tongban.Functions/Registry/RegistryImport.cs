@@ -159,6 +159,11 @@ public sealed class RegistryImport(Database database, PersonalDataProtector prot
 
     private async Task<(int Imported, int Updated)> UpsertAsync(DbConnection c, DbTransaction t, List<(int Line, Spell Spell)> spells)
     {
+        // Each spell is looked up and then inserted or updated; two imports of the same people at once (two administrators,
+        // two instances seeding) would both find it absent and the second insert fail. Chunks of imports take turns on
+        // PostgreSQL (released at commit); SQLite's writer is one at a time already.
+        if (database.Provider == DatabaseProvider.Postgres)
+            await c.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext('tongban.registry-import'))", transaction: t);
         int imported = 0, updated = 0;
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var spellsChanged = new HashSet<string>();

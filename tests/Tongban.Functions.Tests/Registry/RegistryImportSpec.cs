@@ -50,6 +50,25 @@ public abstract class RegistryImportSpec(Store store) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_imports_of_the_same_people_at_once_both_succeed_and_store_each_spell_once()
+    {
+        // Two spells a person, so a person's lines straddle the import's transactions (2,000 lines each): one import may
+        // have committed a person and their first spell while the other still finds the second spell absent.
+        var csv = People.Csv([.. Enumerable.Range(1, 2500).SelectMany(n => new[]
+        {
+            People.Spell(People.IdNumber(n), "张三", "460100", n, "2010-01", "2014-12", "contract-expired"),
+            People.Spell(People.IdNumber(n), "张三", "460100", n + 5000, "2015-01", "2020-12", "contract-expired"),
+        })]);
+
+        var results = await Task.WhenAll(_app.ImportAsync(csv), _app.ImportAsync(csv), _app.ImportAsync(csv));
+
+        Assert.Equal(5000, results.Sum(r => r.GetProperty("imported").GetInt32()));
+        Assert.All(results, r => Assert.Equal(0, r.GetProperty("rejected").GetArrayLength()));
+        Assert.Equal(5000, await CountAsync("SELECT COUNT(*) FROM contribution_spells"));
+        Assert.Equal(2500, await CountAsync("SELECT COUNT(*) FROM persons"));
+    }
+
+    [Fact]
     public async Task A_spell_that_ends_is_updated_in_place()
     {
         await _app.ImportAsync(People.Csv(People.Spell(People.IdNumber(9), "周八", "460100", 9, "2019-01", "", "")));
