@@ -100,14 +100,14 @@ public sealed class BankReturns(Database database, ClaimStore store, PersonalDat
         foreach (var line in lines)
         {
             var errors = new List<string>();
-            if (line.Reference.Length == 0) errors.Add("reference is required");
-            if (line.Status is not ("paid" or "returned")) errors.Add($"status '{line.Status}' is not paid or returned");
-            if (line.Reason.Length > 200) errors.Add("reason is longer than 200 characters");
+            if (line.Reference.Length == 0) errors.Add("reference: required");
+            if (line.Status is not ("paid" or "returned")) errors.Add($"status: '{line.Status}' is not paid or returned");
+            if (line.Reason.Length > 200) errors.Add("reason: longer than 200 characters");
             PaymentState? p = null;
             if (line.Reference.Length > 0 && (!payments.TryGetValue(line.Reference, out p) || p.RunId != runId))
-                errors.Add($"unknown reference {line.Reference}: no payment of this run has it");
+                errors.Add($"reference: unknown reference {line.Reference}, no payment of this run has it");
             else if (p is not null && (p.Held || p.InBank != true || p.Status == "cancelled"))
-                errors.Add($"payment {p.Id} was not in a bank file sent to the bank");
+                errors.Add($"reference: payment {p.Id} was not in a bank file sent to the bank");
             if (errors.Count > 0 || p is null)
             {
                 rejected.Add(new LineReport(line.Line, errors));

@@ -59,6 +59,13 @@ public abstract class BankReturnSpec(Store store) : IAsyncLifetime
         Assert.Equal([5, 6, 7, 8], rejected.Select(r => r.GetProperty("line").GetInt32()));
         Assert.Contains("unknown reference", rejected[0].GetProperty("errors")[0].GetString());
         Assert.Contains("bounced", rejected[1].GetProperty("errors")[0].GetString());
+        // Programs read which column is at fault from the problems: the reference, the status, the missing reference.
+        Assert.Equal(["reference", "status", "reference"], rejected[..3].Select(r =>
+        {
+            var problem = r.GetProperty("problems")[0];
+            Assert.Equal("column", problem.GetProperty("code").GetString());
+            return problem.GetProperty("column").GetString();
+        }));
         // An unclosed quote swallows the rest of the file into one field: that line is rejected, nothing after it is guessed at.
         Assert.NotEqual(0, rejected[3].GetProperty("errors").GetArrayLength());
         (w, l) = (await _d.PaymentsAsync(wang), await _d.PaymentsAsync(li));

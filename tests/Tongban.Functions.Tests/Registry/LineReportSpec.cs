@@ -13,7 +13,8 @@ public sealed class LineReportSpec
         "duplicate", null, "the same idNumber, employerCode and startMonth as line 2, one line per contribution spell (line 2's is kept)")]
     [InlineData("malformed CSV: Unclosed quote", "malformed-csv", null, "Unclosed quote")]
     [InlineData("unknown reference P-1: no payment of this run has it", "line", null, "unknown reference P-1: no payment of this run has it")]
-    [InlineData("reference is required", "line", null, "reference is required")]
+    [InlineData("reference: required", "column", "reference", "required")]
+    [InlineData("9 fields, where the header has 10", "line", null, "9 fields, where the header has 10")]
     public void A_reason_as_the_importers_word_it_gets_its_code_and_column(string error, string code, string? column, string message) =>
         Assert.Equal(new LineProblem(code, column, message), LineProblem.Of(error));
 
