@@ -17,7 +17,13 @@ public static partial class JsonBody
     /// camelCase, names matched ignoring case; numbers only as JSON numbers (the contract's money is "yuan as JSON
     /// numbers"), where the web defaults would also read <c>"100.00"</c>.
     /// </summary>
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { NumberHandling = JsonNumberHandling.Strict };
+    /// <remarks>
+    /// A member given twice (<c>{"serviceItem":"a","serviceItem":"b"}</c>) is refused, not settled by the last one.
+    /// </remarks>
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        NumberHandling = JsonNumberHandling.Strict, AllowDuplicateProperties = false,
+    };
 
     /// <summary>
     /// The body as <typeparamref name="T"/>, or the problem to answer: 415 for another media type, 400 naming the field
@@ -26,7 +32,7 @@ public static partial class JsonBody
     /// </summary>
     public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request) where T : class
     {
-        if (!request.HasJsonContentType()) return (null, NotJson());
+        if (Unsupported(request) is { } unsupported) return (null, unsupported);
         // Read whole, so that a body the serializer refuses can be read again: bodies are small (the request size limit,
         // 1 MB standalone), and held in memory, never in a temporary file, as they carry personal data.
         using var body = new MemoryStream();
@@ -36,10 +42,21 @@ public static partial class JsonBody
 
     /// <summary>The same for a body the caller has read already (intake hashes it first).</summary>
     public static Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, MemoryStream body) where T : class =>
-        request.HasJsonContentType() ? ParseAsync<T>(body, request.HttpContext.RequestAborted) : Task.FromResult<(T?, IResult?)>((null, NotJson()));
+        Unsupported(request) is { } unsupported ? Task.FromResult<(T?, IResult?)>((null, unsupported)) : ParseAsync<T>(body, request.HttpContext.RequestAborted);
 
-    /// <summary>A new result each time: the request's id is written into its problem details.</summary>
-    private static IResult NotJson() => Problems.Of(415, "Unsupported media type", "Send the body as application/json.");
+    /// <summary>
+    /// The 415 for a body that is not <c>application/json</c>, or declares a charset other than UTF-8 (JSON between systems
+    /// is UTF-8, RFC 8259 §8.1: a GBK body would be read as garbled names); null when the body may be read. A new result
+    /// each time: the request's id is written into its problem details.
+    /// </summary>
+    private static IResult? Unsupported(HttpRequest request)
+    {
+        if (!request.HasJsonContentType()) return Problems.Of(415, "Unsupported media type", "Send the body as application/json.");
+        var charset = Microsoft.Net.Http.Headers.MediaTypeHeaderValue.Parse(request.ContentType).Charset;
+        return !charset.HasValue || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase)
+            ? null
+            : Problems.Of(415, "Unsupported media type", $"The body must be UTF-8 (application/json; charset=utf-8), not {charset}.");
+    }
 
     private static async Task<(T? Value, IResult? Problem)> ParseAsync<T>(MemoryStream body, CancellationToken ct) where T : class
     {
@@ -119,6 +136,8 @@ public static partial class JsonBody
     {
         if (ConvertedTo().Match(e.Message) is { Success: true } match)
             return "Must be " + MustBe(FieldType(match.Groups[1].Value, e.Path));
+        // The serializer's own words name a .NET type: "Duplicate property 'name' encountered during deserialization of …".
+        if (e.Message.StartsWith("Duplicate property", StringComparison.Ordinal)) return "Given more than once: give each member once.";
         return "Not valid JSON: " + e.Message.Split(" Path:")[0].Split(" LineNumber:")[0];
     }
 

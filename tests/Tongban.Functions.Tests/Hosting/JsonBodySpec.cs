@@ -51,6 +51,49 @@ public abstract class JsonBodySpec(Store store) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_member_given_twice_is_refused_naming_it_and_nothing_is_stored()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/applications")
+        {
+            Content = Json("""
+                {"serviceItem": "unemployment-benefit", "channel": "counter", "acceptingOffice": "460100-01",
+                 "applicant": {"idNumber": "110105194912310021", "name": "王五", "name": "赵六", "mobile": "13800138000"}}
+                """),
+        };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+
+        var errors = await ErrorsAsync(await _app.Portal.SendAsync(request));
+
+        Assert.Contains("applicant.name", errors.Keys);
+        Assert.Equal("Given more than once: give each member once.", errors["applicant.name"]);
+        Assert.Equal(0, await CountAsync("applications"));
+    }
+
+    [Theory]
+    [InlineData("application/json; charset=gbk", "gbk")]
+    [InlineData("application/json; charset=utf-16", "utf-16")]
+    public async Task A_body_in_another_charset_than_UTF_8_is_a_415_that_says_so(string contentType, string charset)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/applications")
+        {
+            Content = new ByteArrayContent(Encoding.UTF8.GetBytes("""{"serviceItem":"unemployment-benefit"}""")),
+        };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+
+        var response = await _app.Portal.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Contains($"not {charset}", (await response.Content.ReadAsStringAsync()));
+        using var utf8 = new HttpRequestMessage(HttpMethod.Post, "/api/v1/applications")
+        {
+            Content = new StringContent("""{"serviceItem":"unemployment-benefit"}""", Encoding.UTF8, "application/json"),
+        };
+        utf8.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        Assert.Equal(HttpStatusCode.BadRequest, (await _app.Portal.SendAsync(utf8)).StatusCode);
+    }
+
+    [Fact]
     public async Task Every_field_of_the_wrong_type_is_named_not_only_the_first()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/applications")
