@@ -82,6 +82,29 @@ public sealed class ReviewerConsoleSpec(ConsoleFixture console) : IClassFixture<
         Assert.Equal((Reviewer, "身份核验一致，同意"), (decision.GetProperty("actor").GetString(), decision.GetProperty("opinion").GetString()));
     }
 
+    [Theory]
+    [InlineData("460200-01-r1", true)]
+    [InlineData("460400-01-r1", false)]
+    public async Task A_reviewer_who_may_not_decide_a_case_is_told_why_instead_of_being_offered_the_form(string reviewer, bool insuringCity)
+    {
+        var (id, caseNumber) = console.Applications[1];
+        var page = await console.NewPageAsync();
+        var refused = new List<string>();
+        page.Response += (_, response) => { if (response.Status >= 400) refused.Add($"{response.Status} {response.Url}"); };
+        await ConsoleFixture.SignInAsync(page, reviewer);
+        await Expect(page).ToHaveURLAsync(new Regex("/console/review/first-review$"));
+
+        await page.GotoAsync($"/console/review/cases/{id}");
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"案件 {caseNumber}" })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("review-barred")).ToContainTextAsync("该件的初审由承办经办机构办理，不在本人的办理范围内");
+        await Expect(page.GetByTestId("review-form")).ToHaveCountAsync(0);
+        // Sanya, the insuring city, sees what a final approval would fix; a third city is not asked for it, so no request fails.
+        await Expect(page.GetByTestId("entitlement-preview")).ToHaveCountAsync(insuringCity ? 1 : 0);
+        Assert.Empty(refused);
+        Assert.Equal("first-review", (await console.ApplicationAsync(id)).GetProperty("status").GetString());
+    }
+
     [Fact]
     public async Task A_reviewer_of_the_insuring_city_sees_the_entitlement_before_and_after_completing_the_final_review()
     {
