@@ -103,3 +103,12 @@ export function formatTime(iso: string | null | undefined): string {
 export function formatYuan(amount: number): string {
   return `${amount.toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} 元`
 }
+
+/**
+ * Who did a step of a case's history, for staff: 系统 for the system; the portal an application came in through
+ * (门户 and its id: a submission's actor is the portal, not a person); else the staff member's user name.
+ */
+export function actorName(entry: { type: string; actor: string }): string {
+  if (entry.actor === 'system') return '系统'
+  return entry.type === 'submitted' ? `门户 ${entry.actor}` : entry.actor
+}
