@@ -8,7 +8,8 @@ namespace Tongban.Hosting;
 /// <summary>
 /// The CSV files staff upload — the registry's contribution spells, the comparison result of the cross-province check,
 /// a bank's return file — read one way: <c>text/csv</c> in UTF-8 only, streamed, fields trimmed, line numbers kept.
-/// A file in another encoding (GBK, as many Chinese tools save it) would otherwise land as garbled names and reasons.
+/// A file in another encoding (GBK, as many Chinese tools save it) would otherwise land as garbled names and reasons;
+/// malformed quoting is refused where it is met, never guessed at.
 /// </summary>
 public static class CsvUploads
 {
@@ -40,7 +41,12 @@ public static class CsvUploads
     public static async Task<CsvReader> OpenAsync(Stream stream, CancellationToken ct)
     {
         var text = new StreamReader(stream, StrictUtf8, detectEncodingFromByteOrderMarks: false, leaveOpen: true);
-        var csv = CsvReader.Create(text, new CsvReaderOptions { TrackLineNumbers = true, TrimWhitespace = true }, leaveOpen: false);
+        // Quoting that breaks RFC 4180 — a quote never closed, text after a closing quote ("海口椰风,"贸易) — throws where it is
+        // met (reported as malformed-csv, the lines after it not read), where the library would otherwise guess a value.
+        var csv = CsvReader.Create(text, new CsvReaderOptions
+        {
+            TrackLineNumbers = true, TrimWhitespace = true, MalformedData = CsvMalformedDataHandling.Throw,
+        }, leaveOpen: false);
         try
         {
             await csv.ReadHeaderAsync(ct);

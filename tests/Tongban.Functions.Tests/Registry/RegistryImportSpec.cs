@@ -68,6 +68,25 @@ public abstract class RegistryImportSpec(Store store) : IAsyncLifetime
         Assert.Equal(2500, await CountAsync("SELECT COUNT(*) FROM persons"));
     }
 
+    [Theory]
+    [InlineData("\"张\"三")]
+    [InlineData("\"张三")]
+    public async Task Broken_quoting_is_malformed_csv_where_it_is_met_and_nothing_after_it_is_guessed_at(string brokenName)
+    {
+        var csv = People.Csv(
+            People.Spell(People.IdNumber(1), "李四", "460100", 1, "2015-01", "2020-12", "contract-expired"),
+            People.Spell(People.IdNumber(2), "张三", "460100", 2, "2015-01", "2020-12", "contract-expired").Replace("张三", brokenName),
+            People.Spell(People.IdNumber(3), "王五", "460100", 3, "2015-01", "2020-12", "contract-expired"));
+
+        var result = await _app.ImportAsync(csv);
+
+        Assert.Equal(1, result.GetProperty("imported").GetInt32());
+        var problem = Assert.Single(result.GetProperty("rejected").EnumerateArray());
+        Assert.Equal(3, problem.GetProperty("line").GetInt32());
+        Assert.Equal("malformed-csv", problem.GetProperty("problems")[0].GetProperty("code").GetString());
+        Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM persons"));
+    }
+
     [Fact]
     public async Task A_spell_that_ends_is_updated_in_place()
     {
