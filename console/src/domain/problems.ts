@@ -232,12 +232,12 @@ function known(message: string): string | null {
   return null
 }
 
-/** The API's message in Chinese where the console knows it; otherwise as the API gave it. */
 /** A refusal's words by its code (the same the console shows when the API refuses), for the console to say it first. */
 export function refusalWords(code: string): string {
   return refusals[code] ?? code
 }
 
+/** The API's message in Chinese where the console knows it; otherwise as the API gave it. */
 export function translate(message: string): string {
   return known(message) ?? message
 }

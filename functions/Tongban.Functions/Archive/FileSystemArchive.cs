@@ -19,22 +19,7 @@ public sealed class FileSystemArchive : IArchive
     {
         var target = Resolve(path);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        // Write beside the target, then publish it under the target's name without replacing anything: a crash
-        // mid-write leaves a stray temp file rather than a truncated archive object that would block every retry.
-        var temp = target + "." + Guid.NewGuid().ToString("N") + ".partial";
-        try
-        {
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
-            {
-                await content.CopyToAsync(file, ct);
-                file.Flush(flushToDisk: true);
-            }
-            if (!WriteOnceFile.TryPublish(temp, target)) throw new ArchiveConflictException(path);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+        if (!await WriteOnceFile.TryCreateAsync(target, content, ct)) throw new ArchiveConflictException(path);
     }
 
     public Task<Stream?> OpenReadAsync(string path, CancellationToken ct)

@@ -10,16 +10,17 @@ public static class WriteOnceFile
 {
     /// <summary>
     /// Creates <paramref name="target"/> holding <paramref name="content"/> unless it exists: false when it does (and the
-    /// file is left as it is). Of callers racing on one name exactly one gets true.
+    /// file is left as it is). Of callers racing on one name exactly one gets true. The content is written beside the
+    /// target first: a crash mid-write leaves a stray <c>.partial</c> file, never a truncated target blocking every retry.
     /// </summary>
-    public static bool TryCreate(string target, byte[] content)
+    public static async Task<bool> TryCreateAsync(string target, Stream content, CancellationToken ct)
     {
         var temp = target + "." + Guid.NewGuid().ToString("N") + ".partial";
         try
         {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
             {
-                file.Write(content);
+                await content.CopyToAsync(file, ct);
                 file.Flush(flushToDisk: true);
             }
             return TryPublish(temp, target);
@@ -36,7 +37,7 @@ public static class WriteOnceFile
     /// checks and then renames, and two writers can both pass the check; on Windows File.Move is MoveFileEx without
     /// replace, which is one step.
     /// </summary>
-    public static bool TryPublish(string temp, string target)
+    private static bool TryPublish(string temp, string target)
     {
         if (OperatingSystem.IsWindows())
         {

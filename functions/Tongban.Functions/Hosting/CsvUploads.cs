@@ -25,12 +25,19 @@ public static class CsvUploads
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
             || !mediaType.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase))
             return Problems.Of(415, "Unsupported media type", "Send the file as text/csv.");
-        if (mediaType.Charset.HasValue && !mediaType.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
-            && !mediaType.Charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+        if (DeclaresOtherThanUtf8(mediaType))
             return Problems.Of(415, "Unsupported media type",
                 $"The file must be UTF-8 (text/csv; charset=utf-8), not {mediaType.Charset}: save it as UTF-8 and send it again.");
         return null;
     }
+
+    /// <summary>
+    /// Whether a Content-Type names a charset other than UTF-8 (<c>utf-8</c> or <c>utf8</c>, any case); none named is
+    /// UTF-8. Uploaded files and JSON bodies alike are read as UTF-8 only.
+    /// </summary>
+    public static bool DeclaresOtherThanUtf8(MediaTypeHeaderValue mediaType) =>
+        mediaType.Charset.HasValue && !mediaType.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
+                                   && !mediaType.Charset.Equals("utf8", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// A reader over <paramref name="stream"/> (left open) with its header read. A byte order mark is skipped; no other

@@ -17,6 +17,9 @@ namespace Tongban.Hosting;
 public sealed class DemoSeed(Database database, ProvinceConfig province, RegistryImport import, IConfiguration configuration,
     TimeProvider clock, ILogger<DemoSeed> log)
 {
+    // Names "demo seed" for PostgreSQL's advisory locks; a session lock, as seeding spans many transactions.
+    private const long SeedLockKey = 0x44454D4F53454544;
+
     /// <summary>
     /// Seeds unless the database holds applications already. On PostgreSQL instances starting together on one empty database
     /// take turns (a session advisory lock, released when the connection closes should the instance die): the second
@@ -31,7 +34,7 @@ public sealed class DemoSeed(Database database, ProvinceConfig province, Registr
             return;
         }
         await using var turn = await database.OpenAsync(ct);
-        await turn.ExecuteAsync("SELECT pg_advisory_lock(hashtext('tongban.demo-seed'))");
+        await turn.ExecuteAsync("SELECT pg_advisory_lock(@key)", new { key = SeedLockKey });
         try
         {
             await SeedAsync(servicesAt, ct);
@@ -39,7 +42,7 @@ public sealed class DemoSeed(Database database, ProvinceConfig province, Registr
         finally
         {
             // Pooled connections keep session locks (No Reset On Close): give it back explicitly.
-            await turn.ExecuteAsync("SELECT pg_advisory_unlock(hashtext('tongban.demo-seed'))");
+            await turn.ExecuteAsync("SELECT pg_advisory_unlock(@key)", new { key = SeedLockKey });
         }
     }
 

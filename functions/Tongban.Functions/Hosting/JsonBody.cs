@@ -52,10 +52,10 @@ public static partial class JsonBody
     private static IResult? Unsupported(HttpRequest request)
     {
         if (!request.HasJsonContentType()) return Problems.Of(415, "Unsupported media type", "Send the body as application/json.");
-        var charset = Microsoft.Net.Http.Headers.MediaTypeHeaderValue.Parse(request.ContentType).Charset;
-        return !charset.HasValue || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase)
-            ? null
-            : Problems.Of(415, "Unsupported media type", $"The body must be UTF-8 (application/json; charset=utf-8), not {charset}.");
+        var mediaType = Microsoft.Net.Http.Headers.MediaTypeHeaderValue.Parse(request.ContentType);
+        return CsvUploads.DeclaresOtherThanUtf8(mediaType)
+            ? Problems.Of(415, "Unsupported media type", $"The body must be UTF-8 (application/json; charset=utf-8), not {mediaType.Charset}.")
+            : null;
     }
 
     private static async Task<(T? Value, IResult? Problem)> ParseAsync<T>(MemoryStream body, CancellationToken ct) where T : class

@@ -241,10 +241,7 @@ public sealed class OutreachCampaigns(Database database, PersonalDataProtector p
     // Creating campaigns is serialised (PostgreSQL; SQLite has one writer): two clicks or two timers make one.
     private const long NewCampaignLockKey = 0x4F55545245414348;
 
-    private Task LockAsync(DbConnection c, DbTransaction t) =>
-        database.Provider == DatabaseProvider.Postgres
-            ? c.ExecuteAsync("SELECT pg_advisory_xact_lock(@key)", new { key = NewCampaignLockKey }, t)
-            : Task.CompletedTask;
+    private Task LockAsync(DbConnection c, DbTransaction t) => database.TakeTurnAsync(c, t, NewCampaignLockKey);
 
     private async Task<CampaignRow> LockCampaignAsync(DbConnection c, DbTransaction t, string id) =>
         await c.QuerySingleOrDefaultAsync<CampaignRow>(

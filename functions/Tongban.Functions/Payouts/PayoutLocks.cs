@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Dapper;
 using Tongban.Storage;
 
 namespace Tongban.Payouts;
@@ -21,14 +20,9 @@ public static class PayoutLocks
     /// starts could be missed by both. SQLite has one writer at a time, so nothing is needed there.
     /// </summary>
     public static Task ApprovalAsync(Database database, DbConnection c, DbTransaction t) =>
-        database.Provider == DatabaseProvider.Postgres
-            ? c.ExecuteAsync("SELECT pg_advisory_xact_lock_shared(@key)", new { key = RunsLockKey }, t)
-            : Task.CompletedTask;
+        database.TakeTurnAsync(c, t, RunsLockKey, shared: true);
 
-    public static Task NewRunAsync(Database database, DbConnection c, DbTransaction t) =>
-        database.Provider == DatabaseProvider.Postgres
-            ? c.ExecuteAsync("SELECT pg_advisory_xact_lock(@key)", new { key = RunsLockKey }, t)
-            : Task.CompletedTask;
+    public static Task NewRunAsync(Database database, DbConnection c, DbTransaction t) => database.TakeTurnAsync(c, t, RunsLockKey);
 
     /// <summary>
     /// Taken (shared) by every transaction of a run that creates, adopts or issues payments, and exclusively by a stop
@@ -37,12 +31,7 @@ public static class PayoutLocks
     /// stop is cancelling. Runs do not wait for each other; stops are rare and short. SQLite serialises writers anyway.
     /// </summary>
     public static Task PayingAsync(Database database, DbConnection c, DbTransaction t) =>
-        database.Provider == DatabaseProvider.Postgres
-            ? c.ExecuteAsync("SELECT pg_advisory_xact_lock_shared(@key)", new { key = PaymentsLockKey }, t)
-            : Task.CompletedTask;
+        database.TakeTurnAsync(c, t, PaymentsLockKey, shared: true);
 
-    public static Task SettlingAsync(Database database, DbConnection c, DbTransaction t) =>
-        database.Provider == DatabaseProvider.Postgres
-            ? c.ExecuteAsync("SELECT pg_advisory_xact_lock(@key)", new { key = PaymentsLockKey }, t)
-            : Task.CompletedTask;
+    public static Task SettlingAsync(Database database, DbConnection c, DbTransaction t) => database.TakeTurnAsync(c, t, PaymentsLockKey);
 }

@@ -46,8 +46,10 @@ public sealed class PersonalDataProtector
             // Two instances starting at once on a new folder: one set of keys wins and both read it, so neither
             // encrypts with a key the other overwrote.
             Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-            WriteOnceFile.TryCreate(file, Encoding.ASCII.GetBytes(
+            // Start-up, before any request: waiting on the write here blocks nothing else.
+            using var keys = new MemoryStream(Encoding.ASCII.GetBytes(
                 Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) + "\n" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) + "\n"));
+            WriteOnceFile.TryCreateAsync(file, keys, CancellationToken.None).GetAwaiter().GetResult();
         }
         var lines = File.ReadAllLines(file);
         return new PersonalDataProtector(Convert.FromBase64String(lines[0]), Convert.FromBase64String(lines[1]));

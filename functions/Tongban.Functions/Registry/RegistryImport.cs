@@ -78,6 +78,9 @@ public sealed class RegistryImport(Database database, PersonalDataProtector prot
 {
     private const int LinesPerTransaction = 2000;
 
+    // Names "registry import" for PostgreSQL's advisory locks (Database.TakeTurnAsync); any constant would do.
+    private const long ImportLockKey = 0x5245474953545259;
+
     /// <summary>
     /// Reads CSV with the contract's header. The header is the format: a column missing, unknown or named twice fails the
     /// whole file with <see cref="InvalidCsvException"/>, since its lines could not be read as the contract means them. A
@@ -162,8 +165,7 @@ public sealed class RegistryImport(Database database, PersonalDataProtector prot
         // Each spell is looked up and then inserted or updated; two imports of the same people at once (two administrators,
         // two instances seeding) would both find it absent and the second insert fail. Chunks of imports take turns on
         // PostgreSQL (released at commit); SQLite's writer is one at a time already.
-        if (database.Provider == DatabaseProvider.Postgres)
-            await c.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext('tongban.registry-import'))", transaction: t);
+        await database.TakeTurnAsync(c, t, ImportLockKey);
         int imported = 0, updated = 0;
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var spellsChanged = new HashSet<string>();

@@ -117,6 +117,17 @@ public sealed class Database : IAsyncDisposable
     public Task InTransactionAsync(Func<DbConnection, DbTransaction, Task> work, CancellationToken ct = default) =>
         InTransactionAsync(async (c, t) => { await work(c, t); return true; }, ct);
 
+    /// <summary>
+    /// Makes transactions holding the same <paramref name="key"/> take turns until each commits or rolls back: a PostgreSQL
+    /// transaction-level advisory lock, exclusive or <paramref name="shared"/>. Nothing on SQLite, whose writers take turns
+    /// already (<see cref="InTransactionAsync{T}"/>). Keys are constants named by their owners; any distinct values do.
+    /// </summary>
+    public Task TakeTurnAsync(DbConnection connection, DbTransaction transaction, long key, bool shared = false) =>
+        Provider == DatabaseProvider.Postgres
+            ? Dapper.SqlMapper.ExecuteAsync(connection,
+                shared ? "SELECT pg_advisory_xact_lock_shared(@key)" : "SELECT pg_advisory_xact_lock(@key)", new { key }, transaction)
+            : Task.CompletedTask;
+
     /// <summary>A unique key refused a row: the effect it guards has already happened.</summary>
     public static bool IsUniqueViolation(Exception e) => e switch
     {

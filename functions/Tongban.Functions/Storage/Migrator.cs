@@ -8,6 +8,9 @@ namespace Tongban.Storage;
 /// </summary>
 public static class Migrator
 {
+    // Names "schema migrations" for PostgreSQL's advisory locks (Database.TakeTurnAsync); any constant would do.
+    private const long SchemaLockKey = 0x534348454D41;
+
     public static async Task MigrateAsync(Database database, CancellationToken ct = default)
     {
         var folder = Path.Combine(AppContext.BaseDirectory, "Storage", "Migrations",
@@ -26,8 +29,7 @@ public static class Migrator
         {
             // Two instances starting at once on an empty PostgreSQL database both get past IF NOT EXISTS and the
             // second CREATE fails on the catalog's unique key: the advisory lock (released at commit) makes them queue.
-            if (database.Provider == DatabaseProvider.Postgres)
-                await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext('tongban.schema_migrations'))", transaction: transaction);
+            await database.TakeTurnAsync(connection, transaction, SchemaLockKey);
             await connection.ExecuteAsync(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)",
                 transaction: transaction);
