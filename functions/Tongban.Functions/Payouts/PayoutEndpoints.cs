@@ -130,7 +130,8 @@ public static class PayoutEndpoints
             return Problems.Invalid("$", e.Message);
         }
         // The import has committed with its SMS: the run's orchestration, started again, finds its steps done and delivers
-        // them. Should that fail, the answer stands and the SMS sweep sends them.
+        // them. Should that fail, or the run's orchestration still be live (a return file within seconds of the run, past its
+        // delivery step), the answer stands and the SMS sweep sends them within 20 seconds.
         try
         {
             await PayoutRunWorkflows.StartAsync(durable, new PayoutRunInput(run.Id, run.Period, run.Kind, run.Sequence), CancellationToken.None);

@@ -3,10 +3,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Tongban.Domain;
 using Tongban.Domain.Payouts;
 using Tongban.Domain.Province;
+using Tongban.Payouts;
 using Tongban.Province;
 using Tongban.Tests.Infrastructure;
 
@@ -162,8 +164,17 @@ public sealed class PayoutDriver(TestApp app, ManualClock clock, HttpClient admi
     }
 
     /// <summary>The bank pays every payment of the run's files.</summary>
+    /// <summary>
+    /// The bank's return file for a run, every payment paid. Returns come days after a run, when its orchestration has long
+    /// finished; imported while it is still delivering the run's SMS, the returns' SMS would be left to the 10-second
+    /// sweep (SmsDelivery.DeliverQueuedAsync), which a clock held still never reaches. So this waits for the orchestration
+    /// to end first, as the days between would.
+    /// </summary>
     public async Task AllPaidAsync(JsonElement run)
     {
+        using (var ended = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+            await app.Services.GetRequiredService<DurableTaskClient>().WaitForInstanceCompletionAsync(PayoutRunWorkflows.InstanceId(
+                run.GetProperty("period").GetString()!, run.GetProperty("kind").GetString()!, run.GetProperty("sequence").GetInt64()), ended.Token);
         var lines = new List<string>();
         foreach (var file in run.GetProperty("files").EnumerateArray())
             lines.AddRange((await BankFileAsync(run.GetProperty("runId").GetString()!, file.GetProperty("cityCode").GetString()!)).Skip(1)
