@@ -53,6 +53,18 @@ export interface Application {
   verification: { passed: boolean; findings: Finding[] } | null
   entitlement: { months: number; monthlyAmount: number; startMonth: string; endMonth: string; continuedMonths: number } | null
   history: HistoryEntry[]
+  /**
+   * For staff, while the case waits for first or final review: whether they may decide it, the refusal code a decision
+   * would get if not, and whether they may see the entitlement preview (the API's rule; null for a case at no review stage).
+   */
+  review?: ReviewAccess | null
+}
+
+export interface ReviewAccess {
+  stage: ReviewStage
+  mayDecide: boolean
+  refusal: string | null
+  seesEntitlementPreview: boolean
 }
 
 export interface Notification {

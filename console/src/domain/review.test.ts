@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Application, CurrentStaff } from '../api/types'
+import type { Application } from '../api/types'
 import { decisionBarred, opinionError, seesEntitlementPreview } from './review'
 
 describe('opinionError', () => {
@@ -16,7 +16,7 @@ describe('opinionError', () => {
   })
 })
 
-describe('decisionBarred', () => {
+describe('decisionBarred and seesEntitlementPreview', () => {
   const sanyaCase: Application = {
     applicationId: 'a',
     caseNumber: '46',
@@ -33,44 +33,25 @@ describe('decisionBarred', () => {
     entitlement: null,
     history: [],
   }
-  const staff = (username: string, role: CurrentStaff['role'], office: string | null, city: string | null): CurrentStaff => ({
-    username,
-    role,
-    office,
-    city,
+  const seen = (mayDecide: boolean, refusal: string | null, seesEntitlementPreview: boolean): Application => ({
+    ...sanyaCase,
+    review: { stage: 'first-review', mayDecide, refusal, seesEntitlementPreview },
   })
 
-  it('lets the assigned office first review, and no other office', () => {
-    expect(decisionBarred('first-review', staff('460200-01-r1', 'reviewer', '460200-01', '460200'), sanyaCase)).toBeNull()
-    expect(decisionBarred('first-review', staff('460100-01-r1', 'reviewer', '460100-01', '460100'), sanyaCase)).toBe(
-      '该件的初审由承办经办机构办理，不在本人的办理范围内',
-    )
+  it('offers the decision where the API says the reader may take it', () => {
+    expect(decisionBarred(seen(true, null, true))).toBeNull()
+    expect(seesEntitlementPreview(seen(true, null, true))).toBe(true)
   })
 
-  it('keeps final review in the insuring city, and from the first reviewer', () => {
-    const atFinal: Application = {
-      ...sanyaCase,
-      status: 'final-review',
-      history: [{ at: '2026-12-01T01:00:00Z', type: 'first-review-approved', actor: '460200-01-r1', office: '460200-01', opinion: null }],
-    }
-    expect(decisionBarred('final-review', staff('460200-01-r2', 'reviewer', '460200-01', '460200'), atFinal)).toBeNull()
-    expect(decisionBarred('final-review', staff('460200-sup', 'supervisor', null, '460200'), atFinal)).toBeNull()
-    expect(decisionBarred('final-review', staff('460200-01-r1', 'reviewer', '460200-01', '460200'), atFinal)).toBe(
-      '办理初审的人员不能再办理该件的复核',
-    )
-    expect(decisionBarred('final-review', staff('460100-01-r1', 'reviewer', '460100-01', '460100'), atFinal)).toBe(
-      '该件由参保地的审核员和主管办理，不在本人的办理范围内',
-    )
+  it("words the API's refusal in Chinese and asks for no preview it would refuse", () => {
+    expect(decisionBarred(seen(false, 'not-assigned-office', false))).toBe('该件的初审由承办经办机构办理，不在本人的办理范围内')
+    expect(decisionBarred(seen(false, 'first-reviewer-may-not-final-review', true))).toBe('办理初审的人员不能再办理该件的复核')
+    expect(decisionBarred(seen(false, 'not-a-reviewer', true))).toBe('只有审核员和主管可以审核申请')
+    expect(seesEntitlementPreview(seen(false, 'not-assigned-office', false))).toBe(false)
   })
 
-  it('asks for the entitlement preview only where the API shows it', () => {
-    expect(seesEntitlementPreview(staff('460200-01-r1', 'reviewer', '460200-01', '460200'), sanyaCase)).toBe(true)
-    expect(seesEntitlementPreview(staff('460200-sup', 'supervisor', null, '460200'), sanyaCase)).toBe(true)
-    expect(seesEntitlementPreview(staff('admin', 'administrator', null, null), sanyaCase)).toBe(true)
-    expect(seesEntitlementPreview(staff('460100-01-r1', 'reviewer', '460100-01', '460100'), sanyaCase)).toBe(false)
-  })
-
-  it('leaves reviews to reviewers and supervisors', () => {
-    expect(decisionBarred('first-review', staff('admin', 'administrator', null, null), sanyaCase)).toBe('只有审核员和主管可以审核申请')
+  it('bars nothing and previews nothing for a case waiting for no review', () => {
+    expect(decisionBarred({ ...sanyaCase, status: 'approved', review: null })).toBeNull()
+    expect(seesEntitlementPreview({ ...sanyaCase, status: 'approved' })).toBe(false)
   })
 })

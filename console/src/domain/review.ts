@@ -1,4 +1,4 @@
-import type { Application, CurrentStaff, ReviewStage } from '../api/types'
+import type { Application } from '../api/types'
 import { refusalWords } from './problems'
 
 export type Decision = 'approve' | 'reject'
@@ -13,24 +13,20 @@ export function opinionError(decision: Decision | '', opinion: string): string |
 }
 
 /**
- * Why the signed-in staff member may not decide this case at this stage, in their words, or null when they may — the
- * API's rule (ClaimWorkflow.FirstReview / FinalReview), checked before the form is offered: reviewers and supervisors
- * only; first review (初审) by the office the case is assigned to; final review (复核) in the insuring city, by someone
- * other than the first reviewer. The API checks again and has the last word.
+ * Why the signed-in staff member may not decide this case, in their words, or null when they may or it waits for no
+ * review. The API says so (`review` in GET /applications/{id}, from the rule the decision applies:
+ * ClaimWorkflow.DecisionRefusal); the console only words its refusal code.
  */
-export function decisionBarred(stage: ReviewStage, staff: CurrentStaff, application: Application): string | null {
-  if (staff.role !== 'reviewer' && staff.role !== 'supervisor') return refusalWords('not-a-reviewer')
-  if (stage === 'first-review') return staff.office === application.assignedOffice ? null : refusalWords('not-assigned-office')
-  if (staff.city !== application.insuringCity) return refusalWords('not-insuring-city')
-  const firstReviewer = [...application.history].reverse().find((entry) => entry.type === 'first-review-approved')?.actor
-  return firstReviewer === staff.username ? refusalWords('first-reviewer-may-not-final-review') : null
+export function decisionBarred(application: Application): string | null {
+  const review = application.review
+  return review && !review.mayDecide ? refusalWords(review.refusal ?? '') : null
 }
 
 /**
- * Whether the staff member sees what a final approval would fix (GET …/entitlement-preview; ReviewCommands'
- * PreviewEntitlementAsync): administrators, and staff of the assigned office or the insuring city. Asked only then, so a
- * case seen from elsewhere (全省通办: any office may look a case up) does not end in a refused request.
+ * Whether to ask for what a final approval would fix (GET …/entitlement-preview): the API says who sees it
+ * (`review.seesEntitlementPreview`, ReviewCommands.SeesEntitlementPreview), so a case seen from elsewhere (全省通办:
+ * any office may look a case up) does not end in a refused request.
  */
-export function seesEntitlementPreview(staff: CurrentStaff, application: Application): boolean {
-  return staff.role === 'administrator' || staff.office === application.assignedOffice || staff.city === application.insuringCity
+export function seesEntitlementPreview(application: Application): boolean {
+  return application.review?.seesEntitlementPreview === true
 }

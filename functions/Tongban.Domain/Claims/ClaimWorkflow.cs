@@ -82,6 +82,30 @@ public static class ClaimWorkflow
     }
 
     /// <summary>
+    /// Why <paramref name="reviewer"/> may not decide <paramref name="claim"/> at the review stage it is at, or null when
+    /// they may: only reviewers and supervisors decide (<c>not-a-reviewer</c>); first review (初审) belongs to the assigned
+    /// office (<c>not-assigned-office</c>); final review (复核) to the insuring city (<c>not-insuring-city</c>), and not to
+    /// whoever did the first review (<c>first-reviewer-may-not-final-review</c>, 初审复核分离). All are 403
+    /// (<see cref="RefusalKind.Forbidden"/>). <see cref="FirstReview"/> and <see cref="FinalReview"/> refuse with exactly
+    /// this, and staff reading the case are shown it (<c>review</c> in GET /applications/{id}), so the console offers the
+    /// decision only to those who may take it. Null for a claim at no review stage: there is nothing to decide.
+    /// </summary>
+    public static TransitionRefused? DecisionRefusal(Claim claim, StaffMember reviewer)
+    {
+        if (claim.Status is not (ClaimStatus.FirstReview or ClaimStatus.FinalReview)) return null;
+        if (reviewer.Role is not (StaffRole.Reviewer or StaffRole.Supervisor))
+            return new TransitionRefused(RefusalKind.Forbidden, RefusalCode.NotAReviewer, "Only reviewers and supervisors review applications.");
+        if (claim.Status == ClaimStatus.FirstReview)
+            return reviewer.OfficeCode == claim.AssignedOffice ? null
+                : new TransitionRefused(RefusalKind.Forbidden, RefusalCode.NotAssignedOffice, $"First review of this application belongs to office {claim.AssignedOffice}.");
+        if (reviewer.CityCode != claim.InsuringCity)
+            return new TransitionRefused(RefusalKind.Forbidden, RefusalCode.NotInsuringCity, $"Final review of this application belongs to city {claim.InsuringCity}.");
+        return reviewer.Username == claim.FirstReviewer
+            ? new TransitionRefused(RefusalKind.Forbidden, RefusalCode.FirstReviewerMayNotFinalReview, "The first reviewer may not also do the final review.")
+            : null;
+    }
+
+    /// <summary>
     /// First review (初审) at the assigned office; approval routes the case to <paramref name="finalReviewOffice"/> in the
     /// insuring city (history <c>routed</c>). The applicant is told it went to the insuring city only when that is another
     /// city than the reviewer's: an online claim is first reviewed in the insuring city, as is a counter claim accepted there.
@@ -90,9 +114,7 @@ public static class ClaimWorkflow
         City insuringCity, Office finalReviewOffice)
     {
         Require(claim, ClaimStatus.FirstReview);
-        RequireReviewer(reviewer);
-        if (reviewer.OfficeCode != claim.AssignedOffice)
-            throw new TransitionRefused(RefusalKind.Forbidden, RefusalCode.NotAssignedOffice, $"First review of this application belongs to office {claim.AssignedOffice}.");
+        if (DecisionRefusal(claim, reviewer) is { } refused) throw refused;
         var opinionText = RequireOpinionToReject(decision, opinion);
         var reviewed = Next(claim) with { FirstReviewer = reviewer.Username };
 
@@ -122,11 +144,7 @@ public static class ClaimWorkflow
         Func<Entitlement> fixEntitlement)
     {
         Require(claim, ClaimStatus.FinalReview);
-        RequireReviewer(reviewer);
-        if (reviewer.CityCode != claim.InsuringCity)
-            throw new TransitionRefused(RefusalKind.Forbidden, RefusalCode.NotInsuringCity, $"Final review of this application belongs to city {claim.InsuringCity}.");
-        if (reviewer.Username == claim.FirstReviewer)
-            throw new TransitionRefused(RefusalKind.Forbidden, RefusalCode.FirstReviewerMayNotFinalReview, "The first reviewer may not also do the final review.");
+        if (DecisionRefusal(claim, reviewer) is { } refused) throw refused;
         var opinionText = RequireOpinionToReject(decision, opinion);
 
         if (decision == ReviewDecision.Reject)
@@ -333,12 +351,6 @@ public static class ClaimWorkflow
         if (claim.Status != expected)
             throw new TransitionRefused(RefusalKind.Conflict, RefusalCode.NotAtStage,
                 $"The application is {claim.Status.Code()}, not {expected.Code()}.");
-    }
-
-    private static void RequireReviewer(StaffMember staff)
-    {
-        if (staff.Role is not (StaffRole.Reviewer or StaffRole.Supervisor))
-            throw new TransitionRefused(RefusalKind.Forbidden, RefusalCode.NotAReviewer, "Only reviewers and supervisors review applications.");
     }
 
     private static string? RequireOpinionToReject(ReviewDecision decision, string? opinion)

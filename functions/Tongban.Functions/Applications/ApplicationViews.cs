@@ -10,6 +10,7 @@ using Tongban.Domain.PersonalData;
 using Tongban.Domain.Verification;
 using Tongban.Hosting;
 using Tongban.PersonalData;
+using Tongban.Review;
 using Tongban.Security;
 using Tongban.Storage;
 
@@ -29,11 +30,29 @@ public sealed record PayeeView(string Name, string BankAccount);
 /// <summary>A reported death (contract v1.1, additive): date, dependants, who reported it and where the family is paid (null: the card account).</summary>
 public sealed record DeathReportView(string Date, int Dependants, ReporterView Reporter, PayeeView? Payee);
 
+/// <summary>
+/// For staff reading a case at first review (初审) or final review (复核): whether they may decide it, and if not, the
+/// refusal code their decision would get — <c>not-a-reviewer</c>, <c>not-assigned-office</c>, <c>not-insuring-city</c>
+/// or <c>first-reviewer-may-not-final-review</c>, from the rule the decision itself applies
+/// (<see cref="ClaimWorkflow.DecisionRefusal"/>); and whether they may see the entitlement preview
+/// (<see cref="ReviewCommands.SeesEntitlementPreview"/>). Null for portals and for a case at no review stage (contract
+/// v1.1, additive). The console shows the form, or why not, and asks for the preview from these alone.
+/// </summary>
+public sealed record ReviewView(string Stage, bool MayDecide, string? Refusal, bool SeesEntitlementPreview)
+{
+    public static ReviewView? For(Claim claim, StaffMember staff)
+    {
+        if (claim.Status is not (ClaimStatus.FirstReview or ClaimStatus.FinalReview)) return null;
+        var refused = ClaimWorkflow.DecisionRefusal(claim, staff);
+        return new ReviewView(claim.Status.Code(), refused is null, refused?.Code, ReviewCommands.SeesEntitlementPreview(claim, staff));
+    }
+}
+
 public sealed record ApplicationView(
     string ApplicationId, string CaseNumber, string ServiceItem, string Status, string Channel,
     string? AcceptingOffice, string? InsuringCity, string? AssignedOffice, DateTimeOffset ReceivedAt, DateTimeOffset? DueAt,
     ApplicantView Applicant, VerificationView? Verification, EntitlementView? Entitlement, IReadOnlyList<HistoryView> History,
-    WorkflowView? Workflow = null, DeathReportView? DeathReport = null, string? OutreachCampaignId = null);
+    WorkflowView? Workflow = null, DeathReportView? DeathReport = null, string? OutreachCampaignId = null, ReviewView? Review = null);
 
 /// <summary>Reads an application for portals and staff: personal data masked, history in order.</summary>
 public static class ApplicationViews
@@ -54,7 +73,11 @@ public static class ApplicationViews
         // A portal sees only what it submitted; staff anywhere in the province see every case (全省通办).
         if (found is not { } application || (http.User.PortalId() is { } portal && portal != application.PortalId))
             return Problems.NotFound($"Application {id}");
-        return TypedResults.Ok(application.View with { Workflow = await WorkflowView.ForAsync(durable, id, http.RequestAborted) });
+        var view = application.View with { Workflow = await WorkflowView.ForAsync(durable, id, http.RequestAborted) };
+        if (http.User.Staff() is { } staff && view.Status is "first-review" or "final-review"
+            && await ClaimStore.LoadAsync(connection, null, id) is { } claim)
+            view = view with { Review = ReviewView.For(claim.Claim, staff) };
+        return TypedResults.Ok(view);
     }
 
     /// <summary>The masked view of an application and the portal that submitted it; null when there is none.</summary>

@@ -94,6 +94,13 @@ public sealed class ReviewCommands(Database database, ClaimStore store, Province
     }
 
     /// <summary>
+    /// Who sees what a final approval would fix (<see cref="PreviewEntitlementAsync"/>): administrators, and staff of the
+    /// claim's assigned office or of its insuring city — those who review it at one stage or the other.
+    /// </summary>
+    public static bool SeesEntitlementPreview(Claim claim, StaffMember staff) =>
+        staff.Role == StaffRole.Administrator || staff.OfficeCode == claim.AssignedOffice || staff.CityCode == claim.InsuringCity;
+
+    /// <summary>
     /// The entitlement a final approval would fix today (months, the city's standard in fen, first and last month), for
     /// the reviewer to see before deciding; nothing is stored. Null when there is no such application. Refused (403)
     /// for staff who can review it at neither stage — not of its assigned office nor of its insuring city — and (409)
@@ -104,7 +111,7 @@ public sealed class ReviewCommands(Database database, ClaimStore store, Province
         if (!Guid.TryParse(id, out _)) return null;
         await using var c = await database.OpenAsync(ct);
         if (await ClaimStore.LoadAsync(c, null, id) is not { Claim: var claim }) return null;
-        if (staff.Role != StaffRole.Administrator && staff.OfficeCode != claim.AssignedOffice && staff.CityCode != claim.InsuringCity)
+        if (!SeesEntitlementPreview(claim, staff))
             throw new TransitionRefused(RefusalKind.Forbidden, RefusalCode.OutsideCaseScope, "Only staff of the assigned office or of the insuring city see this claim's entitlement.");
         if (claim.Status is not (ClaimStatus.FirstReview or ClaimStatus.FinalReview))
             throw new TransitionRefused(RefusalKind.Conflict, RefusalCode.NotWaitingForReview, $"The application is {claim.Status.Code()}: an entitlement is previewed only while it waits for review.");

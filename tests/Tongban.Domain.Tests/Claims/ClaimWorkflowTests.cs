@@ -189,6 +189,32 @@ public class ClaimWorkflowTests
     }
 
     [Fact]
+    public void What_staff_are_shown_about_deciding_a_case_is_what_the_decision_would_answer()
+    {
+        StaffMember[] staff = [HaikouReviewer, HaikouColleague, MeilanReviewer, SanyaReviewer, SanyaSupervisor, Admin];
+        foreach (var member in staff)
+        {
+            string? Code(Action decide)
+            {
+                try { decide(); return null; }
+                catch (TransitionRefused refused) { return refused.Code; }
+            }
+            Assert.Equal(Code(() => ClaimWorkflow.FirstReview(AtFirstReview(), member, ReviewDecision.Approve, null,
+                TestProvince.Sanya, TestProvince.Sanya.Offices[0])), ClaimWorkflow.DecisionRefusal(AtFirstReview(), member)?.Code);
+            Assert.Equal(Code(() => ClaimWorkflow.FinalReview(AtFinalReview(), member, ReviewDecision.Approve, null, () => EighteenMonths)),
+                ClaimWorkflow.DecisionRefusal(AtFinalReview(), member)?.Code);
+        }
+        // Who may decide where, as the shown refusals say it: the Haikou office first, Sanya (not the first reviewer) after.
+        Assert.Equal([null, null, "not-assigned-office", "not-assigned-office", "not-assigned-office", "not-a-reviewer"],
+            staff.Select(m => ClaimWorkflow.DecisionRefusal(AtFirstReview(), m)?.Code));
+        Assert.Equal(["not-insuring-city", "not-insuring-city", "not-insuring-city", null, null, "not-a-reviewer"],
+            staff.Select(m => ClaimWorkflow.DecisionRefusal(AtFinalReview(), m)?.Code));
+        Assert.Equal("first-reviewer-may-not-final-review", ClaimWorkflow.DecisionRefusal(
+            AtFinalReview() with { FirstReviewer = SanyaReviewer.Username }, SanyaReviewer)?.Code);
+        Assert.Null(ClaimWorkflow.DecisionRefusal(Approved(), SanyaReviewer));
+    }
+
+    [Fact]
     public void Administrator_of_the_right_office_may_still_not_review()
     {
         var admin = new StaffMember("460100-admin", StaffRole.Administrator, "460100-01", "460100");

@@ -201,9 +201,20 @@ public abstract class ClaimPipelineSpec(Store store) : IAsyncLifetime
         await _app.Portal.WaitForStatusAsync(applicationId, "first-review");
         var path = $"/api/v1/applications/{applicationId}";
 
+        // What the case shows each reader about deciding it (review: stage, mayDecide, refusal) is what deciding answers.
+        async Task<string> ShownAsync(HttpClient reader)
+        {
+            var review = (await reader.GetJsonAsync(path)).GetProperty("review");
+            return review.ValueKind == JsonValueKind.Null ? "none"
+                : $"{review.GetProperty("stage").GetString()}:{(review.GetProperty("mayDecide").GetBoolean() ? "may" : review.GetProperty("refusal").GetString())}"
+                  + (review.GetProperty("seesEntitlementPreview").GetBoolean() ? "" : ", no preview");
+        }
         using var otherOffice = await _app.StaffAsync("460100-01-r1");
+        Assert.Equal("first-review:not-assigned-office, no preview", await ShownAsync(otherOffice));
         await otherOffice.PostJsonAsync(path + "/first-review", new { decision = "approve" }).AssertRefusedAsync(HttpStatusCode.Forbidden, "not-assigned-office");
         using var reviewer = await _app.StaffAsync("460200-01-r1");
+        Assert.Equal("first-review:may", await ShownAsync(reviewer));
+        Assert.Equal("none", await ShownAsync(_app.Portal));
         await reviewer.PostJsonAsync(path + "/final-review", new { decision = "approve" }).AssertRefusedAsync(HttpStatusCode.Conflict, "not-at-stage");
         var noOpinion = await reviewer.PostJsonAsync(path + "/first-review", new { decision = "reject" });
         Assert.Equal(HttpStatusCode.BadRequest, noOpinion.StatusCode);
@@ -211,14 +222,18 @@ public abstract class ClaimPipelineSpec(Store store) : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, (await reviewer.PostJsonAsync(path + "/first-review", new { decision = "approve" })).StatusCode);
         await reviewer.PostJsonAsync(path + "/first-review", new { decision = "approve" }).AssertRefusedAsync(HttpStatusCode.Conflict, "not-at-stage");
+        Assert.Equal("final-review:first-reviewer-may-not-final-review", await ShownAsync(reviewer));
         await reviewer.PostJsonAsync(path + "/final-review", new { decision = "approve" })
             .AssertRefusedAsync(HttpStatusCode.Forbidden, "first-reviewer-may-not-final-review");
         using var haikouSupervisor = await _app.StaffAsync("460100-sup");
+        Assert.Equal("final-review:not-insuring-city, no preview", await ShownAsync(haikouSupervisor));
         await haikouSupervisor.PostJsonAsync(path + "/final-review", new { decision = "approve" }).AssertRefusedAsync(HttpStatusCode.Forbidden, "not-insuring-city");
 
         using var colleague = await _app.StaffAsync("460200-01-r2");
+        Assert.Equal("final-review:may", await ShownAsync(colleague));
         var final = await colleague.PostJsonAsync(path + "/final-review", new { decision = "reject", opinion = "经核查已就业" });
         Assert.Equal("rejected", (await final.JsonAsync()).GetProperty("status").GetString());
+        Assert.Equal("none", await ShownAsync(colleague));
     }
 
     [Fact]
