@@ -59,7 +59,8 @@ public static class ApplicationViews
 {
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapGet("/applications/{id}", GetAsync).RequireAuthorization(Principals.PortalOrStaffPolicy).WithName("GetApplication")
-            .WithSummary("An application with its verification, entitlement and history (personal data masked)");
+            .WithSummary("An application with its verification, entitlement and history (personal data masked)")
+            .Produces<ApplicationView>().ProducesProblem(StatusCodes.Status404NotFound);
 
     public static DateTimeOffset Time(long epochMilliseconds) =>
         DateTimeOffset.FromUnixTimeMilliseconds(epochMilliseconds).ToOffset(Deadlines.ChinaStandardTime);

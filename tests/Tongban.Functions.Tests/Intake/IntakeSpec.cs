@@ -144,6 +144,11 @@ public abstract class IntakeSpec(Store store) : IAsyncLifetime
         var code = openapi.GetProperty("components").GetProperty("schemas").GetProperty("ProblemDetails").GetProperty("properties").GetProperty("code");
         Assert.Equal("string", code.GetProperty("type").GetString());
         Assert.Equal(RefusalCode.All, code.GetProperty("enum").EnumerateArray().Select(e => e.GetString()!).ToList());
+        // An application as the API shows it, with what staff are told about deciding it.
+        Assert.Equal(["stage", "mayDecide", "refusal", "seesEntitlementPreview"], openapi.GetProperty("components").GetProperty("schemas")
+            .GetProperty("ReviewView").GetProperty("properties").EnumerateObject().Select(p => p.Name));
+        Assert.Contains("ApplicationView", openapi.GetProperty("paths").GetProperty("/api/v1/applications/{id}").GetProperty("get")
+            .GetProperty("responses").GetProperty("200").GetRawText());
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/applications/" + Guid.NewGuid());
         request.Headers.Add("X-Request-Id", "portal-trace-1");
         var missing = await _app.Portal.SendAsync(request);
