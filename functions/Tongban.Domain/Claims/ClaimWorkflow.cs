@@ -106,6 +106,16 @@ public static class ClaimWorkflow
     }
 
     /// <summary>
+    /// Why <paramref name="reviewer"/> may not decide <paramref name="claim"/> at <paramref name="stage"/> (first or final
+    /// review), or null when they may: <c>not-at-stage</c> (409, <see cref="RefusalKind.Conflict"/>) when the claim is not
+    /// at that stage, else <see cref="DecisionRefusal(Claim, StaffMember)"/>. It reads nothing of the decision itself, so
+    /// a decision is answered with it before its body is read: whoever is shown a refusal gets that refusal, whatever
+    /// they send. <see cref="FirstReview"/> and <see cref="FinalReview"/> refuse with exactly this.
+    /// </summary>
+    public static TransitionRefused? DecisionRefusal(Claim claim, StaffMember reviewer, ClaimStatus stage) =>
+        claim.Status != stage ? NotAtStage(claim, stage) : DecisionRefusal(claim, reviewer);
+
+    /// <summary>
     /// First review (初审) at the assigned office; approval routes the case to <paramref name="finalReviewOffice"/> in the
     /// insuring city (history <c>routed</c>). The applicant is told it went to the insuring city only when that is another
     /// city than the reviewer's: an online claim is first reviewed in the insuring city, as is a counter claim accepted there.
@@ -113,8 +123,7 @@ public static class ClaimWorkflow
     public static Transition FirstReview(Claim claim, StaffMember reviewer, ReviewDecision decision, string? opinion,
         City insuringCity, Office finalReviewOffice)
     {
-        Require(claim, ClaimStatus.FirstReview);
-        if (DecisionRefusal(claim, reviewer) is { } refused) throw refused;
+        if (DecisionRefusal(claim, reviewer, ClaimStatus.FirstReview) is { } refused) throw refused;
         var opinionText = RequireOpinionToReject(decision, opinion);
         var reviewed = Next(claim) with { FirstReviewer = reviewer.Username };
 
@@ -143,8 +152,7 @@ public static class ClaimWorkflow
     public static Transition FinalReview(Claim claim, StaffMember reviewer, ReviewDecision decision, string? opinion,
         Func<Entitlement> fixEntitlement)
     {
-        Require(claim, ClaimStatus.FinalReview);
-        if (DecisionRefusal(claim, reviewer) is { } refused) throw refused;
+        if (DecisionRefusal(claim, reviewer, ClaimStatus.FinalReview) is { } refused) throw refused;
         var opinionText = RequireOpinionToReject(decision, opinion);
 
         if (decision == ReviewDecision.Reject)
@@ -348,10 +356,11 @@ public static class ClaimWorkflow
 
     private static void Require(Claim claim, ClaimStatus expected)
     {
-        if (claim.Status != expected)
-            throw new TransitionRefused(RefusalKind.Conflict, RefusalCode.NotAtStage,
-                $"The application is {claim.Status.Code()}, not {expected.Code()}.");
+        if (claim.Status != expected) throw NotAtStage(claim, expected);
     }
+
+    private static TransitionRefused NotAtStage(Claim claim, ClaimStatus expected) =>
+        new(RefusalKind.Conflict, RefusalCode.NotAtStage, $"The application is {claim.Status.Code()}, not {expected.Code()}.");
 
     private static string? RequireOpinionToReject(ReviewDecision decision, string? opinion)
     {

@@ -38,6 +38,22 @@ public sealed class ReviewCommands(Database database, ClaimStore store, Province
             : Task.CompletedTask);
 
     /// <summary>
+    /// Who may decide, answered before the decision's body is read: true when application <paramref name="id"/> exists and
+    /// <paramref name="staff"/> may decide it at <paramref name="stage"/>, false when there is no such application.
+    /// Refused (<see cref="ClaimWorkflow.DecisionRefusal(Claim, StaffMember, ClaimStatus)"/>) with 409 when it is not at
+    /// that stage and 403 when they may not decide it — the refusal GET /applications/{id} shows them. <see cref="ReviewAsync"/>
+    /// checks again in its transaction, against the claim as it is then.
+    /// </summary>
+    public async Task<bool> CheckDeciderAsync(string id, StaffMember staff, ClaimStatus stage, CancellationToken ct)
+    {
+        if (!Guid.TryParse(id, out _)) return false;
+        await using var c = await database.OpenAsync(ct);
+        if (await ClaimStore.LoadAsync(c, null, id) is not { Claim: var claim }) return false;
+        if (ClaimWorkflow.DecisionRefusal(claim, staff, stage) is { } refused) throw refused;
+        return true;
+    }
+
+    /// <summary>
     /// A stop event, and in the same transaction what it does to payments: months it excludes are cancelled or
     /// become overpayments to recover. A death comes with the family's report (<paramref name="death"/>, required for
     /// <c>died</c>): stored encrypted first, so that every SMS from then on goes to the family and none to the deceased;

@@ -19,7 +19,8 @@ public sealed record QueueEntry(string ApplicationId, string CaseNumber, string 
 
 /// <summary>
 /// The review queue, first review (初审) at the assigned office, and final review (复核) in the insuring
-/// city. Scope is enforced by the state machine on every call (403), stage by the status (409).
+/// city. Scope is enforced by the state machine on every call (403), stage by the status (409), both before the body
+/// is read: a decision's body is judged (400) only for whoever may take it.
 /// </summary>
 public static class ReviewEndpoints
 {
@@ -70,6 +71,8 @@ public static class ReviewEndpoints
     private static async Task<IResult> ReviewAsync(string id, HttpContext http, ReviewCommands commands, DurableTaskClient durable,
         ILogger log, ClaimStatus stage)
     {
+        // Who may decide comes before what they send: staff shown review.mayDecide false get the refusal shown, whatever the body.
+        if (!await commands.CheckDeciderAsync(id, http.User.Staff()!, stage, http.RequestAborted)) return Problems.NotFound($"Application {id}");
         var (request, problem) = await JsonBody.ReadAsync<ReviewRequest>(http.Request);
         if (problem is not null) return problem;
         var decision = request!.Decision switch

@@ -215,6 +215,33 @@ public class ClaimWorkflowTests
     }
 
     [Fact]
+    public void Deciding_at_a_stage_is_refused_as_the_decision_is_whatever_its_content()
+    {
+        StaffMember[] staff = [HaikouReviewer, MeilanReviewer, SanyaReviewer, SanyaSupervisor, Admin];
+        Claim[] claims = [AtFirstReview(), AtFinalReview(), AtFinalReview() with { FirstReviewer = SanyaReviewer.Username }, Approved()];
+        foreach (var member in staff)
+        foreach (var claim in claims)
+        foreach (var decision in new[] { ReviewDecision.Approve, ReviewDecision.Reject })
+        {
+            // A rejection without an opinion: invalid content is judged only once who may decide where has been.
+            string? Code(Action decide)
+            {
+                try { decide(); return null; }
+                catch (TransitionRefused refused) { return refused.Kind == RefusalKind.Invalid ? null : refused.Code; }
+            }
+            Assert.Equal(Code(() => ClaimWorkflow.FirstReview(claim, member, decision, null, TestProvince.Sanya, TestProvince.Sanya.Offices[0])),
+                ClaimWorkflow.DecisionRefusal(claim, member, ClaimStatus.FirstReview)?.Code);
+            Assert.Equal(Code(() => ClaimWorkflow.FinalReview(claim, member, decision, null, () => EighteenMonths)),
+                ClaimWorkflow.DecisionRefusal(claim, member, ClaimStatus.FinalReview)?.Code);
+        }
+        // The stage comes before who decides (a case that moved on is a 409 to everyone); at its stage, the refusal shown.
+        Assert.Equal("not-at-stage", ClaimWorkflow.DecisionRefusal(AtFirstReview(), MeilanReviewer, ClaimStatus.FinalReview)?.Code);
+        Assert.Equal("not-assigned-office", ClaimWorkflow.DecisionRefusal(AtFirstReview(), MeilanReviewer, ClaimStatus.FirstReview)?.Code);
+        Assert.Equal("not-a-reviewer", ClaimWorkflow.DecisionRefusal(AtFinalReview(), Admin, ClaimStatus.FinalReview)?.Code);
+        Assert.Null(ClaimWorkflow.DecisionRefusal(AtFinalReview(), SanyaReviewer, ClaimStatus.FinalReview));
+    }
+
+    [Fact]
     public void Administrator_of_the_right_office_may_still_not_review()
     {
         var admin = new StaffMember("460100-admin", StaffRole.Administrator, "460100-01", "460100");

@@ -237,6 +237,47 @@ public abstract class ClaimPipelineSpec(Store store) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Staff_who_may_not_decide_get_the_refusal_they_are_shown_whatever_body_they_send()
+    {
+        await _app.ImportAsync(People.Csv(People.EligibleInSanya(8)));
+        var response = await _app.Portal.SubmitAsync(People.Application(People.IdNumber(8), office: "460200-01"));
+        var applicationId = (await response.JsonAsync()).GetProperty("applicationId").GetString()!;
+        await _app.Portal.WaitForStatusAsync(applicationId, "first-review");
+        var path = $"/api/v1/applications/{applicationId}";
+        string[] badBodies = ["{\"decision\":\"reject\"}", "{\"decision\":\"maybe\"}", "{}", "{\"decision\":", $"{{\"decision\":\"approve\",\"opinion\":\"{new string('长', 1001)}\"}}"];
+
+        async Task AssertShownRefusalAsync(HttpClient outsider, string stage, string code)
+        {
+            var review = (await outsider.GetJsonAsync(path)).GetProperty("review");
+            Assert.Equal((stage, false, code), (review.GetProperty("stage").GetString(), review.GetProperty("mayDecide").GetBoolean(),
+                review.GetProperty("refusal").GetString()));
+            foreach (var body in badBodies)
+                await outsider.PostAsync($"{path}/{stage}", new StringContent(body, System.Text.Encoding.UTF8, "application/json"))
+                    .AssertRefusedAsync(HttpStatusCode.Forbidden, code);
+        }
+        using var otherOffice = await _app.StaffAsync("460100-01-r1");
+        using var admin = await _app.StaffAsync("admin");
+        await AssertShownRefusalAsync(otherOffice, "first-review", "not-assigned-office");
+        await AssertShownRefusalAsync(admin, "first-review", "not-a-reviewer");
+
+        // Whoever may decide still has the body judged, naming the field.
+        using var reviewer = await _app.StaffAsync("460200-01-r1");
+        var noOpinion = await reviewer.PostJsonAsync(path + "/first-review", new { decision = "reject" });
+        Assert.Equal(HttpStatusCode.BadRequest, noOpinion.StatusCode);
+        Assert.True((await noOpinion.JsonAsync()).GetProperty("errors").TryGetProperty("opinion", out _));
+        Assert.Equal(HttpStatusCode.OK, (await reviewer.PostJsonAsync(path + "/first-review", new { decision = "approve" })).StatusCode);
+
+        await AssertShownRefusalAsync(reviewer, "final-review", "first-reviewer-may-not-final-review");
+        using var haikouSupervisor = await _app.StaffAsync("460100-sup");
+        await AssertShownRefusalAsync(haikouSupervisor, "final-review", "not-insuring-city");
+        using var colleague = await _app.StaffAsync("460200-01-r2");
+        var badDecision = await colleague.PostJsonAsync(path + "/final-review", new { decision = "maybe" });
+        Assert.Equal(HttpStatusCode.BadRequest, badDecision.StatusCode);
+        Assert.True((await badDecision.JsonAsync()).GetProperty("errors").TryGetProperty("decision", out _));
+        Assert.Equal("final-review", (await _app.Portal.GetJsonAsync(path)).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task Reemployment_reported_at_any_office_stops_benefit_and_a_claim_once_that_job_ended_resumes_unused_months()
     {
         var id = People.IdNumber(5);
