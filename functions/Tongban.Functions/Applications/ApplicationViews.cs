@@ -68,7 +68,6 @@ public static class ApplicationViews
     private static async Task<IResult> GetAsync(string id, HttpContext http, Database database, PersonalDataProtector protector,
         DurableTaskClient durable)
     {
-        if (!Guid.TryParse(id, out _)) return Problems.NotFound($"Application {id}");
         await using var connection = await database.OpenAsync(http.RequestAborted);
         var found = await LoadAsync(connection, id, protector);
         // A portal sees only what it submitted; staff anywhere in the province see every case (全省通办).

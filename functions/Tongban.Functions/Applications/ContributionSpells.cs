@@ -17,7 +17,6 @@ public static class ContributionSpells
 
     private static async Task<IResult> ListAsync(string id, HttpContext http, Database database)
     {
-        if (!Guid.TryParse(id, out _)) return Problems.NotFound($"Application {id}");
         await using var connection = await database.OpenAsync(http.RequestAborted);
         var person = await connection.QuerySingleOrDefaultAsync<string>("SELECT person_key FROM applications WHERE id = @id", new { id });
         if (person is null) return Problems.NotFound($"Application {id}");

@@ -27,7 +27,6 @@ public static class RevealPersonalData
         if (problem is not null) return problem;
         var reason = request!.Reason?.Trim();
         if (reason is not { Length: >= 2 and <= 200 }) return Problems.Invalid("reason", "State why the full values are needed (2 to 200 characters).");
-        if (!Guid.TryParse(id, out _)) return Problems.NotFound($"Application {id}");
         var staff = http.User.Staff()!;
 
         var revealed = await database.InTransactionAsync<RevealedApplicant?>(async (c, t) =>

@@ -202,7 +202,8 @@ public static class TongbanApp
         app.MapOpenApi("/openapi/{documentName}.json").WithName("OpenApiDocument");
         app.MapHealthChecks("/health", new HealthCheckOptions { ResultStatusCodes = { [HealthStatus.Unhealthy] = 503 } })
             .WithMetadata(new HttpMethodMetadata(["GET"])).WithName("Health");
-        var api = app.MapGroup("/api/v1");
+        // An application id in a route is taken in any case, and one that is no GUID is a 404 that does not repeat it.
+        var api = app.MapGroup("/api/v1").NormalisingApplicationIds();
         AuthEndpoints.Map(api);
         ReferenceEndpoints.Map(api);
         SubmitApplication.Map(api);

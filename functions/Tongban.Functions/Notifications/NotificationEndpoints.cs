@@ -31,7 +31,6 @@ public static class NotificationEndpoints
 
     private static async Task<IResult> ListForApplicationAsync(string id, HttpContext http, Database database, PersonalDataProtector protector)
     {
-        if (!Guid.TryParse(id, out _)) return Problems.NotFound($"Application {id}");
         await using (var connection = await database.OpenAsync(http.RequestAborted))
             if (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM applications WHERE id = @id", new { id }) == 0)
                 return Problems.NotFound($"Application {id}");

@@ -245,7 +245,6 @@ public static class PayoutEndpoints
 
     private static async Task<IResult> PaymentsAsync(string id, HttpContext http, Database database)
     {
-        if (!Guid.TryParse(id, out _)) return Problems.NotFound($"Application {id}");
         await using var c = await database.OpenAsync(http.RequestAborted);
         var portal = await c.QuerySingleOrDefaultAsync<string>("SELECT portal_id FROM applications WHERE id = @id", new { id });
         // A portal sees only what it submitted; staff see every case (全省通办).

@@ -24,7 +24,6 @@ public static class DeathReportPayee
     {
         var (request, problem) = await JsonBody.ReadAsync<PayeeRequest>(http.Request);
         if (problem is not null) return problem;
-        if (!Guid.TryParse(id, out _)) return Problems.NotFound($"Application {id}");
         var staff = http.User.Staff()!;
         return await database.InTransactionAsync<IResult>(async (c, t) =>
         {

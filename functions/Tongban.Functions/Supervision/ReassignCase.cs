@@ -49,7 +49,6 @@ public static class ReassignCase
             return Problems.Invalid("office", $"No office {request.Office.Trim()} in this province.");
         if (request.Reason is { Length: > ReasonLimit }) return Problems.Invalid("reason", $"At most {ReasonLimit} characters.");
         var reviewer = string.IsNullOrWhiteSpace(request.Reviewer) ? null : request.Reviewer.Trim();
-        if (!Guid.TryParse(id, out _)) return Problems.NotFound($"Application {id}");
 
         var result = await database.InTransactionAsync<IResult>(async (c, t) =>
         {

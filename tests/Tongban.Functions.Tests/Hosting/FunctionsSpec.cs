@@ -147,6 +147,26 @@ public sealed class FunctionsSpec : IAsyncLifetime
         durable.VerifyNoOtherCalls();
     }
 
+    [Fact]
+    public async Task An_http_function_takes_an_application_id_in_any_case_and_does_not_repeat_one_that_is_no_GUID()
+    {
+        var submitted = await _app.Portal.SubmitAsync(People.Application(People.IdNumber(42)));
+        var id = (await submitted.JsonAsync()).GetProperty("applicationId").GetString()!;
+        using var host = FunctionsHostServices();
+        var durable = new Mock<DurableTaskClient>("test");
+        var functions = ActivatorUtilities.CreateInstance<ApplicationFunctions>(host.Services);
+        var malformedId = id + new string('0', 3000);
+
+        var upper = Request(host.Services, "GET", $"/api/v1/applications/{id.ToUpperInvariant()}", "", ("X-Api-Key", TestApp.PortalKey));
+        await functions.GetApplication(upper.Request, durable.Object);
+        var malformed = Request(host.Services, "GET", $"/api/v1/applications/{malformedId}", "", ("X-Api-Key", TestApp.PortalKey));
+        await functions.GetApplication(malformed.Request, durable.Object);
+
+        Assert.Equal(id, (await ResponseJsonAsync(upper)).GetProperty("applicationId").GetString());
+        Assert.Equal(StatusCodes.Status404NotFound, malformed.Response.StatusCode);
+        Assert.DoesNotContain(malformedId, (await ResponseJsonAsync(malformed)).GetRawText());
+    }
+
     /// <summary>The app's services as the Functions host composes them (FunctionsWorker), on the test app's database.</summary>
     private IHost FunctionsHostServices()
     {

@@ -278,6 +278,55 @@ public abstract class ClaimPipelineSpec(Store store) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_application_id_is_read_in_any_case_and_a_404_never_repeats_one_that_is_no_GUID()
+    {
+        await _app.ImportAsync(People.Csv(People.EligibleInSanya(9)));
+        var submitted = await _app.Portal.SubmitAsync(People.Application(People.IdNumber(9), office: "460200-01"));
+        var id = (await submitted.JsonAsync()).GetProperty("applicationId").GetString()!;
+        await _app.Portal.WaitForStatusAsync(id, "first-review");
+        var (upper, mixed) = (id.ToUpperInvariant(), string.Concat(id.Select((c, i) => i % 2 == 0 ? char.ToUpperInvariant(c) : c)));
+        Assert.NotEqual(id, upper);
+
+        using var reviewer = await _app.StaffAsync("460200-01-r1");
+        foreach (var read in new[] { "", "/spells", "/notifications", "/payments", "/entitlement-preview" })
+        {
+            var response = await reviewer.GetAsync($"/api/v1/applications/{upper}{read}");
+            Assert.True(response.IsSuccessStatusCode, $"GET {read}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+        var shown = await _app.Portal.GetJsonAsync($"/api/v1/applications/{mixed}");
+        Assert.Equal(id, shown.GetProperty("applicationId").GetString());
+        var first = await reviewer.PostJsonAsync($"/api/v1/applications/{upper}/first-review", new { decision = "approve" });
+        Assert.Equal("final-review", (await first.JsonAsync()).GetProperty("status").GetString());
+        using var supervisor = await _app.StaffAsync("460200-sup");
+        var reassigned = await supervisor.PostJsonAsync($"/api/v1/applications/{mixed}/reassign", new { office = "460200-02" });
+        Assert.Equal("460200-02", (await reassigned.JsonAsync()).GetProperty("assignedOffice").GetString());
+        using var colleague = await _app.StaffAsync("460200-01-r2");
+        var final = await colleague.PostJsonAsync($"/api/v1/applications/{mixed}/final-review", new { decision = "approve" });
+        Assert.Equal("approved", (await final.JsonAsync()).GetProperty("status").GetString());
+        Assert.Equal("approved", (await _app.Portal.GetJsonAsync($"/api/v1/applications/{id}")).GetProperty("status").GetString());
+
+        // Every route with an application id: one that is no GUID (however long, or another spelling of one) is a 404
+        // that does not repeat it.
+        var routes = _app.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
+            .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>().Where(e => e.RoutePattern.RawText!.Contains("/applications/{id}"))
+            .Select(e => (Route: e.RoutePattern.RawText!, Method: e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()!.HttpMethods.Single()))
+            .ToList();
+        Assert.Contains(("/api/v1/applications/{id}/reassign", "POST"), routes);
+        using var admin = await _app.StaffAsync("admin");
+        foreach (var malformed in new[] { string.Concat(Enumerable.Repeat(id, 84))[..3000], id + "0", id.Replace("-", "") })
+        foreach (var (route, method) in routes)
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(method), route.Replace("{id}", malformed));
+            if (method is "POST" or "PUT") request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+            var response = await admin.SendAsync(request);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{method} {route} ({malformed.Length} characters): {(int)response.StatusCode} {body}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.DoesNotContain(malformed, body);
+        }
+    }
+
+    [Fact]
     public async Task Reemployment_reported_at_any_office_stops_benefit_and_a_claim_once_that_job_ended_resumes_unused_months()
     {
         var id = People.IdNumber(5);
