@@ -191,7 +191,8 @@ public sealed class ClaimStore(Database database, ProvinceConfig province)
     /// Adds a new claim's history events and SMS to intake's batch as plain VALUES: the events numbered from 1, each
     /// message to the mobile the applicant gave unless the person has been reported dead. It is what <see cref="AppendTo"/>
     /// does for any claim, without its join to the claim's row, so PostgreSQL plans these statements once, not at every
-    /// call. Uses the batch's parameters <c>id</c> (the application), <c>mobile</c> (encrypted), <c>personKey</c> and
+    /// call; the claim's id is new, so its messages' once-only keys cannot be taken and need no ON CONFLICT. Uses the
+    /// batch's parameters <c>id</c> (the application), <c>mobile</c> (encrypted), <c>personKey</c> and
     /// <c>at</c>. Throws <see cref="ArgumentException"/> for a transition of an existing claim or a message to the family.
     /// </summary>
     public static void AppendSubmittedTo(StringBuilder sql, DynamicParameters args, Transition submitted)
@@ -216,8 +217,7 @@ public sealed class ClaimStore(Database database, ProvinceConfig province)
             sql.Append($"""
                 INSERT INTO notifications (application_id, dedupe_key, template, to_enc, body, parts, status, created_at)
                 SELECT @id, @smsKey{i}, @smsTemplate{i}, @mobile, @smsBody{i}, @smsParts{i}, 'queued', @at
-                WHERE NOT EXISTS (SELECT 1 FROM death_reports d WHERE d.person_key = @personKey)
-                ON CONFLICT (dedupe_key) DO NOTHING;
+                WHERE NOT EXISTS (SELECT 1 FROM death_reports d WHERE d.person_key = @personKey);
 
                 """);
             args.Add($"smsKey{i}", SmsKey(submitted.Claim, m));

@@ -56,10 +56,12 @@ public static class ReviewEndpoints
         if (status is null) return Problems.Invalid("stage", "Must be 'first-review' or 'final-review'.");
         if (scope is null) return TypedResults.Ok(Array.Empty<QueueEntry>());
         await using var connection = await database.OpenAsync(http.RequestAborted);
+        // The queue indexes hold the cases at review alone (migration 0015); naming their predicate lets both planners
+        // use them whatever the stage parameter is (a cached generic plan, SQLite's literal match).
         var rows = await connection.QueryAsync<QueueRow>(
             $"""
              SELECT id, case_number, status, received_at, due_at FROM applications
-             WHERE status = @status AND {scopeColumn} = @scope
+             WHERE status IN ('first-review', 'final-review') AND status = @status AND {scopeColumn} = @scope
                AND (assigned_reviewer IS NULL OR assigned_reviewer = @me OR assigned_reviewer_stage <> status)
              ORDER BY received_at LIMIT 500
              """, new { status, scope, me = staff.Username });
