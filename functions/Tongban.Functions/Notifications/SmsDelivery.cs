@@ -1,6 +1,5 @@
-using System.Data;
 using System.Data.Common;
-using System.Text;
+using System.Text.Json.Serialization;
 using Dapper;
 using Tongban.PersonalData;
 using Tongban.Storage;
@@ -189,32 +188,34 @@ public sealed class SmsDelivery(Database database, ISmsGateway gateway, Personal
     /// <summary>
     /// Marks the accepted messages sent in one statement (one round trip however many), each with the gateway's message
     /// id — what its delivery reports quote — and, for a gateway that delivers on acceptance (the local sink), delivered.
+    /// The messages are one JSON parameter (<see cref="JsonRows"/>), so the statement's text is the same for any number
+    /// of them and PostgreSQL plans it once.
     /// </summary>
     private Task MarkSentAsync(List<(long Id, SmsReceipt Receipt)> sent)
     {
         if (sent.Count == 0) return Task.CompletedTask;
-        var args = new DynamicParameters(new
+        var args = new
         {
             at = clock.GetUtcNow().ToUnixTimeMilliseconds(),
-            ids = sent.Select(m => m.Id).ToList(),
-            delivered = sent.Where(m => m.Receipt.Delivered).Select(m => m.Id).DefaultIfEmpty(-1).ToList(),
-        });
-        var messageIds = new StringBuilder("CASE id");
-        for (var i = 0; i < sent.Count; i++)
-        {
-            messageIds.Append($" WHEN @id{i} THEN @messageId{i}");
-            args.Add($"id{i}", sent[i].Id);
-            args.Add($"messageId{i}", sent[i].Receipt.MessageId, DbType.String);
-        }
-        messageIds.Append(" END");
+            ids = sent.Select(m => m.Id).ToArray(),
+            sent = JsonRows.Of(sent.Select(m => new SentRow(m.Id, m.Receipt.MessageId, m.Receipt.Delivered))),
+        };
+        // The id list pins the rows to the primary key, whatever a cached generic plan guesses of the JSON's row count.
         return database.InTransactionAsync((c, t) => c.ExecuteAsync(
             $"""
-            UPDATE notifications SET status = 'sent', sent_at = @at, sending_until = NULL, gateway_message_id = {messageIds},
-                delivery_status = CASE WHEN {database.In("id", "delivered")} THEN 'delivered' ELSE delivery_status END,
-                delivery_reported_at = CASE WHEN {database.In("id", "delivered")} THEN @at ELSE delivery_reported_at END
-            WHERE {database.In("id", "ids")} AND status = 'sending'
+            UPDATE notifications SET status = 'sent', sent_at = @at, sending_until = NULL, gateway_message_id = s.message_id,
+                delivery_status = CASE WHEN s.delivered THEN 'delivered' ELSE notifications.delivery_status END,
+                delivery_reported_at = CASE WHEN s.delivered THEN @at ELSE notifications.delivery_reported_at END
+            FROM {JsonRows.Table(database.Provider, "sent", "s", ("id", "bigint"), ("message_id", "text"), ("delivered", "boolean"))}
+            WHERE notifications.id = s.id AND {database.In("notifications.id", "ids")} AND notifications.status = 'sending'
             """, args, t), CancellationToken.None);
     }
+
+    /// <summary>A sent message as <see cref="MarkSentAsync"/> hands it to its UPDATE.</summary>
+    private sealed record SentRow(
+        [property: JsonPropertyName("id")] long Id,
+        [property: JsonPropertyName("message_id")] string? MessageId,
+        [property: JsonPropertyName("delivered")] bool Delivered);
 
     /// <summary>Messages a step claimed in its transaction (<see cref="ClaimForApplicationsAsync"/>), to send after it commits.</summary>
     public sealed class ClaimedSms
