@@ -39,7 +39,8 @@ public static class ApplicationLookup
 
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapPost("/applications/lookup", HandleAsync).RequireAuthorization(Principals.StaffPolicy).WithName("LookupApplications")
-            .WithSummary("Staff: applications by case number or applicant identity number (masked), newest first");
+            .WithSummary("Staff: applications by case number or applicant identity number (masked), newest first")
+            .Produces<LookupEntry[]>().ProducesValidationProblem();
 
     private static async Task<IResult> HandleAsync(HttpContext http, Database database, PersonalDataProtector protector, TimeProvider clock)
     {

@@ -13,7 +13,8 @@ public static class ContributionSpells
 {
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapGet("/applications/{id}/spells", ListAsync).RequireAuthorization(Principals.StaffPolicy).WithName("ApplicationSpells")
-            .WithSummary("The applicant's contribution spells from the registry, oldest first");
+            .WithSummary("The applicant's contribution spells from the registry, oldest first")
+            .Produces<SpellView[]>().ProducesProblem(StatusCodes.Status404NotFound);
 
     private static async Task<IResult> ListAsync(string id, HttpContext http, Database database)
     {

@@ -6,8 +6,10 @@ using Tongban.Storage;
 
 namespace Tongban.Applications;
 
+/// <summary>Why the full values are needed: 2 to 200 characters, written to the audit trail.</summary>
 public sealed record RevealRequest(string? Reason);
 
+/// <summary>The applicant's full identity number, name and mobile.</summary>
 public sealed record RevealedApplicant(string IdNumber, string Name, string Mobile);
 
 /// <summary>
@@ -19,7 +21,9 @@ public static class RevealPersonalData
 {
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapPost("/applications/{id}/reveal", HandleAsync).RequireAuthorization(Principals.StaffPolicy).WithName("RevealPersonalData")
-            .WithSummary("Full personal data of an application, for staff handling it; audited");
+            .WithSummary("Full personal data of an application, for staff handling it; audited")
+            .Produces<RevealedApplicant>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
     private static async Task<IResult> HandleAsync(string id, HttpContext http, Database database, PersonalDataProtector protector, TimeProvider clock)
     {

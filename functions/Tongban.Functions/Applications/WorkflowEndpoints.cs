@@ -39,10 +39,12 @@ public static class WorkflowEndpoints
     public static void Map(IEndpointRouteBuilder api)
     {
         api.MapGet("/admin/workflows", ListAsync).RequireAuthorization(Principals.AdministratorPolicy).WithName("ListWorkflows")
-            .WithSummary("Orchestrations that failed, and claims or payout runs that need one but have none (stuck)");
+            .WithSummary("Orchestrations that failed, and claims or payout runs that need one but have none (stuck)")
+            .Produces<WorkflowProblem[]>();
         api.MapPost("/admin/workflows/{instanceId}/restart", RestartAsync).RequireAuthorization(Principals.AdministratorPolicy)
             .WithName("RestartWorkflow")
-            .WithSummary("Start a claim's, payout run's, cross-check match's or outreach campaign's orchestration again; it continues from the database state");
+            .WithSummary("Start a claim's, payout run's, cross-check match's or outreach campaign's orchestration again; it continues from the database state")
+            .Produces<WorkflowView>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, DurableTaskClient durable, WorkflowReconciler reconciler,

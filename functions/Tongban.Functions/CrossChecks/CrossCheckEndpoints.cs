@@ -41,6 +41,9 @@ public sealed record MatchView(string MatchId, string ApplicationId, string Case
 /// <summary>What a decision answered: the match, the decision and the claim's status after it.</summary>
 public sealed record MatchDecisionResponse(string MatchId, string ApplicationId, string Decision, string Status);
 
+/// <summary>What a contest answered: the match and its status, which the statement does not change.</summary>
+public sealed record MatchContestResponse(string MatchId, string Status);
+
 /// <summary>
 /// The cross-province check's HTTP side (contract: Cross-province checks; issue 12): the import of the national comparison
 /// result, the insuring city's list of matches, a decision, and a contest taken down at any office.
@@ -55,16 +58,19 @@ public static class CrossCheckEndpoints
         api.MapPost("/admin/cross-checks", ImportAsync).RequireAuthorization(Principals.AdministratorPolicy).WithName("ImportCrossChecks")
             .WithMetadata(new RequestSizeLimitAttribute(MaxCsvBytes))
             .Accepts<string>("text/csv")
-            .Produces<CrossCheckImportResult>()
+            .Produces<CrossCheckImportResult>().ProducesValidationProblem()
             .WithSummary("Import the national comparison result (CSV idNumber,name,province,kind,since[,until]): matches suspend and wait for a decision");
         api.MapGet("/cross-check-matches", ListAsync).RequireAuthorization(Principals.StaffPolicy).WithName("ListCrossCheckMatches")
-            .Produces<MatchView[]>()
+            .Produces<MatchView[]>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden)
             .WithSummary("Matches of the caller's city by status (open, escalated, decided), with their evidence; personal data masked");
         api.MapPost("/cross-check-matches/{id}/decision", DecideAsync).RequireAuthorization(Principals.StaffPolicy).WithName("DecideCrossCheckMatch")
-            .Produces<MatchDecisionResponse>()
+            .Produces<MatchDecisionResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Confirm (a stop event dated stopDate) or dismiss (the suspension lifts) a match; 409 when already decided");
         api.MapPost("/cross-check-matches/{id}/contest", ContestAsync).RequireAuthorization(Principals.StaffPolicy).WithName("ContestCrossCheckMatch")
-            .WithSummary("Record the recipient's statement contesting a match, at any office, within the contest window");
+            .WithSummary("Record the recipient's statement contesting a match, at any office, within the contest window")
+            .Produces<MatchContestResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     private static async Task<IResult> ImportAsync(HttpContext http, CrossCheckImport import, CrossCheckReconciler reconciler, DurableTaskClient durable,
@@ -175,7 +181,7 @@ public static class CrossCheckEndpoints
         var staff = http.User.Staff()!;
         if (staff.Role == StaffRole.Administrator) return Problems.Refusal(403, "Forbidden", RefusalCode.NotOfficeStaff, "A statement is taken down by staff of an office.");
         var match = await matches.ContestAsync(id, staff, request.Statement.Trim(), http.RequestAborted);
-        return match is null ? Problems.NotFound($"Match {id}") : TypedResults.Ok(new { matchId = match.MatchId, status = match.Status });
+        return match is null ? Problems.NotFound($"Match {id}") : TypedResults.Ok(new MatchContestResponse(match.MatchId, match.Status));
     }
 
     private sealed class Row

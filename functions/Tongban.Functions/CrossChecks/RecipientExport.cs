@@ -26,7 +26,7 @@ public sealed class RecipientExport(Database database, PersonalDataProtector pro
 
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapGet("/admin/cross-checks/export", ExportAsync).RequireAuthorization(Principals.AdministratorPolicy).WithName("ExportRecipients")
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv").ProducesValidationProblem()
             .WithSummary("Active recipients of a month, as CSV for the national comparison system");
 
     private static async Task<IResult> ExportAsync(string? period, HttpContext http, RecipientExport export, TimeProvider clock)

@@ -22,11 +22,13 @@ public static class NotificationEndpoints
     public static void Map(IEndpointRouteBuilder api)
     {
         api.MapGet("/admin/notifications", ListAsync).RequireAuthorization(Principals.AdministratorPolicy).WithName("ListNotifications")
-            .WithSummary("The SMS log of an application (numbers masked); without applicationId, the latest 200");
+            .WithSummary("The SMS log of an application (numbers masked); without applicationId, the latest 200")
+            .Produces<NotificationView[]>();
         // Staff anywhere see every case (全省通办), so also what the applicant was told about it.
         api.MapGet("/applications/{id}/notifications", ListForApplicationAsync)
             .RequireAuthorization(Principals.StaffPolicy).WithName("ApplicationNotifications")
-            .WithSummary("The SMS sent about an application (numbers masked), oldest first");
+            .WithSummary("The SMS sent about an application (numbers masked), oldest first")
+            .Produces<NotificationView[]>().ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static async Task<IResult> ListForApplicationAsync(string id, HttpContext http, Database database, PersonalDataProtector protector)

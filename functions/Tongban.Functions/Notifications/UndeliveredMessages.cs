@@ -29,7 +29,8 @@ public static class UndeliveredMessages
 {
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapGet("/notifications/undelivered", ListAsync).RequireAuthorization(Principals.StaffPolicy).WithName("ListUndeliveredSms")
-            .WithSummary("SMS to people with an open case that were not delivered (failed, or unconfirmed), in the caller's office or city, masked");
+            .WithSummary("SMS to people with an open case that were not delivered (failed, or unconfirmed), in the caller's office or city, masked")
+            .Produces<UndeliveredView[]>();
 
     private static async Task<IResult> ListAsync(HttpContext http, Database database, PersonalDataProtector protector, SmsOptions options,
         TimeProvider clock)

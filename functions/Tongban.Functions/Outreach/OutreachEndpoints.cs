@@ -22,8 +22,10 @@ public static class OutreachEndpoints
             .Produces<CampaignView>(StatusCodes.Status202Accepted).Produces<CampaignView>().ProducesValidationProblem()
             .WithSummary("Start an outreach campaign (主动服务): SMS to insured people who may be eligible and have not applied; 200 with the one still running for the item");
         admin.MapGet("/outreach-campaigns", ListAsync).WithName("ListOutreachCampaigns")
-            .WithSummary("The latest 100 outreach campaigns, newest first, with found, sent, delivered and appliedSince");
-        admin.MapGet("/outreach-campaigns/{id}", GetAsync).WithName("GetOutreachCampaign").WithSummary("An outreach campaign with its counts");
+            .WithSummary("The latest 100 outreach campaigns, newest first, with found, sent, delivered and appliedSince")
+            .Produces<CampaignView[]>();
+        admin.MapGet("/outreach-campaigns/{id}", GetAsync).WithName("GetOutreachCampaign").WithSummary("An outreach campaign with its counts")
+            .Produces<CampaignView>().ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static async Task<IResult> StartAsync(HttpContext http, OutreachCampaigns campaigns, OutreachOptions options, DurableTaskClient durable)

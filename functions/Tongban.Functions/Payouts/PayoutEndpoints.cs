@@ -14,17 +14,22 @@ using Tongban.Storage;
 
 namespace Tongban.Payouts;
 
+/// <summary>The month to pay, YYYY-MM.</summary>
 public sealed record PayoutRunRequest(string? Period);
 
 /// <summary>The run a request started or found: its id, kind (<see cref="RunKind"/>) and status.</summary>
 public sealed record PayoutRunAccepted(string RunId, string Kind, string Status);
 
+/// <summary>A repayment received: the amount in yuan (at most two decimals) and its receipt reference (1 to 64 characters).</summary>
 public sealed record RepaymentRequest(decimal? Amount, string? Reference);
 
+/// <summary>Monthly instalments agreed for the rest of an overpayment: 2 to 36.</summary>
 public sealed record InstalmentsRequest(int? Instalments);
 
+/// <summary>The new payment that reissues a flagged one in the next run.</summary>
 public sealed record ReissueAccepted(string PaymentId);
 
+/// <summary>A city fund's books: each account's debits, credits and balance (yuan), and whether the books balance.</summary>
 public sealed record FundView(string CityCode, string Name, IReadOnlyList<AccountBalance> Accounts, decimal Debits, decimal Credits, bool Balanced);
 
 /// <summary>Payout runs, bank files and return files, flagged payments, recovery cases and the funds' books (administrators); an applicant's payments.</summary>
@@ -36,24 +41,38 @@ public static class PayoutEndpoints
         admin.MapPost("/payout-runs", RequestRunAsync).WithName("StartPayoutRun")
             .Produces<PayoutRunAccepted>(StatusCodes.Status202Accepted).Produces<PayoutRunAccepted>().ProducesValidationProblem()
             .WithSummary("Start the payout run of a month; once its runs have completed, a supplementary run (补发) of what became due since, or the latest run when nothing is due");
-        admin.MapGet("/payout-runs", ListRunsAsync).WithName("ListPayoutRuns").WithSummary("The latest payout runs, monthly and supplementary, newest first");
-        admin.MapGet("/payout-runs/{runId}", GetRunAsync).WithName("GetPayoutRun").WithSummary("A payout run: status, payments, totals, bank files");
-        admin.MapGet("/payout-runs/{runId}/files/{cityCode}", DownloadFileAsync).WithName("DownloadBankFile").Produces(StatusCodes.Status200OK, contentType: "text/csv")
+        admin.MapGet("/payout-runs", ListRunsAsync).WithName("ListPayoutRuns").WithSummary("The latest payout runs, monthly and supplementary, newest first")
+            .Produces<PayoutRunView[]>();
+        admin.MapGet("/payout-runs/{runId}", GetRunAsync).WithName("GetPayoutRun").WithSummary("A payout run: status, payments, totals, bank files")
+            .Produces<PayoutRunView>().ProducesProblem(StatusCodes.Status404NotFound);
+        admin.MapGet("/payout-runs/{runId}/files/{cityCode}", DownloadFileAsync).WithName("DownloadBankFile")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv").ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("A city's bank payment file of a run (full card accounts: every download is audited)");
         admin.MapPost("/payout-runs/{runId}/returns", ImportReturnsAsync).WithName("ImportBankReturns")
             .WithMetadata(new RequestSizeLimitAttribute(RegistryEndpoints.MaxCsvBytes)).Accepts<string>("text/csv").Produces<ReturnImportResult>()
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Import the bank's return file (reference,status,reason): payments paid or returned");
         admin.MapGet("/payments", PaymentsForStaffAsync).WithName("ListFlaggedPayments")
-            .WithSummary("Payments flagged for staff (flagged=true: returned twice, or no card account), or the one with a bank reference (reference=…)");
+            .WithSummary("Payments flagged for staff (flagged=true: returned twice, or no card account), or the one with a bank reference (reference=…)")
+            .Produces<StaffPaymentView[]>().ProducesValidationProblem();
         admin.MapPost("/payments/{paymentId}/reissue", ReissueAsync).WithName("ReissuePayment")
-            .WithSummary("Reissue a flagged payment in the next run, once its card account has been put right");
-        admin.MapGet("/recovery-cases", RecoveryCasesAsync).WithName("ListRecoveryCases").WithSummary("Overpayments being recovered, with every amount recovered");
-        admin.MapPost("/recovery-cases/{caseId}/repayments", RepayAsync).WithName("RecordRepayment").WithSummary("Record a repayment received (once per receipt reference)");
-        admin.MapPost("/recovery-cases/{caseId}/instalments", InstalmentsAsync).WithName("AgreeInstalments").WithSummary("Agree repayment in instalments");
-        admin.MapGet("/funds/{cityCode}", FundAsync).WithName("GetFund").WithSummary("A city fund's books: balance by account");
-        admin.MapGet("/funds/{cityCode}/movements", MovementsAsync).WithName("ListFundMovements").WithSummary("A city fund's ledger transactions, newest first (runId: one run's)");
+            .WithSummary("Reissue a flagged payment in the next run, once its card account has been put right")
+            .Produces<ReissueAccepted>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        admin.MapGet("/recovery-cases", RecoveryCasesAsync).WithName("ListRecoveryCases").WithSummary("Overpayments being recovered, with every amount recovered")
+            .Produces<RecoveryCaseView[]>().ProducesValidationProblem();
+        admin.MapPost("/recovery-cases/{caseId}/repayments", RepayAsync).WithName("RecordRepayment").WithSummary("Record a repayment received (once per receipt reference)")
+            .Produces<RecoveryCaseView>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        admin.MapPost("/recovery-cases/{caseId}/instalments", InstalmentsAsync).WithName("AgreeInstalments").WithSummary("Agree repayment in instalments")
+            .Produces<RecoveryCaseView>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+        admin.MapGet("/funds/{cityCode}", FundAsync).WithName("GetFund").WithSummary("A city fund's books: balance by account")
+            .Produces<FundView>().ProducesProblem(StatusCodes.Status404NotFound);
+        admin.MapGet("/funds/{cityCode}/movements", MovementsAsync).WithName("ListFundMovements").WithSummary("A city fund's ledger transactions, newest first (runId: one run's)")
+            .Produces<Movement[]>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/applications/{id}/payments", PaymentsAsync).WithName("ListApplicationPayments").RequireAuthorization(Principals.PortalOrStaffPolicy)
-            .WithSummary("An application's payments: month, amount, status");
+            .WithSummary("An application's payments: month, amount, status")
+            .Produces<PaymentView[]>().ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static async Task<IResult> RequestRunAsync(HttpContext http, PayoutRuns runs, DurableTaskClient durable, TimeProvider clock,

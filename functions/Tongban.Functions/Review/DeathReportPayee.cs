@@ -17,7 +17,8 @@ public static class DeathReportPayee
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapPut("/applications/{id}/death-report/payee", HandleAsync).RequireAuthorization(Principals.StaffPolicy)
             .WithName("SetDeathReportPayee")
-            .WithSummary("The account the family gives for the funeral grant, survivors' pension and unpaid benefit after a death");
+            .WithSummary("The account the family gives for the funeral grant, survivors' pension and unpaid benefit after a death")
+            .Produces(StatusCodes.Status204NoContent).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
     private static async Task<IResult> HandleAsync(string id, HttpContext http, Database database, PersonalDataProtector protector,
         TimeProvider clock)

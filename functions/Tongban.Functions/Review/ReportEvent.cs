@@ -25,7 +25,9 @@ public static class ReportEvent
 {
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapPost("/applications/{id}/events", HandleAsync).RequireAuthorization(Principals.StaffPolicy).WithName("ReportEvent")
-            .WithSummary("Report re-employment, death, pension, enlistment, emigration, imprisonment or a refused job");
+            .WithSummary("Report re-employment, death, pension, enlistment, emigration, imprisonment or a refused job")
+            .Produces<ReviewResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
     private static async Task<IResult> HandleAsync(string id, HttpContext http, ReviewCommands commands, DurableTaskClient durable,
         TimeProvider clock, ILogger<ReviewCommands> log)

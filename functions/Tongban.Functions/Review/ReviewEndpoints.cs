@@ -8,13 +8,16 @@ using Tongban.Storage;
 
 namespace Tongban.Review;
 
+/// <summary>A review decision: <c>decision</c> <c>approve</c> or <c>reject</c>; <c>opinion</c> at most 1000 characters, required to reject.</summary>
 public sealed record ReviewRequest(string? Decision, string? Opinion);
 
+/// <summary>The claim's status after a review decision or a stop event.</summary>
 public sealed record ReviewResponse(string Status);
 
 /// <summary>An entitlement as a final approval would fix it today: months, the monthly standard in yuan, first and last month (YYYY-MM).</summary>
 public sealed record EntitlementPreview(int Months, decimal MonthlyAmount, string StartMonth, string EndMonth);
 
+/// <summary>A case in the review queue: when it was received, its deadline (<c>dueAt</c>) and whether that has passed.</summary>
 public sealed record QueueEntry(string ApplicationId, string CaseNumber, string Status, DateTimeOffset ReceivedAt, DateTimeOffset? DueAt, bool Overdue);
 
 /// <summary>
@@ -27,17 +30,25 @@ public static class ReviewEndpoints
     public static void Map(IEndpointRouteBuilder api)
     {
         api.MapGet("/review-queue", QueueAsync).RequireAuthorization(Principals.StaffPolicy).WithName("ReviewQueue")
-            .WithSummary("Applications awaiting review: the caller's office (first review) or city (final review); a case the supervisor assigned to a named reviewer, that reviewer's only");
+            .WithSummary("Applications awaiting review: the caller's office (first review) or city (final review); a case the supervisor assigned to a named reviewer, that reviewer's only")
+            .Produces<QueueEntry[]>().ProducesValidationProblem();
         api.MapPost("/applications/{id}/first-review", (string id, HttpContext http, ReviewCommands commands, DurableTaskClient durable,
                 ILogger<ReviewCommands> log) => ReviewAsync(id, http, commands, durable, log, ClaimStatus.FirstReview))
-            .RequireAuthorization(Principals.StaffPolicy).WithName("FirstReview").WithSummary("First review (初审)");
+            .RequireAuthorization(Principals.StaffPolicy).WithName("FirstReview").WithSummary("First review (初审)").ProducesDecision();
         api.MapPost("/applications/{id}/final-review", (string id, HttpContext http, ReviewCommands commands, DurableTaskClient durable,
                 ILogger<ReviewCommands> log) => ReviewAsync(id, http, commands, durable, log, ClaimStatus.FinalReview))
-            .RequireAuthorization(Principals.StaffPolicy).WithName("FinalReview").WithSummary("Final review (复核)");
+            .RequireAuthorization(Principals.StaffPolicy).WithName("FinalReview").WithSummary("Final review (复核)").ProducesDecision();
         api.MapGet("/applications/{id}/entitlement-preview", PreviewAsync).RequireAuthorization(Principals.StaffPolicy)
             .WithName("EntitlementPreview")
-            .WithSummary("The entitlement a final approval would fix today (amount in yuan), while the claim waits for review; nothing is stored");
+            .WithSummary("The entitlement a final approval would fix today (amount in yuan), while the claim waits for review; nothing is stored")
+            .Produces<EntitlementPreview>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
     }
+
+    /// <summary>A decision's answers: the status after it; 400 naming the field; 403 who may not decide; 404; 409 not at that stage.</summary>
+    private static RouteHandlerBuilder ProducesDecision(this RouteHandlerBuilder endpoint) =>
+        endpoint.Produces<ReviewResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
     private static async Task<IResult> PreviewAsync(string id, HttpContext http, ReviewCommands commands) =>
         await commands.PreviewEntitlementAsync(id, http.User.Staff()!, http.RequestAborted) is { } e

@@ -35,7 +35,9 @@ public static class ReassignCase
 
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapPost("/applications/{id}/reassign", HandleAsync).RequireAuthorization(Principals.StaffPolicy).WithName("ReassignCase")
-            .WithSummary("City supervisor: move a case at review to another office of the city or to a named reviewer (audited)");
+            .WithSummary("City supervisor: move a case at review to another office of the city or to a named reviewer (audited)")
+            .Produces<ReassignResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
     private static async Task<IResult> HandleAsync(string id, HttpContext http, Database database, ClaimStore store, ProvinceConfig province,
         DurableTaskClient durable, TimeProvider clock, ILogger<ReassignResponse> log)

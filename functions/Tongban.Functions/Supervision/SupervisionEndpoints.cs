@@ -62,13 +62,17 @@ public static class SupervisionEndpoints
     public static void Map(IEndpointRouteBuilder api)
     {
         api.MapGet("/supervision/overview", OverviewAsync).RequireAuthorization(Principals.StaffPolicy).WithName("SupervisionOverview")
-            .WithSummary("City supervisor: each office's open work by stage, overdue counts, and the open cases");
+            .WithSummary("City supervisor: each office's open work by stage, overdue counts, and the open cases")
+            .Produces<CityOverview>().ProducesProblem(StatusCodes.Status403Forbidden);
         api.MapGet("/supervision/staffing", GetStaffingAsync).RequireAuthorization(Principals.StaffPolicy).WithName("GetStaffing")
-            .WithSummary("City supervisor: reviewers on duty per office on a day (date=YYYY-MM-DD, default today)");
+            .WithSummary("City supervisor: reviewers on duty per office on a day (date=YYYY-MM-DD, default today)")
+            .Produces<CityStaffing>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden);
         api.MapPut("/supervision/staffing", SetStaffingAsync).RequireAuthorization(Principals.StaffPolicy).WithName("SetStaffing")
-            .WithSummary("City supervisor: set reviewers on duty per office for a day; online applications are spread by them");
+            .WithSummary("City supervisor: set reviewers on duty per office for a day; online applications are spread by them")
+            .Produces<CityStaffing>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden);
         api.MapGet("/supervision/rechecks", RechecksAsync).RequireAuthorization(Principals.StaffPolicy).WithName("SupervisionRechecks")
-            .WithSummary("City supervisor: rejected applications that registry changes re-opened (二次审核)");
+            .WithSummary("City supervisor: rejected applications that registry changes re-opened (二次审核)")
+            .Produces<RecheckedCase[]>().ProducesProblem(StatusCodes.Status403Forbidden);
     }
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using Dapper;
 using Tongban.Domain.Claims;
 using Tongban.Storage;
@@ -149,6 +150,33 @@ public abstract class IntakeSpec(Store store) : IAsyncLifetime
             .GetProperty("ReviewView").GetProperty("properties").EnumerateObject().Select(p => p.Name));
         Assert.Contains("ApplicationView", openapi.GetProperty("paths").GetProperty("/api/v1/applications/{id}").GetProperty("get")
             .GetProperty("responses").GetProperty("200").GetRawText());
+        // Every answer with a body documents what it is; staff decisions their refusals too, as problem+json with the code.
+        var undocumented = openapi.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().Select(operation => (Operation: $"{operation.Name.ToUpperInvariant()} {path.Name}",
+                Responses: operation.Value.GetProperty("responses").EnumerateObject().ToList())))
+            .Where(o => o.Operation.Contains(" /api/v1/") && (!o.Responses.Any(r => r.Name.StartsWith('2')) || o.Responses.Any(r =>
+                r.Name.StartsWith('2') && r.Name != "204" && !(r.Value.TryGetProperty("content", out var content)
+                    && content.EnumerateObject().Any() && content.EnumerateObject().All(c => c.Value.TryGetProperty("schema", out _))))))
+            .Select(o => o.Operation).ToList();
+        Assert.Empty(undocumented);
+        string Answer(string path, string method, string status) =>
+            openapi.GetProperty("paths").GetProperty(path).GetProperty(method).GetProperty("responses").GetProperty(status).GetRawText();
+        foreach (var decision in new[] { "/api/v1/applications/{id}/first-review", "/api/v1/applications/{id}/final-review" })
+        {
+            Assert.Contains("#/components/schemas/ReviewResponse", Answer(decision, "post", "200"));
+            Assert.Contains("#/components/schemas/HttpValidationProblemDetails", Answer(decision, "post", "400"));
+            foreach (var refused in new[] { "403", "404", "409" })
+                Assert.Contains("#/components/schemas/ProblemDetails", Answer(decision, "post", refused));
+        }
+        Assert.Contains("#/components/schemas/EntitlementPreview", Answer("/api/v1/applications/{id}/entitlement-preview", "get", "200"));
+        Assert.Contains("#/components/schemas/ProblemDetails", Answer("/api/v1/applications/{id}/entitlement-preview", "get", "409"));
+        Assert.Contains("#/components/schemas/ReassignResponse", Answer("/api/v1/applications/{id}/reassign", "post", "200"));
+        Assert.Contains("#/components/schemas/ProblemDetails", Answer("/api/v1/applications/{id}/reassign", "post", "403"));
+        var queue = JsonDocument.Parse(Answer("/api/v1/review-queue", "get", "200")).RootElement.GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        Assert.Equal("array", queue.GetProperty("type").GetString());
+        Assert.Equal("#/components/schemas/QueueEntry", queue.GetProperty("items").GetProperty("$ref").GetString());
+        Assert.Equal(["applicationId", "caseNumber", "status", "receivedAt", "dueAt", "overdue"], openapi.GetProperty("components").GetProperty("schemas")
+            .GetProperty("QueueEntry").GetProperty("properties").EnumerateObject().Select(p => p.Name));
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/applications/" + Guid.NewGuid());
         request.Headers.Add("X-Request-Id", "portal-trace-1");
         var missing = await _app.Portal.SendAsync(request);
