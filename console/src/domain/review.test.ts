@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Application } from '../api/types'
-import { decisionBarred, opinionError, seesEntitlementPreview } from './review'
+import { decisionBarred, opinionError, reviewStage, seesEntitlementPreview } from './review'
 
 describe('opinionError', () => {
   it('requires an opinion to reject', () => {
@@ -16,7 +16,7 @@ describe('opinionError', () => {
   })
 })
 
-describe('decisionBarred and seesEntitlementPreview', () => {
+describe('reviewStage, decisionBarred and seesEntitlementPreview', () => {
   const sanyaCase: Application = {
     applicationId: 'a',
     caseNumber: '46',
@@ -48,6 +48,15 @@ describe('decisionBarred and seesEntitlementPreview', () => {
     expect(decisionBarred(seen(false, 'first-reviewer-may-not-final-review', true))).toBe('办理初审的人员不能再办理该件的复核')
     expect(decisionBarred(seen(false, 'not-a-reviewer', true))).toBe('只有审核员和主管可以审核申请')
     expect(seesEntitlementPreview(seen(false, 'not-assigned-office', false))).toBe(false)
+  })
+
+  it('takes the stage from what the API shows the reader, not from the status', () => {
+    expect(reviewStage(seen(true, null, true))).toBe('first-review')
+    expect(reviewStage({ ...sanyaCase, status: 'final-review', review: { stage: 'final-review', mayDecide: true, refusal: null, seesEntitlementPreview: true } }))
+      .toBe('final-review')
+    // The status is first review, but the API shows this reader no review: there is no stage to decide at.
+    expect(reviewStage({ ...sanyaCase, review: null })).toBeNull()
+    expect(reviewStage(sanyaCase)).toBeNull()
   })
 
   it('bars nothing and previews nothing for a case waiting for no review', () => {

@@ -1,4 +1,4 @@
-import type { Application } from '../api/types'
+import type { Application, ReviewStage } from '../api/types'
 import { refusalWords } from './problems'
 
 export type Decision = 'approve' | 'reject'
@@ -10,6 +10,14 @@ export function opinionError(decision: Decision | '', opinion: string): string |
   if (decision === 'reject' && opinion.trim() === '') return '不予通过时必须填写审核意见'
   if (opinion.length > opinionLimit) return `审核意见不能超过 ${opinionLimit} 个字`
   return null
+}
+
+/**
+ * The review stage the case waits at, as the API shows it to the reader (`review.stage`), or null when it shows none:
+ * which decision the form sends (…/first-review or …/final-review) and which queue the page returns to.
+ */
+export function reviewStage(application: Application): ReviewStage | null {
+  return application.review?.stage ?? null
 }
 
 /**
